@@ -1,0 +1,53 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class DotdigitalCpaasApi implements ICredentialType {
+	name = 'dotdigitalCpaasApi';
+
+	displayName = 'Dotdigital CPaaS (Comapi) API';
+
+	icon: Icon = {
+		light: 'file:../nodes/DotdigitalTrigger/dotdigital.svg',
+		dark: 'file:../nodes/DotdigitalTrigger/dotdigital.dark.svg',
+	};
+
+	documentationUrl = 'https://developer.dotdigital.com/reference/webhooks';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'The secret set on the webhook (the "secret" field when it is created through the API). Dotdigital signs every delivery with it in X-Comapi-Signature.',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			default: 'r1',
+			description: 'The region of your Dotdigital account, used to register webhooks through the API',
+			options: [
+				{ name: 'Europe (R1)', value: 'r1' },
+				{ name: 'North America (R2)', value: 'r2' },
+				{ name: 'Asia Pacific (R3)', value: 'r3' },
+			],
+		},
+		{
+			displayName: 'API User',
+			name: 'apiUser',
+			type: 'string',
+			default: '',
+			placeholder: 'apiuser-xxxx@apiconnector.com',
+			description: 'An API user of your account (Settings → Access → API users), used to register webhooks',
+		},
+		{
+			displayName: 'API Password',
+			name: 'apiPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+	];
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type { ZodIssue, ZodTypeAny } from 'zod';
+
+import type { CanonicalEvent } from './canonicalEvent';
+import { asRecord } from './envelopeReading';
+import type { MessagingProvider, RecognisedEvent } from './messagingProvider';
+
+/** The provider event name given to a JSON value that is not an envelope at all. */
+export const UNRECOGNISED_EVENT = 'unrecognised';
+
+/** An envelope read from a delivery, with what it was recognised as. */
+export interface RecognisedEnvelope {
+	envelope: unknown;
+	recognised: RecognisedEvent;
+}
+
+/** Recognises one JSON value from a delivery; never throws. */
+export function recogniseEnvelope(provider: MessagingProvider, envelope: unknown): RecognisedEnvelope {
+	const record = asRecord(envelope);
+	if (!record) {
+		return {
+			envelope,
+			recognised: { providerEvent: UNRECOGNISED_EVENT, problems: ['the envelope is not a JSON object'] },
+		};
+	}
+	try {
+		const recognised = provider.recogniseEvent(record);
+		if (recognised) return { envelope, recognised };
+	} catch {
+		// Recognition reads untrusted JSON; a provider bug must not lose the event.
+	}
+	return {
+		envelope,
+		recognised: {
+			providerEvent: UNRECOGNISED_EVENT,
+			problems: ['the envelope has no event name where the provider documents one'],
+		},
+	};
+}
+
+/**
+ * Turns a recognised envelope into the canonical event. Never throws and never drops:
+ * whatever does not fit the documented schema is listed in `problems`.
+ */
+export function toCanonicalEvent(
+	provider: MessagingProvider,
+	{ envelope, recognised }: RecognisedEnvelope,
+): CanonicalEvent {
+	const problems = [...(recognised.problems ?? [])];
+	if (!recognised.definition && recognised.providerEvent !== UNRECOGNISED_EVENT) {
+		problems.push(`"${truncate(recognised.providerEvent)}" is not in the ${provider.displayName} event catalogue`);
+	}
+
+	const record = asRecord(envelope);
+	let fields: ReturnType<MessagingProvider['toCanonicalFields']> = {};
+	if (record) {
+		const schema = schemaFor(provider, recognised.providerEvent);
+		const validation = schema.safeParse(record);
+		if (!validation.success) problems.push(...validation.error.issues.map(describeIssue));
+		try {
+			fields = provider.toCanonicalFields(record, recognised);
+		} catch {
+			problems.push('the envelope could not be mapped to the canonical event');
+		}
+	}
+
+	return {
+		event: fields.event ?? recognised.definition?.canonical ?? recognised.providerEvent,
+		providerEvent: recognised.providerEvent,
+		provider: provider.id,
+		eventId: fields.eventId ?? contentHash(envelope),
+		occurredAt: fields.occurredAt ?? null,
+		channel: fields.channel ?? null,
+		direction: fields.direction ?? null,
+		conversationId: fields.conversationId ?? null,
+		contact: fields.contact ?? null,
+		message: fields.message ?? null,
+		sender: fields.sender ?? null,
+		tags: fields.tags ?? [],
+		error: fields.error ?? null,
+		problems,
+		raw: envelope,
+	};
+}
+
+function schemaFor(provider: MessagingProvider, providerEvent: string): ZodTypeAny {
+	const schemas = provider.eventSchemas;
+	return schemas && Object.prototype.hasOwnProperty.call(schemas, providerEvent)
+		? schemas[providerEvent]
+		: provider.envelopeSchema;
+}
+
+/**
+ * A schema issue as text that names the field and what was expected, never the value
+ * that was found there (payloads carry personal data).
+ */
+export function describeIssue(issue: ZodIssue): string {
+	const path = issue.path.length > 0 ? issue.path.join('.') : 'envelope';
+	switch (issue.code) {
+		case 'invalid_type':
+			return issue.received === 'undefined'
+				? `${path}: required ${issue.expected} is missing`
+				: `${path}: expected ${issue.expected}, got ${issue.received}`;
+		case 'invalid_enum_value':
+		case 'invalid_literal':
+			return `${path}: not one of the documented values`;
+		case 'invalid_string':
+		case 'invalid_date':
+			return `${path}: not in the documented format`;
+		default:
+			return `${path}: does not match the documented schema`;
+	}
+}
+
+/** A stable id for envelopes that carry none: the same JSON gives the same id. */
+export function contentHash(value: unknown): string {
+	let serialized: string;
+	try {
+		serialized = JSON.stringify(value) ?? 'undefined';
+	} catch {
+		serialized = String(value);
+	}
+	return createHash('sha256').update(serialized).digest('hex').slice(0, 32);
+}
+
+function truncate(text: string): string {
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,64 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { DeliveryAuthentication } from '../deliveryAuthentication';
+import { processDelivery } from '../deliveryPipeline';
+import { asRecord } from '../envelopeReading';
+import { compileEventSelection } from '../eventSelection';
+import type { MessagingProvider } from '../messagingProvider';
+import type { TriggerOutput } from './triggerProperties';
+
+/**
+ * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
+ * and turns its outcome into n8n's answer. Refusals are answered here and start nothing.
+ */
+export async function receiveDelivery(
+	this: IWebhookFunctions,
+	provider: MessagingProvider,
+	authentication: DeliveryAuthentication,
+): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject();
+	const events = this.getNodeParameter('events', []) as string[];
+	const { output = 'canonical' } = this.getNodeParameter('options', {}) as { output?: TriggerOutput };
+
+	const outcome = processDelivery(
+		provider,
+		{ rawBody: rawBodyOf(request), headers: request.headers },
+		{ authentication, selection: compileEventSelection(events) },
+	);
+
+	switch (outcome.kind) {
+		case 'unauthenticated':
+		case 'malformed': {
+			const response = this.getResponseObject();
+			response.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
+			return { noWebhookResponse: true };
+		}
+		case 'ignored':
+			return { webhookResponse: { status: 'ignored', received: outcome.received, reason: outcome.reason } };
+		case 'accepted':
+			return {
+				webhookResponse: { status: 'accepted', received: outcome.received, emitted: outcome.events.length },
+				workflowData: [
+					outcome.events.map((event) => ({
+						json: output === 'raw' ? rawItem(event.raw) : (event as unknown as IDataObject),
+					})),
+				],
+			};
+	}
+}
+
+/** An n8n item must be an object: a raw envelope that is not one is wrapped. */
+function rawItem(raw: unknown): IDataObject {
+	return asRecord(raw) ? (raw as IDataObject) : { raw: raw as IDataObject };
+}
+
+/**
+ * n8n keeps the exact request bytes in `rawBody` (signatures are computed over them). When
+ * it is missing the body was parsed by something else; re-serializing it is the best left.
+ */
+function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Buffer {
+	const { rawBody } = request as { rawBody?: unknown };
+	if (Buffer.isBuffer(rawBody)) return rawBody;
+	if (typeof rawBody === 'string') return Buffer.from(rawBody);
+	return request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));
+}

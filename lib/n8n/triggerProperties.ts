@@ -1,0 +1,78 @@
+import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 'n8n-workflow';
+
+import { ALL_EVENTS, eventOptions } from '../eventSelection';
+import type { MessagingProvider } from '../messagingProvider';
+
+/** The one POST endpoint every messaging trigger listens on. */
+export const messagingWebhook: IWebhookDescription = {
+	name: 'default',
+	httpMethod: 'POST',
+	responseMode: 'onReceived',
+	path: 'webhook',
+};
+
+export function eventsProperty(provider: MessagingProvider): INodeProperties {
+	return {
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		default: [ALL_EVENTS],
+		description: `The ${provider.displayName} events that start the workflow. Deliveries of other events are answered 200 and start nothing.`,
+		options: eventOptions(provider),
+	};
+}
+
+/** How deliveries are authenticated; the values are those `deliveryAuthenticationFrom` reads. */
+export const AUTHENTICATION_METHODS = {
+	signature: { name: 'Signature', value: 'signature' },
+	basicAuth: { name: 'Basic Auth', value: 'basicAuth' },
+	headerAuth: { name: 'Header Auth', value: 'headerAuth' },
+	none: { name: 'None', value: 'none' },
+} as const satisfies Record<string, INodePropertyOptions>;
+
+export type AuthenticationMethod = keyof typeof AUTHENTICATION_METHODS;
+
+export function authenticationProperty(
+	options: Array<INodePropertyOptions & { value: AuthenticationMethod }>,
+	defaultMethod: AuthenticationMethod,
+): INodeProperties {
+	return {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options,
+		default: defaultMethod,
+		description: 'How to tell real deliveries from forged ones. A delivery that fails this check is answered 401 and starts nothing.',
+	};
+}
+
+export type TriggerOutput = 'canonical' | 'raw';
+
+export const triggerOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'canonical',
+			options: [
+				{
+					name: 'Canonical Event (with Raw Payload)',
+					value: 'canonical',
+					description: 'The same fields for every provider: event, sender, channel, tags, error… plus the original payload in `raw`',
+				},
+				{
+					name: 'Raw Payload Only',
+					value: 'raw',
+					description: "The provider's envelope exactly as received, one item per event",
+				},
+			],
+		},
+	],
+};

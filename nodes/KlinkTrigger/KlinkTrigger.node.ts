@@ -1,0 +1,107 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
+import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
+import {
+	AUTHENTICATION_METHODS,
+	authenticationProperty,
+	eventsProperty,
+	messagingWebhook,
+	triggerOptionsProperty,
+	type AuthenticationMethod,
+} from '../../lib/n8n/triggerProperties';
+import { klinkProvider } from '../../lib/providers/klink';
+
+export class KlinkTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'K-LINK Trigger',
+		name: 'klinkTrigger',
+		icon: { light: 'file:klink.svg', dark: 'file:klink.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when K-LINK sends a contact or message webhook event',
+		defaults: {
+			name: 'K-LINK Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'klinkWebhookApi',
+				required: true,
+				testedBy: 'klinkWebhookApiTest',
+				displayOptions: { hide: { authentication: ['none'] } },
+			},
+		],
+		webhooks: [messagingWebhook],
+		properties: [
+			{
+				displayName:
+					'K-LINK has no webhook API: copy this node\'s Production URL into K-LINK → Settings → Webhooks → Add webhook (use the Development environment with the Test URL), tick the same events, and choose the same authentication as below',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			authenticationProperty(
+				[
+					{
+						...AUTHENTICATION_METHODS.signature,
+						name: 'Signature (Default by K-LINK)',
+						description: 'HMAC-SHA256 of the body in the x-signature header, with the webhook\'s signing secret',
+					},
+					AUTHENTICATION_METHODS.basicAuth,
+					{ ...AUTHENTICATION_METHODS.headerAuth, name: 'Custom Header' },
+					AUTHENTICATION_METHODS.none,
+				],
+				'signature',
+			),
+			eventsProperty(klinkProvider),
+			triggerOptionsProperty,
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			klinkWebhookApiTest: completeFieldGroupTest([
+				{ label: 'Signature', fields: ['signingSecret'] },
+				{ label: 'Basic Auth', fields: ['basicAuthUser', 'basicAuthPassword'] },
+				{ label: 'Custom Header', fields: ['headerName', 'headerToken'] },
+			]),
+		},
+	};
+
+	// K-LINK registers webhooks in its dashboard only, so there is nothing to check,
+	// create or delete here: the user pastes the URL (see the notice above).
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
+		const credentials = method === 'none' ? undefined : await this.getCredentials('klinkWebhookApi');
+		return await receiveDelivery.call(
+			this,
+			klinkProvider,
+			deliveryAuthenticationFrom(method, klinkProvider, credentials),
+		);
+	}
+}
