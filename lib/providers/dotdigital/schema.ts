@@ -14,7 +14,7 @@ export const dotdigitalEnvelopeSchema = z.object({
 const statusPayload = z.object({
 	id: z.string().optional(),
 	details: z.object({ channel: z.string().optional(), channelStatus: z.record(z.unknown()) }).passthrough(),
-	updatedOn: z.string(),
+	updatedOn: z.string().optional(),
 });
 
 const statusEnvelope = dotdigitalEnvelopeSchema.extend({ payload: statusPayload });

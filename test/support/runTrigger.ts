@@ -1,0 +1,129 @@
+import { WebhookContext } from 'n8n-core';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeType,
+	type INodeTypes,
+	type IWebhookData,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+export interface TestDelivery {
+	/** Bytes as sent; an object is serialized as JSON. */
+	body: Buffer | string | object;
+	headers?: Record<string, string>;
+}
+
+export interface TriggerSetup {
+	parameters?: INode['parameters'];
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+}
+
+/** What the provider would see, and what the workflow would get. */
+export interface TriggerRun {
+	status: number;
+	body: unknown;
+	/** Items of the execution that was started, or null when none was. */
+	items: IDataObject[] | null;
+}
+
+export function bodyBytes(body: TestDelivery['body']): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/**
+ * Runs one delivery through a trigger node's `webhook()` inside n8n-core's real
+ * WebhookContext (real parameter resolution with defaults, real credential checks), then
+ * answers as n8n's webhook helpers do.
+ */
+export async function deliver(
+	nodeType: INodeType,
+	setup: TriggerSetup,
+	delivery: TestDelivery,
+): Promise<TriggerRun> {
+	const typeName = `n8n-nodes-messaging-triggers.${nodeType.description.name}`;
+	const credentialTypes = nodeType.description.credentials?.map(({ name }) => name) ?? [];
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: 'Trigger',
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: setup.parameters ?? {},
+		credentials: Object.fromEntries(credentialTypes.map((name) => [name, { id: '1', name }])),
+	};
+	const nodeTypes: INodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes });
+	const workflowNode = workflow.getNode(node.name) as INode;
+
+	const rawBody = bodyBytes(delivery.body);
+	const headers = Object.fromEntries(
+		Object.entries({ 'content-type': 'application/json', ...delivery.headers }).map(([k, v]) => [k.toLowerCase(), v]),
+	);
+	const request = { method: 'POST', headers, rawBody, body: parsedOrEmpty(rawBody), query: {}, params: {} };
+	const response = new RecordingResponse();
+
+	const additionalData = {
+		httpRequest: request,
+		httpResponse: response,
+		credentialsHelper: {
+			isCredentialUsableByNode: () => true,
+			getDecrypted: async (_data: unknown, _node: unknown, type: string) => {
+				const credentials = setup.credentials?.[type];
+				if (!credentials) throw new Error(`no test credentials of type ${type}`);
+				return credentials;
+			},
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const webhookData = { webhookDescription: nodeType.description.webhooks?.[0] } as IWebhookData;
+
+	const context = new WebhookContext(workflow, workflowNode, additionalData, 'webhook', webhookData, [], null);
+	const result = await nodeType.webhook!.call(context);
+
+	if (result.noWebhookResponse) return { status: response.statusCode, body: response.body, items: null };
+	return {
+		status: 200,
+		body: result.webhookResponse,
+		items: result.workflowData ? result.workflowData[0].map((item) => item.json) : null,
+	};
+}
+
+function parsedOrEmpty(rawBody: Buffer): unknown {
+	try {
+		return JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		return {};
+	}
+}
+
+/** The subset of express's Response a trigger uses to answer by itself. */
+class RecordingResponse {
+	statusCode = 200;
+	body: unknown = undefined;
+
+	status(code: number) {
+		this.statusCode = code;
+		return this;
+	}
+
+	json(body: unknown) {
+		this.body = body;
+		return this;
+	}
+
+	send(body: unknown) {
+		this.body = body;
+		return this;
+	}
+
+	end() {
+		return this;
+	}
+}
