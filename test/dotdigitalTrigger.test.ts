@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { hmacHex } from './support/signing';
 
-const SECRET = 'comapi-webhook-secret-81d2';
+const SECRET = randomBytes(16).toString('hex');
 const trigger = new DotdigitalTrigger();
 const setup: TriggerSetup = { credentials: { dotdigitalCpaasApi: { webhookSecret: SECRET } } };
 

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
 import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
 import { fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { basicAuthorization, hmacHex } from './support/signing';
 
-const SECRET = 'klink-signing-secret-3f1c';
+const SECRET = randomBytes(16).toString('hex');
 const trigger = new KlinkTrigger();
 const signatureSetup: TriggerSetup = { credentials: { klinkWebhookApi: { signingSecret: SECRET } } };
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test helper that reads fixture files; it is not part of the published package */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
