@@ -20,3 +20,24 @@ function copyIcons() {
 
 exports.build = parallel(bundleJsonPath, copyIcons);
 exports.default = exports.build;
+
+/**
+ * docs: rewrites the per-provider event tables in README.md from the compiled catalogues
+ * (run `npm run docs` after changing an event list in lib/providers/).
+ */
+function eventTables(done) {
+	const fs = require('node:fs');
+	let readme = fs.readFileSync('README.md', 'utf8');
+	for (const provider of fs.readdirSync('dist/lib/providers')) {
+		const { [`${provider}Events`]: events } = require(`./dist/lib/providers/${provider}/events.js`);
+		const rows = events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` | ${event.description} |`);
+		const table = ['| Provider event | Canonical `event` | When |', '|---|---|---|', ...rows].join('\n');
+		const pattern = new RegExp(`(<!-- events:${provider} -->\\n)[\\s\\S]*?(\\n<!-- /events:${provider} -->)`);
+		if (!pattern.test(readme)) throw new Error(`README.md has no <!-- events:${provider} --> block`);
+		readme = readme.replace(pattern, `$1${table}$2`);
+	}
+	fs.writeFileSync('README.md', readme);
+	done();
+}
+
+exports.docs = eventTables;

@@ -24,3 +24,8 @@ export function providerFixtures(provider: string): Fixture[] {
 export function fixture(provider: string, name: string): Record<string, unknown> {
 	return JSON.parse(readFileSync(join(FIXTURES_DIR, provider, `${name}.json`), 'utf8')) as Record<string, unknown>;
 }
+
+/** A file of this repository, e.g. README.md. */
+export function repositoryFile(name: string): string {
+	return readFileSync(join(__dirname, '..', '..', name), 'utf8');
+}
