@@ -1,4 +1,4 @@
-import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class DotdigitalCpaasApi implements ICredentialType {
 	name = 'dotdigitalCpaasApi';
@@ -20,7 +20,7 @@ export class DotdigitalCpaasApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'The secret set on the webhook (the "secret" field when it is created through the API). Dotdigital signs every delivery with it in X-Comapi-Signature.',
+				'Only when you register the webhook yourself: the secret set on it. Dotdigital signs every delivery with it in X-Comapi-Signature. When the trigger registers its webhook, it generates its own secret.',
 		},
 		{
 			displayName: 'Region',
@@ -50,4 +50,14 @@ export class DotdigitalCpaasApi implements ICredentialType {
 			default: '',
 		},
 	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.apiUser}}',
+				password: '={{$credentials.apiPassword}}',
+			},
+		},
+	};
 }

@@ -78,6 +78,8 @@ export interface CanonicalEvent {
 	tags: string[];
 	error: EventError | null;
 	problems: string[];
+	/** True when the provider marked the delivery as a test (e.g. Partoo's webhook tryout). */
+	testDelivery: boolean;
 	raw: unknown;
 }
 

@@ -56,10 +56,13 @@ export function processDelivery(
 	const received = body.envelopes.length;
 	if (received === 0) return { kind: 'ignored', status: 200, received, reason: 'the delivery holds no events' };
 
+	const testDelivery =
+		provider.testDeliveryHeader !== undefined &&
+		delivery.headers[provider.testDeliveryHeader.toLowerCase()] !== undefined;
 	const events = body.envelopes
 		.map((envelope) => recogniseEnvelope(provider, envelope))
 		.filter(({ recognised }) => settings.selection.matches(recognised))
-		.map((recognised) => toCanonicalEvent(provider, recognised));
+		.map((recognised) => toCanonicalEvent(provider, recognised, testDelivery));
 
 	if (events.length === 0) {
 		return { kind: 'ignored', status: 200, received, reason: 'no event in the delivery is selected in this trigger' };

@@ -85,3 +85,10 @@ export function normalizeChannel(value: unknown): string | null {
 	const key = text.toLowerCase().replace(/[\s_-]/g, '');
 	return CHANNEL_ALIASES[key] ?? key;
 }
+
+/** Tag names from a list of strings or of `{ name }` objects. */
+export function tagNames(tags: unknown): string[] {
+	return asList(tags)
+		.map((tag) => (typeof tag === 'string' ? tag : pickText(tag, 'name')))
+		.filter((name): name is string => typeof name === 'string' && name.length > 0);
+}

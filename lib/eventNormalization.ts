@@ -45,6 +45,7 @@ export function recogniseEnvelope(provider: MessagingProvider, envelope: unknown
 export function toCanonicalEvent(
 	provider: MessagingProvider,
 	{ envelope, recognised }: RecognisedEnvelope,
+	testDelivery = false,
 ): CanonicalEvent {
 	const problems = [...(recognised.problems ?? [])];
 	if (!recognised.definition && recognised.providerEvent !== UNRECOGNISED_EVENT) {
@@ -79,6 +80,7 @@ export function toCanonicalEvent(
 		tags: fields.tags ?? [],
 		error: fields.error ?? null,
 		problems,
+		testDelivery,
 		raw: envelope,
 	};
 }

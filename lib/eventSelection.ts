@@ -33,6 +33,17 @@ export function compileEventSelection(selected: readonly string[] | undefined): 
 	};
 }
 
+/** The catalogued events a selection covers, e.g. to register exactly those at the provider. */
+export function selectedCatalogueEvents(
+	provider: Pick<MessagingProvider, 'events'>,
+	selected: readonly string[] | undefined,
+): string[] {
+	const selection = compileEventSelection(selected);
+	return provider.events
+		.filter((definition) => selection.matches({ providerEvent: definition.name, definition }))
+		.map((definition) => definition.name);
+}
+
 export interface EventOption {
 	name: string;
 	value: string;

@@ -37,6 +37,10 @@ export interface MessagingProvider {
 	eventSchemas?: Readonly<Record<string, ZodTypeAny>>;
 	/** Where the provider signs deliveries with a shared secret, if it does. */
 	hmacSignature?: HmacSignatureScheme;
+	/** Where the provider signs deliveries with its own Ed25519 key (public key chosen by the node). */
+	ed25519SignatureHeader?: string;
+	/** A header whose presence marks a test delivery sent from the provider's settings. */
+	testDeliveryHeader?: string;
 	/** The envelope's event name; providers whose names lie may look at the shape too. */
 	recogniseEvent(envelope: JsonRecord): RecognisedEvent | null;
 	/** Maps a recognised envelope to canonical fields; must not throw on any JSON. */

@@ -2,14 +2,23 @@ import type { INodeType } from 'n8n-workflow';
 
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
+import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
+import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
+import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { dotdigitalProvider } from '../lib/providers/dotdigital';
 import { klinkProvider } from '../lib/providers/klink';
+import { partooProvider } from '../lib/providers/partoo';
+import { staryaAiProvider } from '../lib/providers/staryaai';
+import { timelyAiProvider } from '../lib/providers/timelyai';
 import type { MessagingProvider } from '../lib/messagingProvider';
 import { repositoryFile } from './support/fixtures';
 
 const triggers: Array<{ name: string; trigger: INodeType; provider: MessagingProvider }> = [
 	{ name: 'K-LINK Trigger', trigger: new KlinkTrigger(), provider: klinkProvider },
+	{ name: 'Partoo Trigger', trigger: new PartooTrigger(), provider: partooProvider },
+	{ name: 'Timely.ai Trigger', trigger: new TimelyAiTrigger(), provider: timelyAiProvider },
 	{ name: 'Dotdigital CPaaS Trigger', trigger: new DotdigitalTrigger(), provider: dotdigitalProvider },
+	{ name: 'StaryaAI Trigger', trigger: new StaryaAiTrigger(), provider: staryaAiProvider },
 ];
 
 describe.each(triggers)('the $name node', ({ trigger, provider }) => {
@@ -31,9 +40,11 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 		}
 	});
 
-	it('listens on one POST webhook and needs its credential unless authentication is None', () => {
+	it('listens on one POST webhook with a credential of its own package', () => {
 		expect(description.webhooks).toEqual([expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' })]);
-		expect(description.credentials![0].displayOptions).toEqual({ hide: { authentication: ['none'] } });
+		const manifest = JSON.parse(repositoryFile('package.json')) as { n8n: { credentials: string[] } };
+		const credential = description.credentials![0].name;
+		expect(manifest.n8n.credentials.some((file) => file.toLowerCase().includes(`/${credential.toLowerCase()}.`))).toBe(true);
 	});
 });
 
@@ -43,14 +54,16 @@ it('the package lists every node and credential it builds', () => {
 		dependencies?: object;
 		peerDependencies: object;
 	};
-	expect(manifest.n8n.nodes).toEqual([
-		'dist/nodes/KlinkTrigger/KlinkTrigger.node.js',
-		'dist/nodes/DotdigitalTrigger/DotdigitalTrigger.node.js',
-	]);
-	expect(manifest.n8n.credentials).toEqual([
-		'dist/credentials/KlinkWebhookApi.credentials.js',
-		'dist/credentials/DotdigitalCpaasApi.credentials.js',
-	]);
+	expect(manifest.n8n.nodes).toEqual(
+		['KlinkTrigger', 'PartooTrigger', 'TimelyAiTrigger', 'DotdigitalTrigger', 'StaryaAiTrigger'].map(
+			(node) => `dist/nodes/${node}/${node}.node.js`,
+		),
+	);
+	expect(manifest.n8n.credentials).toEqual(
+		['KlinkWebhookApi', 'PartooApi', 'TimelyAiApi', 'DotdigitalCpaasApi', 'StaryaAiWebhookApi'].map(
+			(credential) => `dist/credentials/${credential}.credentials.js`,
+		),
+	);
 	expect(manifest.dependencies).toBeUndefined();
 	expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 });

@@ -1,13 +1,19 @@
+import type { KeyObject } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import type { MessagingProvider } from '../messagingProvider';
 import type { AuthenticationMethod } from './triggerProperties';
 
-/** Credential field names shared by every messaging credential that offers these methods. */
-export interface DeliveryCredentialFields {
-	/** The field that holds the provider's signing secret, e.g. `signingSecret`. */
-	signingSecret?: string;
+export interface SignatureSettings {
+	/** The credential field holding the shared secret; `signingSecret` unless said otherwise. */
+	secretField?: string;
+	/** A secret kept at registration; it wins over the credential's. */
+	registeredSecret?: string;
+	/** Replay window for providers that send a timestamp. */
+	toleranceSeconds?: number;
+	/** The provider's public key, for providers that sign with their own key pair. */
+	publicKey?: KeyObject;
 }
 
 function text(credentials: ICredentialDataDecryptedObject | undefined, field: string): string {
@@ -15,23 +21,30 @@ function text(credentials: ICredentialDataDecryptedObject | undefined, field: st
 	return typeof value === 'string' ? value : '';
 }
 
-/** Turns the node's Authentication choice and its credential into what the engine checks. */
+/**
+ * Turns the node's Authentication choice and its credential into what the engine checks.
+ * Basic and header auth read the same credential fields for every provider that offers them.
+ */
 export function deliveryAuthenticationFrom(
 	method: AuthenticationMethod,
 	provider: MessagingProvider,
 	credentials: ICredentialDataDecryptedObject | undefined,
-	fields: DeliveryCredentialFields = {},
+	signature: SignatureSettings = {},
 ): DeliveryAuthentication {
 	switch (method) {
 		case 'signature':
-			if (!provider.hmacSignature) {
-				return { kind: 'misconfigured', reason: `${provider.displayName} does not sign with a shared secret` };
+			if (provider.ed25519SignatureHeader && signature.publicKey) {
+				return { kind: 'ed25519Signature', header: provider.ed25519SignatureHeader, publicKey: signature.publicKey };
 			}
-			return {
-				kind: 'hmacSignature',
-				scheme: provider.hmacSignature,
-				secret: text(credentials, fields.signingSecret ?? 'signingSecret'),
-			};
+			if (provider.hmacSignature) {
+				return {
+					kind: 'hmacSignature',
+					scheme: provider.hmacSignature,
+					secret: signature.registeredSecret || text(credentials, signature.secretField ?? 'signingSecret'),
+					toleranceSeconds: signature.toleranceSeconds,
+				};
+			}
+			return { kind: 'misconfigured', reason: `${provider.displayName} signatures cannot be checked with this setup` };
 		case 'basicAuth':
 			return { kind: 'basicAuth', user: text(credentials, 'basicAuthUser'), password: text(credentials, 'basicAuthPassword') };
 		case 'headerAuth':

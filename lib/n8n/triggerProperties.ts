@@ -76,3 +76,23 @@ export const triggerOptionsProperty: INodeProperties = {
 		},
 	],
 };
+
+/** Off for users who register the URL at the provider by hand (no API key, or no API access). */
+export function autoRegisterProperties(providerName: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Register Webhook Automatically',
+			name: 'autoRegister',
+			type: 'boolean',
+			default: true,
+			description: `Whether to register this trigger's URL with ${providerName} when the workflow is activated (or listens for a test event), and remove it when deactivated`,
+		},
+		{
+			displayName: `Copy this node's Production URL into ${providerName}'s webhook settings yourself, with the events below and the secret of the credential`,
+			name: 'manualRegistrationNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { autoRegister: [false] } },
+		},
+	];
+}

@@ -13,12 +13,15 @@ import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
 	authenticationProperty,
+	autoRegisterProperties,
 	eventsProperty,
 	messagingWebhook,
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
+import { createWebhook, deleteWebhook, registeredSecret, webhookExists } from '../../lib/n8n/webhookRegistration';
 import { dotdigitalProvider } from '../../lib/providers/dotdigital';
+import { dotdigitalRegistration } from '../../lib/providers/dotdigital/registration';
 
 export class DotdigitalTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,23 +38,10 @@ export class DotdigitalTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'dotdigitalCpaasApi',
-				required: true,
-				testedBy: 'dotdigitalCpaasApiTest',
-				displayOptions: { hide: { authentication: ['none'] } },
-			},
-		],
+		credentials: [{ name: 'dotdigitalCpaasApi', required: true, testedBy: 'dotdigitalCpaasApiTest' }],
 		webhooks: [messagingWebhook],
 		properties: [
-			{
-				displayName:
-					'Register this node\'s Production URL as a webhook of your Dotdigital API space, with the same secret as in the credential and "batch" on or off: both are understood, one item per event',
-				name: 'setupNotice',
-				type: 'notice',
-				default: '',
-			},
+			...autoRegisterProperties('Dotdigital'),
 			authenticationProperty(
 				[
 					{
@@ -70,23 +60,22 @@ export class DotdigitalTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			dotdigitalCpaasApiTest: completeFieldGroupTest([
-				{ label: 'Signature', fields: ['webhookSecret'] },
+				{ label: 'Webhook registration', fields: ['apiUser', 'apiPassword'] },
+				{ label: 'Signature of a webhook registered by hand', fields: ['webhookSecret'] },
 			]),
 		},
 	};
 
-	// Registration through Dotdigital's webhook API is not done by this version: the URL is
-	// registered by hand, so there is nothing to check, create or delete here.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
+				return await webhookExists.call(this, dotdigitalRegistration);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				return false;
+				return await createWebhook.call(this, dotdigitalRegistration);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return false;
+				return await deleteWebhook.call(this, dotdigitalRegistration);
 			},
 		},
 	};
@@ -97,7 +86,10 @@ export class DotdigitalTrigger implements INodeType {
 		return await receiveDelivery.call(
 			this,
 			dotdigitalProvider,
-			deliveryAuthenticationFrom(method, dotdigitalProvider, credentials, { signingSecret: 'webhookSecret' }),
+			deliveryAuthenticationFrom(method, dotdigitalProvider, credentials, {
+				secretField: 'webhookSecret',
+				registeredSecret: registeredSecret(this.getWorkflowStaticData('node')),
+			}),
 		);
 	}
 }

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -9,6 +8,7 @@ import {
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
 import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { manualWebhookRegistration } from '../../lib/n8n/manualRegistration';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -79,21 +79,8 @@ export class KlinkTrigger implements INodeType {
 		},
 	};
 
-	// K-LINK registers webhooks in its dashboard only, so there is nothing to check,
-	// create or delete here: the user pastes the URL (see the notice above).
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-		},
-	};
+	// K-LINK registers webhooks in its dashboard only (see the notice above).
+	webhookMethods = { default: manualWebhookRegistration };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;

@@ -6,6 +6,7 @@ import {
 	normalizeChannel,
 	pick,
 	pickText,
+	tagNames,
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
@@ -81,12 +82,6 @@ function primaryValue(entries: unknown, field: 'phone' | 'email'): string | null
 	const list = asList(entries);
 	const primary = list.find((entry) => pick(entry, 'isPrimary') === true) ?? list[0];
 	return pickText(primary, field);
-}
-
-function tagNames(tags: unknown): string[] {
-	return asList(tags)
-		.map((tag) => (typeof tag === 'string' ? tag : pickText(tag, 'name')))
-		.filter((name): name is string => typeof name === 'string' && name.length > 0);
 }
 
 /** The contact's name on the channel, from the room's platform contact. */

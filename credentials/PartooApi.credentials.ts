@@ -1,0 +1,62 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class PartooApi implements ICredentialType {
+	name = 'partooApi';
+
+	displayName = 'Partoo API';
+
+	icon: Icon = { light: 'file:../nodes/PartooTrigger/partoo.svg', dark: 'file:../nodes/PartooTrigger/partoo.dark.svg' };
+
+	documentationUrl = 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'A Partoo API key (Settings → API keys). Used to register the webhook; deliveries are checked against Partoo\'s public key, not this one.',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			default: 'production',
+			options: [
+				{ name: 'Production', value: 'production' },
+				{ name: 'Sandbox', value: 'sandbox' },
+			],
+			description: 'Which Partoo platform, API and signing key to use',
+		},
+		{
+			displayName: 'Organisation ID',
+			name: 'orgId',
+			type: 'string',
+			default: '',
+			description: 'Only for provider-level API keys: the organisation whose webhooks to manage',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { 'x-APIKey': '={{$credentials.apiKey}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.environment === "sandbox" ? "https://api.sandbox.partoo.co/v2" : "https://api.partoo.co/v2"}}',
+			url: '/webhooks',
+		},
+	};
+}

@@ -1,0 +1,38 @@
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class TimelyAiApi implements ICredentialType {
+	name = 'timelyAiApi';
+
+	displayName = 'Timely.ai API';
+
+	icon: Icon = { light: 'file:../nodes/TimelyAiTrigger/timelyai.svg', dark: 'file:../nodes/TimelyAiTrigger/timelyai.dark.svg' };
+
+	documentationUrl = 'https://docs.timelyai.com.br/en/webhooks/overview';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Your workspace API key (Settings → API). Needed for the trigger to register its webhook.',
+		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only when you register the webhook yourself: the secret Timely.ai showed when the webhook was created. When the trigger registers its webhook, it keeps the secret Timely.ai returns.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
+		},
+	};
+}

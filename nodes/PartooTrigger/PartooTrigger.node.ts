@@ -1,0 +1,83 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
+import {
+	AUTHENTICATION_METHODS,
+	authenticationProperty,
+	autoRegisterProperties,
+	eventsProperty,
+	messagingWebhook,
+	triggerOptionsProperty,
+	type AuthenticationMethod,
+} from '../../lib/n8n/triggerProperties';
+import { createWebhook, deleteWebhook, webhookExists } from '../../lib/n8n/webhookRegistration';
+import { partooProvider } from '../../lib/providers/partoo';
+import { partooPublicKeys, type PartooEnvironment } from '../../lib/providers/partoo/publicKeys';
+import { partooRegistration } from '../../lib/providers/partoo/registration';
+
+export class PartooTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Partoo Trigger',
+		name: 'partooTrigger',
+		icon: { light: 'file:partoo.svg', dark: 'file:partoo.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
+		defaults: {
+			name: 'Partoo Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'partooApi', required: true }],
+		webhooks: [messagingWebhook],
+		properties: [
+			...autoRegisterProperties('Partoo'),
+			authenticationProperty(
+				[
+					{
+						...AUTHENTICATION_METHODS.signature,
+						description: "Ed25519 signature in X-Partoo-Signature-v1, checked with Partoo's public key for the credential's environment",
+					},
+					AUTHENTICATION_METHODS.none,
+				],
+				'signature',
+			),
+			eventsProperty(partooProvider),
+			triggerOptionsProperty,
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await webhookExists.call(this, partooRegistration);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createWebhook.call(this, partooRegistration);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteWebhook.call(this, partooRegistration);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
+		const credentials = await this.getCredentials('partooApi');
+		const environment: PartooEnvironment = credentials.environment === 'sandbox' ? 'sandbox' : 'production';
+		return await receiveDelivery.call(
+			this,
+			partooProvider,
+			deliveryAuthenticationFrom(method, partooProvider, credentials, { publicKey: partooPublicKeys.get(environment) }),
+		);
+	}
+}

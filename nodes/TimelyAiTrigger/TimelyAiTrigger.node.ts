@@ -1,0 +1,109 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
+import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
+import {
+	AUTHENTICATION_METHODS,
+	authenticationProperty,
+	autoRegisterProperties,
+	eventsProperty,
+	messagingWebhook,
+	triggerOptionsProperty,
+	type AuthenticationMethod,
+} from '../../lib/n8n/triggerProperties';
+import { createWebhook, deleteWebhook, registeredSecret, webhookExists } from '../../lib/n8n/webhookRegistration';
+import { timelyAiProvider } from '../../lib/providers/timelyai';
+import { timelyAiRegistration } from '../../lib/providers/timelyai/registration';
+
+export class TimelyAiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Timely.ai Trigger',
+		name: 'timelyAiTrigger',
+		icon: { light: 'file:timelyai.svg', dark: 'file:timelyai.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
+		defaults: {
+			name: 'Timely.ai Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'timelyAiApi', required: true, testedBy: 'timelyAiApiTest' }],
+		webhooks: [messagingWebhook],
+		properties: [
+			...autoRegisterProperties('Timely.ai'),
+			authenticationProperty(
+				[
+					{
+						...AUTHENTICATION_METHODS.signature,
+						description: 'HMAC-SHA256 in X-Timely-Signature; a stale X-Timely-Timestamp is refused as a replay',
+					},
+					AUTHENTICATION_METHODS.none,
+				],
+				'signature',
+			),
+			eventsProperty(timelyAiProvider),
+			{
+				...triggerOptionsProperty,
+				options: [
+					...(triggerOptionsProperty.options ?? []),
+					{
+						displayName: 'Timestamp Tolerance (Seconds)',
+						name: 'timestampToleranceSeconds',
+						type: 'number',
+						default: 300,
+						typeOptions: { minValue: 1 },
+						description: 'How far X-Timely-Timestamp may be from now before a delivery is refused as a replay',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			timelyAiApiTest: completeFieldGroupTest([
+				{ label: 'Webhook registration', fields: ['apiKey'] },
+				{ label: 'Signature of a webhook registered by hand', fields: ['webhookSecret'] },
+			]),
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await webhookExists.call(this, timelyAiRegistration);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createWebhook.call(this, timelyAiRegistration);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteWebhook.call(this, timelyAiRegistration);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
+		const { timestampToleranceSeconds } = this.getNodeParameter('options', {}) as { timestampToleranceSeconds?: number };
+		const credentials = method === 'none' ? undefined : await this.getCredentials('timelyAiApi');
+		return await receiveDelivery.call(
+			this,
+			timelyAiProvider,
+			deliveryAuthenticationFrom(method, timelyAiProvider, credentials, {
+				secretField: 'webhookSecret',
+				registeredSecret: registeredSecret(this.getWorkflowStaticData('node')),
+				toleranceSeconds: timestampToleranceSeconds,
+			}),
+		);
+	}
+}
