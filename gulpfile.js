@@ -29,12 +29,13 @@ function eventTables(done) {
 	const fs = require('node:fs');
 	let readme = fs.readFileSync('README.md', 'utf8');
 	for (const provider of fs.readdirSync('dist/lib/providers')) {
-		const { [`${provider}Events`]: events } = require(`./dist/lib/providers/${provider}/events.js`);
+		const catalogue = require(`./dist/lib/providers/${provider}/events.js`);
+		const events = Object.values(catalogue).find(Array.isArray);
 		const rows = events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` | ${event.description} |`);
 		const table = ['| Provider event | Canonical `event` | When |', '|---|---|---|', ...rows].join('\n');
-		const pattern = new RegExp(`(<!-- events:${provider} -->\\n)[\\s\\S]*?(\\n<!-- /events:${provider} -->)`);
+		const pattern = new RegExp(`(<!-- events:${provider} -->)[\\s\\S]*?(<!-- /events:${provider} -->)`);
 		if (!pattern.test(readme)) throw new Error(`README.md has no <!-- events:${provider} --> block`);
-		readme = readme.replace(pattern, `$1${table}$2`);
+		readme = readme.replace(pattern, `$1\n${table}\n$2`);
 	}
 	fs.writeFileSync('README.md', readme);
 	done();
