@@ -96,7 +96,8 @@ function providerApiError(context: IHookFunctions, providerName: string, action:
 	const message = status
 		? `${providerName} answered HTTP ${status} while ${action} the webhook`
 		: `${providerName} could not be reached while ${action} the webhook`;
-	return new NodeApiError(context.getNode(), (error ?? {}) as JsonObject, {
+	// Built from our own summary: re-wrapping n8n's NodeApiError would hand back its generic text.
+	return new NodeApiError(context.getNode(), { message, httpCode: status ? String(status) : null } as JsonObject, {
 		message,
 		description:
 			status === 401 || status === 403

@@ -1,0 +1,225 @@
+import nock from 'nock';
+import { NodeApiError } from 'n8n-workflow';
+
+import { DotdigitalCpaasApi } from '../credentials/DotdigitalCpaasApi.credentials';
+import { PartooApi } from '../credentials/PartooApi.credentials';
+import { TimelyAiApi } from '../credentials/TimelyAiApi.credentials';
+import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
+import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
+import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
+import { hookHarness, WEBHOOK_BASE, WEBHOOK_TEST_BASE } from './support/runHooks';
+
+const PRODUCTION_URL = `${WEBHOOK_BASE}/hook-id/webhook`;
+const TEST_URL = `${WEBHOOK_TEST_BASE}/hook-id/webhook`;
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+	const pending = nock.pendingMocks();
+	nock.cleanAll();
+	expect(pending).toEqual([]);
+});
+afterAll(() => nock.enableNetConnect());
+
+async function registrationError(promise: Promise<unknown>): Promise<NodeApiError> {
+	const error = await promise.then(
+		() => undefined,
+		(thrown: unknown) => thrown,
+	);
+	expect(error).toBeInstanceOf(NodeApiError);
+	return error as NodeApiError;
+}
+
+describe('Partoo webhook registration', () => {
+	const credentials = { apiKey: 'partoo-key', environment: 'production', orgId: '' };
+	const partoo = (path = '/v2/webhooks') =>
+		nock('https://api.partoo.co', { reqheaders: { 'x-apikey': 'partoo-key' } });
+
+	it('registers one webhook per selected event type with POST /webhooks', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { events: ['message_created', 'lead_received'] });
+		partoo()
+			.post('/v2/webhooks', {
+				items: [
+					{ url: PRODUCTION_URL, event_type: 'message_created' },
+					{ url: PRODUCTION_URL, event_type: 'lead_received' },
+				],
+			})
+			.reply(200, { items: [{ id: 11 }, { id: 12 }] });
+		expect(await hooks.run('create')).toBe(true);
+		expect(hooks.staticData.registration).toEqual({
+			ids: ['11', '12'],
+			url: PRODUCTION_URL,
+			events: ['message_created', 'lead_received'],
+		});
+	});
+
+	it('registers every documented event for All Events, and the sandbox with org_id for provider keys', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), { ...credentials, environment: 'sandbox', orgId: '42' });
+		nock('https://api.sandbox.partoo.co')
+			.post('/v2/webhooks', (body: { items: Array<{ event_type: string }> }) => body.items.length === 6)
+			.query({ org_id: '42' })
+			.reply(200, { items: [1, 2, 3, 4, 5, 6].map((id) => ({ id })) });
+		expect(await hooks.run('create')).toBe(true);
+	});
+
+	it('finds its registration with GET /webhooks, following pages', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { events: ['message_created'] });
+		hooks.staticData.registration = { ids: ['12'], url: PRODUCTION_URL, events: ['message_created'] };
+		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [{ id: 11 }], page: 1, max_page: 2 });
+		partoo().get('/v2/webhooks').query({ page: 2 }).reply(200, { items: [{ id: 12 }], page: 2, max_page: 2 });
+		expect(await hooks.run('checkExists')).toBe(true);
+	});
+
+	it('reports a registration deleted at Partoo as missing, so n8n creates it again', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { events: ['message_created'] });
+		hooks.staticData.registration = { ids: ['12'], url: PRODUCTION_URL, events: ['message_created'] };
+		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [], page: 1, max_page: 1 });
+		expect(await hooks.run('checkExists')).toBe(false);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('removes every webhook it registered with DELETE /webhooks/{id}, tolerating one already gone', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
+		hooks.staticData.registration = { ids: ['11', '12'], url: PRODUCTION_URL, events: ['message_created', 'lead_received'] };
+		partoo().delete('/v2/webhooks/11').reply(204);
+		partoo().delete('/v2/webhooks/12').reply(404, { errors: { json: 'not found' } });
+		expect(await hooks.run('delete')).toBe(true);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('fails with an n8n error naming Partoo and the HTTP status, keeping nothing', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
+		partoo().post('/v2/webhooks').reply(403, { errors: { authorization: 'forbidden' } });
+		const error = await registrationError(hooks.run('create'));
+		expect(error.message).toBe('Partoo answered HTTP 403 while registering the webhook');
+		expect(error.httpCode).toBe('403');
+		expect(error.message).not.toMatch(/\bat\s.+:\d+/);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('does nothing at Partoo when automatic registration is off', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { autoRegister: false });
+		expect(await hooks.run('checkExists')).toBe(true);
+		expect(await hooks.run('create')).toBe(false);
+		expect(await hooks.run('delete')).toBe(false);
+	});
+});
+
+describe('Timely.ai webhook registration', () => {
+	const credentials = { apiKey: 'timely-key', webhookSecret: '' };
+	const timely = () => nock('https://api.timelyai.com.br', { reqheaders: { 'x-api-key': 'timely-key' } });
+
+	it('registers the selected events with POST /v1/webhooks and keeps the returned secret', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['message.*'] });
+		timely()
+			.post('/v1/webhooks', {
+				name: 'n8n Inbound to CRM',
+				url: PRODUCTION_URL,
+				events: ['message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed'],
+			})
+			.reply(201, { id: 'wh_01', secret: 'whsec_returned_once' });
+		expect(await hooks.run('create')).toBe(true);
+		expect(hooks.staticData.registration).toMatchObject({ ids: ['wh_01'], secret: 'whsec_returned_once' });
+	});
+
+	it('names the registration made for "Listen for test event" as a test, on the test URL', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['contact.created'] });
+		timely()
+			.post('/v1/webhooks', { name: 'n8n Inbound to CRM (test)', url: TEST_URL, events: ['contact.created'] })
+			.reply(201, { data: { id: 'wh_test', secret: 'whsec_test' } });
+		expect(await hooks.run('create', 'manual')).toBe(true);
+		expect(hooks.staticData.registration).toMatchObject({ ids: ['wh_test'], url: TEST_URL });
+	});
+
+	it('checks its registration through GET /v1/webhooks/{id}/deliveries', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['contact.created'] });
+		hooks.staticData.registration = { ids: ['wh_01'], url: PRODUCTION_URL, events: ['contact.created'], secret: 's' };
+		timely().get('/v1/webhooks/wh_01/deliveries').reply(200, { data: [] });
+		expect(await hooks.run('checkExists')).toBe(true);
+		timely().get('/v1/webhooks/wh_01/deliveries').reply(404, { error: 'not_found' });
+		expect(await hooks.run('checkExists')).toBe(false);
+	});
+
+	it('replaces a registration whose events changed: DELETE, then reports it missing', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['message.failed'] });
+		hooks.staticData.registration = { ids: ['wh_01'], url: PRODUCTION_URL, events: ['contact.created'], secret: 's' };
+		timely().delete('/v1/webhooks/wh_01').reply(204);
+		expect(await hooks.run('checkExists')).toBe(false);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('removes its webhook with DELETE /v1/webhooks/{id}', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials);
+		hooks.staticData.registration = { ids: ['wh_01'], url: PRODUCTION_URL, events: ['contact.created'], secret: 's' };
+		timely().delete('/v1/webhooks/wh_01').reply(204);
+		expect(await hooks.run('delete')).toBe(true);
+	});
+
+	it('fails with an n8n error naming Timely.ai and the status when the API key is refused', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials);
+		// n8n's httpRequestWithAuthentication retries a 401 once after re-authenticating.
+		timely().post('/v1/webhooks').times(2).reply(401, { error: 'invalid_api_key' });
+		const error = await registrationError(hooks.run('create'));
+		expect(error.message).toBe('Timely.ai answered HTTP 401 while registering the webhook');
+		expect(error.description).toMatch(/API credentials/);
+	});
+
+	it('fails clearly when Timely.ai answers without the secret', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials);
+		timely().post('/v1/webhooks').reply(201, { id: 'wh_01' });
+		await expect(hooks.run('create')).rejects.toThrow('Timely.ai: Timely.ai did not return the webhook id and secret');
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+});
+
+describe('Dotdigital webhook registration', () => {
+	const credentials = { region: 'r2', apiUser: 'apiuser-1@apiconnector.com', apiPassword: 'pw', webhookSecret: '' };
+	const basic = `Basic ${Buffer.from('apiuser-1@apiconnector.com:pw').toString('base64')}`;
+	const dotdigital = () => nock('https://r2-api.dotdigital.com', { reqheaders: { authorization: basic } });
+
+	it('registers the selected events with a secret it generates, and keeps that secret', async () => {
+		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials, {
+			events: ['message.inbound', 'message.failed'],
+		});
+		let sentSecret = '';
+		dotdigital()
+			.post('/cpaas/webhooks', (body: Record<string, unknown>) => {
+				sentSecret = body.secret as string;
+				expect(body).toEqual({
+					name: 'n8n Inbound to CRM',
+					url: PRODUCTION_URL,
+					secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+					subscriptions: [
+						{ type: 'message.failed', filters: [] },
+						{ type: 'message.inbound', filters: [] },
+					],
+					batch: false,
+				});
+				return true;
+			})
+			.reply(201, { id: 'dd-webhook-7', name: 'n8n Inbound to CRM' });
+		expect(await hooks.run('create')).toBe(true);
+		expect(hooks.staticData.registration).toEqual({
+			ids: ['dd-webhook-7'],
+			url: PRODUCTION_URL,
+			events: ['message.failed', 'message.inbound'],
+			secret: sentSecret,
+		});
+	});
+
+	it('checks with GET /cpaas/webhooks/{id} and removes with DELETE', async () => {
+		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials, { events: ['message.inbound'] });
+		hooks.staticData.registration = { ids: ['dd-webhook-7'], url: PRODUCTION_URL, events: ['message.inbound'], secret: 's' };
+		dotdigital().get('/cpaas/webhooks/dd-webhook-7').reply(200, { id: 'dd-webhook-7' });
+		expect(await hooks.run('checkExists')).toBe(true);
+		dotdigital().delete('/cpaas/webhooks/dd-webhook-7').reply(204);
+		expect(await hooks.run('delete')).toBe(true);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('fails with an n8n error naming Dotdigital and the status', async () => {
+		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials);
+		dotdigital().post('/cpaas/webhooks').reply(500, { message: 'internal' });
+		const error = await registrationError(hooks.run('create'));
+		expect(error.message).toBe('Dotdigital CPaaS answered HTTP 500 while registering the webhook');
+	});
+});
