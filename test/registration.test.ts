@@ -31,7 +31,7 @@ async function registrationError(promise: Promise<unknown>): Promise<NodeApiErro
 
 describe('Partoo webhook registration', () => {
 	const credentials = { apiKey: 'partoo-key', environment: 'production', orgId: '' };
-	const partoo = (path = '/v2/webhooks') =>
+	const partoo = () =>
 		nock('https://api.partoo.co', { reqheaders: { 'x-apikey': 'partoo-key' } });
 
 	it('registers one webhook per selected event type with POST /webhooks', async () => {

@@ -19,6 +19,8 @@ export interface TestDelivery {
 export interface TriggerSetup {
 	parameters?: INode['parameters'];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The node's static data, as left by webhook registration. */
+	staticData?: IDataObject;
 }
 
 /** What the provider would see, and what the workflow would get. */
@@ -60,7 +62,14 @@ export async function deliver(
 		getByNameAndVersion: () => nodeType,
 		getKnownTypes: () => ({}),
 	};
-	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes });
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: setup.staticData ? { 'node:Trigger': setup.staticData } : undefined,
+	});
 	const workflowNode = workflow.getNode(node.name) as INode;
 
 	const rawBody = bodyBytes(delivery.body);
