@@ -9,7 +9,10 @@ const SECRET = randomBytes(16).toString('hex');
 const trigger = new TimelyAiTrigger();
 const setup: TriggerSetup = { credentials: { timelyAiApi: { apiKey: 'k', webhookSecret: SECRET } } };
 
-function signed(envelope: unknown, { secret = SECRET, timestamp }: { secret?: string; timestamp?: string } = {}) {
+function signed(
+	envelope: unknown,
+	{ secret = SECRET, timestamp }: { secret?: string; timestamp?: string } = {},
+): { body: string; headers: Record<string, string> } {
 	const body = JSON.stringify(envelope);
 	if (timestamp === undefined) return { body, headers: { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` } };
 	return {
