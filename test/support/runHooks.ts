@@ -30,12 +30,12 @@ function authenticate(
 		const match = typeof value === 'string' ? /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(value) : null;
 		return match ? credentials[match[1]] : value;
 	};
-	const resolveAll = (values: IDataObject | undefined) =>
-		Object.fromEntries(Object.entries(values ?? {}).map(([key, value]) => [key, resolve(value)]));
+	const resolveAll = (values: IDataObject | undefined): IDataObject =>
+		Object.fromEntries(Object.entries(values ?? {}).map(([key, value]) => [key, resolve(value)])) as IDataObject;
 	const { headers, qs, auth } = definition.properties as { headers?: IDataObject; qs?: IDataObject; auth?: IDataObject };
 	return {
 		...request,
-		headers: { ...request.headers, ...resolveAll(headers) },
+		headers: { ...request.headers, ...resolveAll(headers) } as IHttpRequestOptions['headers'],
 		qs: { ...request.qs, ...resolveAll(qs) },
 		...(auth ? { auth: resolveAll(auth) as { username: string; password: string } } : {}),
 	};
@@ -101,7 +101,7 @@ export function hookHarness(
 			} as unknown as IWorkflowExecuteAdditionalData;
 			const webhookData = { webhookDescription: nodeType.description.webhooks![0], isTest: mode === 'manual' } as IWebhookData;
 			const context = new HookContext(workflow, workflow.getNode('Trigger')!, additionalData, mode, 'activate', webhookData);
-			const result = await nodeType.webhookMethods!.default[method].call(context);
+			const result = await nodeType.webhookMethods!.default![method].call(context);
 			// n8n keeps the context's static data on the workflow; mirror it for the next call.
 			Object.assign(staticData, workflow.staticData['node:Trigger']);
 			for (const key of Object.keys(staticData)) {
