@@ -233,7 +233,7 @@ describe('K-LINK Trigger answers', () => {
 
 	it('outputs the untouched envelope when Output is Raw Payload Only', async () => {
 		const envelope = fixture('klink', 'contact-create');
-		const run = await deliver(trigger, { ...signatureSetup, parameters: { options: { output: 'raw' } } }, signed(envelope));
+		const run = await deliver(trigger, { ...signatureSetup, parameters: { additionalOptions: { output: 'raw' } } }, signed(envelope));
 		expect(run.items).toEqual([envelope]);
 	});
 });

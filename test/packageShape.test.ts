@@ -40,6 +40,14 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 		}
 	});
 
+	it('keeps the request bytes from n8n and answers with its own response body', () => {
+		// n8n 2.x skips its JSON pre-parsing (and its 422 quoting the body) only for options.binaryData.
+		const rawBody = description.properties.find((property) => property.name === 'options');
+		expect(rawBody).toMatchObject({ type: 'hidden', default: { binaryData: true } });
+		// Without an empty responseData n8n answers the literal text "firstEntryJson".
+		expect(description.webhooks![0].responseData).toBe('');
+	});
+
 	it('listens on one POST webhook with a credential of its own package', () => {
 		expect(description.webhooks).toEqual([expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' })]);
 		const manifest = JSON.parse(repositoryFile('package.json')) as { n8n: { credentials: string[] } };

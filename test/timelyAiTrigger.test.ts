@@ -103,7 +103,7 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 			items: null,
 			body: { reason: 'x-timely-timestamp is outside the accepted time window' },
 		});
-		const tolerant = { ...setup, parameters: { options: { timestampToleranceSeconds: 900 } } };
+		const tolerant = { ...setup, parameters: { additionalOptions: { timestampToleranceSeconds: 900 } } };
 		expect((await deliver(trigger, tolerant, stale)).items).toHaveLength(1);
 	});
 

@@ -5,7 +5,7 @@ import { processDelivery } from '../deliveryPipeline';
 import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
-import type { TriggerOutput } from './triggerProperties';
+import { TRIGGER_OPTIONS_PARAMETER, type TriggerOutput } from './triggerProperties';
 
 /**
  * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
@@ -18,11 +18,11 @@ export async function receiveDelivery(
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const events = this.getNodeParameter('events', []) as string[];
-	const { output = 'canonical' } = this.getNodeParameter('options', {}) as { output?: TriggerOutput };
+	const { output = 'canonical' } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as { output?: TriggerOutput };
 
 	const outcome = processDelivery(
 		provider,
-		{ rawBody: rawBodyOf(request), headers: request.headers },
+		{ rawBody: await rawBodyOf(request), headers: request.headers },
 		{ authentication, selection: compileEventSelection(events) },
 	);
 
@@ -52,12 +52,25 @@ function rawItem(raw: unknown): IDataObject {
 	return asRecord(raw) ? (raw as IDataObject) : { raw: raw as IDataObject };
 }
 
+type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & {
+	rawBody?: unknown;
+	readRawBody?: () => Promise<void>;
+};
+
 /**
- * n8n keeps the exact request bytes in `rawBody` (signatures are computed over them). When
- * it is missing the body was parsed by something else; re-serializing it is the best left.
+ * The exact request bytes, which signatures are computed over. n8n reads them into
+ * `rawBody` on demand (`readRawBody`); failing that, re-serializing a parsed body is the
+ * best left (a signature over it will not match, so such a delivery is refused, not let in).
  */
-function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Buffer {
-	const { rawBody } = request as { rawBody?: unknown };
+async function rawBodyOf(request: WebhookRequest): Promise<Buffer> {
+	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+		try {
+			await request.readRawBody();
+		} catch {
+			return Buffer.alloc(0);
+		}
+	}
+	const { rawBody } = request;
 	if (Buffer.isBuffer(rawBody)) return rawBody;
 	if (typeof rawBody === 'string') return Buffer.from(rawBody);
 	return request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));

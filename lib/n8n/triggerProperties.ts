@@ -3,12 +3,30 @@ import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 
 import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 
-/** The one POST endpoint every messaging trigger listens on. */
+/**
+ * The one POST endpoint every messaging trigger listens on. An empty `responseData` makes
+ * n8n answer with the `webhookResponse` the trigger returns; without it n8n 2.x sends the
+ * literal text "firstEntryJson".
+ */
 export const messagingWebhook: IWebhookDescription = {
 	name: 'default',
 	httpMethod: 'POST',
 	responseMode: 'onReceived',
+	responseData: '',
 	path: 'webhook',
+};
+
+/**
+ * n8n parses a JSON body before a version-1 webhook node runs unless the node's
+ * `options.binaryData` is set, and answers a body that does not parse with its own 422,
+ * which quotes the body and carries a stack trace. This hidden parameter keeps the bytes
+ * for the trigger, which answers malformed bodies itself (400, a one-line reason).
+ */
+export const rawBodyProperty: INodeProperties = {
+	displayName: 'Raw Body',
+	name: 'options',
+	type: 'hidden',
+	default: { binaryData: true },
 };
 
 export function eventsProperty(provider: MessagingProvider): INodeProperties {
@@ -49,9 +67,11 @@ export function authenticationProperty(
 
 export type TriggerOutput = 'canonical' | 'raw';
 
+export const TRIGGER_OPTIONS_PARAMETER = 'additionalOptions';
+
 export const triggerOptionsProperty: INodeProperties = {
 	displayName: 'Options',
-	name: 'options',
+	name: TRIGGER_OPTIONS_PARAMETER,
 	type: 'collection',
 	placeholder: 'Add option',
 	default: {},

@@ -16,6 +16,7 @@ import {
 	autoRegisterProperties,
 	eventsProperty,
 	messagingWebhook,
+	rawBodyProperty,
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
@@ -52,6 +53,7 @@ export class DotdigitalTrigger implements INodeType {
 				],
 				'signature',
 			),
+			rawBodyProperty,
 			eventsProperty(dotdigitalProvider),
 			triggerOptionsProperty,
 		],

@@ -15,6 +15,7 @@ import {
 	authenticationProperty,
 	eventsProperty,
 	messagingWebhook,
+	rawBodyProperty,
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
@@ -64,6 +65,7 @@ export class KlinkTrigger implements INodeType {
 				],
 				'signature',
 			),
+			rawBodyProperty,
 			eventsProperty(klinkProvider),
 			triggerOptionsProperty,
 		],

@@ -15,6 +15,7 @@ import {
 	autoRegisterProperties,
 	eventsProperty,
 	messagingWebhook,
+	rawBodyProperty,
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
@@ -51,6 +52,7 @@ export class PartooTrigger implements INodeType {
 				],
 				'signature',
 			),
+			rawBodyProperty,
 			eventsProperty(partooProvider),
 			triggerOptionsProperty,
 		],

@@ -15,6 +15,7 @@ import {
 	authenticationProperty,
 	eventsProperty,
 	messagingWebhook,
+	rawBodyProperty,
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
@@ -59,6 +60,7 @@ export class StaryaAiTrigger implements INodeType {
 				],
 				'headerAuth',
 			),
+			rawBodyProperty,
 			eventsProperty(staryaAiProvider),
 			triggerOptionsProperty,
 		],

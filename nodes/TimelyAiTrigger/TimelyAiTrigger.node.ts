@@ -16,6 +16,8 @@ import {
 	autoRegisterProperties,
 	eventsProperty,
 	messagingWebhook,
+	rawBodyProperty,
+	TRIGGER_OPTIONS_PARAMETER,
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
@@ -51,6 +53,7 @@ export class TimelyAiTrigger implements INodeType {
 				],
 				'signature',
 			),
+			rawBodyProperty,
 			eventsProperty(timelyAiProvider),
 			{
 				...triggerOptionsProperty,
@@ -94,7 +97,9 @@ export class TimelyAiTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const { timestampToleranceSeconds } = this.getNodeParameter('options', {}) as { timestampToleranceSeconds?: number };
+		const { timestampToleranceSeconds } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
+			timestampToleranceSeconds?: number;
+		};
 		const credentials = method === 'none' ? undefined : await this.getCredentials('timelyAiApi');
 		return await receiveDelivery.call(
 			this,
