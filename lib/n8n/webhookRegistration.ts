@@ -181,3 +181,18 @@ export function idOf(value: unknown): string | undefined {
 	const id = (value as { id?: unknown } | null)?.id;
 	return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
+
+/** The `webhookMethods.default` of a trigger whose provider has a webhook API. */
+export function registeredWebhookLifecycle(registration: WebhookRegistrationApi) {
+	return {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return await webhookExists.call(this, registration);
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return await createWebhook.call(this, registration);
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return await deleteWebhook.call(this, registration);
+		},
+	};
+}

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -20,7 +19,7 @@ import {
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
-import { createWebhook, deleteWebhook, registeredSecret, webhookExists } from '../../lib/n8n/webhookRegistration';
+import { registeredSecret, registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
 import { dotdigitalProvider } from '../../lib/providers/dotdigital';
 import { dotdigitalRegistration } from '../../lib/providers/dotdigital/registration';
 
@@ -68,19 +67,8 @@ export class DotdigitalTrigger implements INodeType {
 		},
 	};
 
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await webhookExists.call(this, dotdigitalRegistration);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return await createWebhook.call(this, dotdigitalRegistration);
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return await deleteWebhook.call(this, dotdigitalRegistration);
-			},
-		},
-	};
+	webhookMethods = { default: registeredWebhookLifecycle(dotdigitalRegistration) };
+
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -19,7 +18,7 @@ import {
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
-import { createWebhook, deleteWebhook, webhookExists } from '../../lib/n8n/webhookRegistration';
+import { registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
 import { partooProvider } from '../../lib/providers/partoo';
 import { partooPublicKeys, type PartooEnvironment } from '../../lib/providers/partoo/publicKeys';
 import { partooRegistration } from '../../lib/providers/partoo/registration';
@@ -58,19 +57,8 @@ export class PartooTrigger implements INodeType {
 		],
 	};
 
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await webhookExists.call(this, partooRegistration);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return await createWebhook.call(this, partooRegistration);
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return await deleteWebhook.call(this, partooRegistration);
-			},
-		},
-	};
+	webhookMethods = { default: registeredWebhookLifecycle(partooRegistration) };
+
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -21,7 +20,7 @@ import {
 	triggerOptionsProperty,
 	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
-import { createWebhook, deleteWebhook, registeredSecret, webhookExists } from '../../lib/n8n/webhookRegistration';
+import { registeredSecret, registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
 import { timelyAiProvider } from '../../lib/providers/timelyai';
 import { timelyAiRegistration } from '../../lib/providers/timelyai/registration';
 
@@ -81,19 +80,8 @@ export class TimelyAiTrigger implements INodeType {
 		},
 	};
 
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await webhookExists.call(this, timelyAiRegistration);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return await createWebhook.call(this, timelyAiRegistration);
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return await deleteWebhook.call(this, timelyAiRegistration);
-			},
-		},
-	};
+	webhookMethods = { default: registeredWebhookLifecycle(timelyAiRegistration) };
+
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
