@@ -87,6 +87,12 @@ describe('StaryaAI Trigger with the documented payloads', () => {
 		expect((await deliver(trigger, setup, withToken(failed))).items![0]).toMatchObject({ event: 'message.failed', error: { code: null } });
 	});
 
+	it('emits an event name it does not know, under that name', async () => {
+		const envelope = { event: 'chat.archived', timestamp: '2024-05-21T15:00:00.005Z', data: { id: CHAT } };
+		const run = await deliver(trigger, setup, withToken(envelope));
+		expect(run.items![0]).toMatchObject({ event: 'chat.archived', problems: ['"chat.archived" is not in the StaryaAI event catalogue'] });
+	});
+
 	it('selects the mislabelled tag event by what it is, not by its name', async () => {
 		const tagOnly = { ...setup, parameters: { events: ['chat.tag.appended'] } };
 		const statusOnly = { ...setup, parameters: { events: ['chat.message.status.updated'] } };

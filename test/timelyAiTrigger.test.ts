@@ -88,6 +88,16 @@ describe('Timely.ai Trigger with the documented payloads', () => {
 	});
 });
 
+it('emits an event name Timely.ai may add later, under its own name', async () => {
+	const envelope = { ...fixture('timelyai', 'message-read'), event: 'message.reaction_added' };
+	const run = await deliver(trigger, setup, signed(envelope));
+	expect(run.items![0]).toMatchObject({
+		event: 'message.reaction_added',
+		eventId: 'evt_01HX4D7Q5SJUW8ZCFQWA3ZFH',
+		problems: ['"message.reaction_added" is not in the Timely.ai event catalogue'],
+	});
+});
+
 describe('Timely.ai Trigger signature and replay protection', () => {
 	const envelope = fixture('timelyai', 'message-received');
 
