@@ -35,7 +35,7 @@ describe('Normalize Messaging Event', () => {
 
 	it('splits a Dotdigital batch into one item per event, in order, paired with its input', async () => {
 		const batch = providerFixtures('dotdigital').map(({ envelope }) => envelope);
-		const [output] = await runNode(normalizer, {}, [{ headers: { 'content-type': 'application/json' }, body: batch as never }]);
+		const [output] = await runNode(normalizer, {}, [{ headers: { 'content-type': 'application/json' }, body: batch }]);
 		expect(output.map((item) => item.json.eventId)).toEqual(batch.map((envelope) => envelope.eventId));
 		expect(output.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 	});

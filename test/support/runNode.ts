@@ -16,7 +16,7 @@ import {
 export async function runNode(
 	nodeType: INodeType,
 	parameters: INode['parameters'],
-	items: IDataObject[],
+	items: object[],
 	{ continueOnFail = false }: { continueOnFail?: boolean } = {},
 ): Promise<INodeExecutionData[][]> {
 	const node: INode = {
@@ -36,7 +36,7 @@ export async function runNode(
 		nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) },
 	});
 	const workflowNode = workflow.getNode('Node') as INode;
-	const input = items.map((json) => ({ json }));
+	const input = items.map((json) => ({ json: json as IDataObject }));
 	const inputData = { main: [input] };
 	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
 	const context = new ExecuteContext(
