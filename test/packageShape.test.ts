@@ -63,7 +63,16 @@ it('the package lists every node and credential it builds', () => {
 		peerDependencies: object;
 	};
 	expect(manifest.n8n.nodes).toEqual(
-		['KlinkTrigger', 'PartooTrigger', 'TimelyAiTrigger', 'DotdigitalTrigger', 'StaryaAiTrigger'].map(
+		[
+			'KlinkTrigger',
+			'PartooTrigger',
+			'TimelyAiTrigger',
+			'DotdigitalTrigger',
+			'StaryaAiTrigger',
+			'EventFields',
+			'EventRouter',
+			'EventNormalizer',
+		].map(
 			(node) => `dist/nodes/${node}/${node}.node.js`,
 		),
 	);
