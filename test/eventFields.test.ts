@@ -8,7 +8,7 @@ import { FIELD_PRESETS } from '../lib/eventFields';
 import { fixture, providerFixtures } from './support/fixtures';
 import { runNode } from './support/runNode';
 import { deliver } from './support/runTrigger';
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
 const eventFields = new EventFields();
 const ALL_PRESETS = FIELD_PRESETS.map((preset) => preset.value);
@@ -30,7 +30,7 @@ async function canonicalOf(provider: string, envelope: object): Promise<IDataObj
 	return run.items![0];
 }
 
-async function fieldsOf(item: object, parameters: IDataObject = { fields: ALL_PRESETS }) {
+async function fieldsOf(item: object, parameters: INodeParameters = { fields: ALL_PRESETS }) {
 	const [[output]] = await runNode(eventFields, parameters, [item]);
 	return output.json;
 }
@@ -96,7 +96,7 @@ describe('Event Fields presets', () => {
 
 describe('Event Fields custom JSONPath', () => {
 	const raw = fixture('klink', 'contact-create');
-	const custom = (field: IDataObject) => ({ fields: [], customFields: { field: [field] } });
+	const custom = (field: INodeParameters): INodeParameters => ({ fields: [], customFields: { field: [field] } });
 
 	it('evaluates filters on raw payloads and on canonical events', async () => {
 		const canonical = await canonicalOf('klink', raw);
@@ -123,6 +123,7 @@ describe('Event Fields custom JSONPath', () => {
 		"$..[?(require('child_process').execSync('touch /tmp/pwned'))]",
 		'$..[?(@property === "__proto__" && (@.polluted = 1))]',
 	])('runs no code for the JSONPath %s', async (jsonPath) => {
+		/* eslint-disable @n8n/community-nodes/no-restricted-globals -- the test watches the globals an injection would touch */
 		const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
 		const [[output]] = await runNode(eventFields, custom({ name: 'x', jsonPath }), [raw], { continueOnFail: true });
 		expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
@@ -130,5 +131,6 @@ describe('Event Fields custom JSONPath', () => {
 		expect(exit).not.toHaveBeenCalled();
 		exit.mockRestore();
 		expect(output.json.x ?? null).toBeNull();
+		/* eslint-enable @n8n/community-nodes/no-restricted-globals */
 	});
 });
