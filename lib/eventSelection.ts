@@ -4,7 +4,7 @@ import type { EventDefinition, MessagingProvider, RecognisedEvent } from './mess
 export const ALL_EVENTS = '*';
 
 export interface EventSelection {
-	matches(recognised: RecognisedEvent, canonicalEvent?: string): boolean;
+	matches(recognised: RecognisedEvent): boolean;
 }
 
 /**
@@ -20,14 +20,14 @@ export function compileEventSelection(selected: readonly string[] | undefined): 
 	const families = entries.filter((entry) => entry.endsWith('.*')).map((entry) => entry.slice(0, -2));
 
 	return {
-		matches({ providerEvent, definition }, canonicalEvent) {
+		matches({ providerEvent, definition }) {
 			if (exactNames.has(providerEvent)) return true;
 			return families.some(
 				(family) =>
 					definition?.family === family ||
 					providerEvent.startsWith(`${family}.`) ||
 					providerEvent.startsWith(`${family}_`) ||
-					(canonicalEvent ?? definition?.canonical ?? '').startsWith(`${family}.`),
+					(definition?.canonical ?? '').startsWith(`${family}.`),
 			);
 		},
 	};

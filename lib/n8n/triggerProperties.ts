@@ -97,12 +97,15 @@ export const triggerOptionsProperty: INodeProperties = {
 	],
 };
 
+/** The node parameter that turns registration off for users who paste the URL by hand. */
+export const AUTO_REGISTER_PARAMETER = 'autoRegister';
+
 /** Off for users who register the URL at the provider by hand (no API key, or no API access). */
 export function autoRegisterProperties(providerName: string): INodeProperties[] {
 	return [
 		{
 			displayName: 'Register Webhook Automatically',
-			name: 'autoRegister',
+			name: AUTO_REGISTER_PARAMETER,
 			type: 'boolean',
 			default: true,
 			description: `Whether to register this trigger's URL with ${providerName} when the workflow is activated (or listens for a test event), and remove it when deactivated`,
@@ -112,7 +115,7 @@ export function autoRegisterProperties(providerName: string): INodeProperties[] 
 			name: 'manualRegistrationNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { autoRegister: [false] } },
+			displayOptions: { show: { [AUTO_REGISTER_PARAMETER]: [false] } },
 		},
 	];
 }

@@ -10,13 +10,13 @@ import {
 
 import { selectedCatalogueEvents } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
+import { AUTO_REGISTER_PARAMETER } from './triggerProperties';
 
 /** What a trigger asks the provider to send, and where. */
 export interface RegistrationTarget {
 	url: string;
 	events: string[];
-	/** A registration for the editor's "Listen for test event", named so it can be told apart. */
-	testMode: boolean;
+	/** `n8n <workflow>`, with ` (test)` for the editor's "Listen for test event". */
 	name: string;
 }
 
@@ -51,11 +51,21 @@ export interface WebhookRegistrationApi {
 	/** Whether the registration is still there; absent when the provider offers no way to look. */
 	stillRegistered?(api: ApiClient, stored: RegisteredWebhook): Promise<boolean>;
 	create(api: ApiClient, target: RegistrationTarget): Promise<RegisteredWebhook>;
-	remove(api: ApiClient, stored: RegisteredWebhook): Promise<void>;
+	/** Where a registered webhook lives: removal is `DELETE <webhooksPath>/<id>` for each id. */
+	webhooksPath: string;
 }
 
-/** The node parameter that turns registration off for users who paste the URL by hand. */
-export const AUTO_REGISTER_PARAMETER = 'autoRegister';
+/** Removes every webhook of a registration; one already gone at the provider is fine. */
+async function removeRegistration(api: ApiClient, registration: WebhookRegistrationApi, stored: RegisteredWebhook) {
+	for (const id of stored.ids) {
+		await api({ method: 'DELETE', path: webhookPath(registration.webhooksPath, id), allowNotFound: true });
+	}
+}
+
+/** The path of one registered webhook, e.g. `/webhooks/42`. */
+export function webhookPath(webhooksPath: string, id: string): string {
+	return `${webhooksPath}/${encodeURIComponent(id)}`;
+}
 
 interface NodeStaticData extends IDataObject {
 	registration?: RegisteredWebhook & IDataObject;
@@ -119,7 +129,6 @@ function currentTarget(context: IHookFunctions, registration: WebhookRegistratio
 	return {
 		url: context.getNodeWebhookUrl('default') as string,
 		events: selectedCatalogueEvents(registration.provider, context.getNodeParameter('events', []) as string[]),
-		testMode,
 		name: `n8n ${workflowName}${testMode ? ' (test)' : ''}`,
 	};
 }
@@ -141,7 +150,7 @@ export async function webhookExists(this: IHookFunctions, registration: WebhookR
 	if (sameTarget(stored, currentTarget(this, registration))) {
 		if (!registration.stillRegistered || (await registration.stillRegistered(api, stored))) return true;
 	} else {
-		await registration.remove(api, stored);
+		await removeRegistration(api, registration, stored);
 	}
 	delete staticData.registration;
 	return false;
@@ -171,7 +180,7 @@ export async function deleteWebhook(this: IHookFunctions, registration: WebhookR
 	const stored = staticData.registration;
 	if (!stored) return false;
 	const api = await apiClient(this, registration, 'removing');
-	await registration.remove(api, stored);
+	await removeRegistration(api, registration, stored);
 	delete staticData.registration;
 	return true;
 }

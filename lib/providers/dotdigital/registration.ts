@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import { idOf, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
+import { idOf, webhookPath, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
 import { dotdigitalProvider } from './index';
+
+const WEBHOOKS_PATH = '/webhooks';
 
 /**
  * Dotdigital CPaaS webhook API (developer.dotdigital.com/reference/webhooks), HTTP Basic with
@@ -9,17 +11,18 @@ import { dotdigitalProvider } from './index';
  */
 export const dotdigitalRegistration: WebhookRegistrationApi = {
 	provider: dotdigitalProvider,
+	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'dotdigitalCpaasApi',
 	baseUrl: (credentials) => `https://${regionOf(credentials.region)}-api.dotdigital.com/cpaas`,
 	async stillRegistered(api, stored) {
-		const webhook = await api({ method: 'GET', path: `/webhooks/${encodeURIComponent(stored.ids[0])}`, allowNotFound: true });
+		const webhook = await api({ method: 'GET', path: webhookPath(WEBHOOKS_PATH, stored.ids[0]), allowNotFound: true });
 		return webhook !== null;
 	},
 	async create(api, target) {
 		const secret = randomBytes(32).toString('hex');
 		const response = await api({
 			method: 'POST',
-			path: '/webhooks',
+			path: WEBHOOKS_PATH,
 			body: {
 				name: target.name,
 				url: target.url,
@@ -31,11 +34,6 @@ export const dotdigitalRegistration: WebhookRegistrationApi = {
 		const id = idOf(response);
 		if (!id) throw new Error('Dotdigital did not return the webhook id');
 		return { ids: [id], url: target.url, events: target.events, secret };
-	},
-	async remove(api, stored) {
-		for (const id of stored.ids) {
-			await api({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(id)}`, allowNotFound: true });
-		}
 	},
 };
 

@@ -2,6 +2,8 @@ import { asList, asRecord } from '../../envelopeReading';
 import { idOf, type ApiClient, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
 import { partooProvider } from './index';
 
+const WEBHOOKS_PATH = '/webhooks';
+
 const BASE_URLS = {
 	production: 'https://api.partoo.co/v2',
 	sandbox: 'https://api.sandbox.partoo.co/v2',
@@ -16,6 +18,7 @@ const MAX_PAGES = 20;
  */
 export const partooRegistration: WebhookRegistrationApi = {
 	provider: partooProvider,
+	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'partooApi',
 	baseUrl: (credentials) => (credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production),
 	commonQuery: (credentials) => (credentials.orgId ? { org_id: credentials.orgId } : {}),
@@ -26,23 +29,18 @@ export const partooRegistration: WebhookRegistrationApi = {
 	async create(api, target) {
 		const response = await api({
 			method: 'POST',
-			path: '/webhooks',
+			path: WEBHOOKS_PATH,
 			body: { items: target.events.map((eventType) => ({ url: target.url, event_type: eventType })) },
 		});
 		const ids = webhookItems(response).map(idOf).filter((id): id is string => id !== undefined);
 		return { ids, url: target.url, events: target.events };
-	},
-	async remove(api, stored) {
-		for (const id of stored.ids) {
-			await api({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(id)}`, allowNotFound: true });
-		}
 	},
 };
 
 async function listWebhookIds(api: ApiClient): Promise<Set<string>> {
 	const ids = new Set<string>();
 	for (let page = 1; page <= MAX_PAGES; page++) {
-		const response = await api({ method: 'GET', path: '/webhooks', qs: { page } });
+		const response = await api({ method: 'GET', path: WEBHOOKS_PATH, qs: { page } });
 		const items = webhookItems(response);
 		for (const item of items) {
 			const id = idOf(item);

@@ -1,6 +1,8 @@
 import { asRecord, pickText } from '../../envelopeReading';
-import { idOf, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
+import { idOf, webhookPath, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
 import { timelyAiProvider } from './index';
+
+const WEBHOOKS_PATH = '/v1/webhooks';
 
 /**
  * Timely.ai's webhook API (docs.timelyai.com.br/en/api-reference/webhooks): `POST /v1/webhooks`
@@ -8,12 +10,13 @@ import { timelyAiProvider } from './index';
  */
 export const timelyAiRegistration: WebhookRegistrationApi = {
 	provider: timelyAiProvider,
+	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'timelyAiApi',
 	baseUrl: () => 'https://api.timelyai.com.br',
 	async stillRegistered(api, stored) {
 		const deliveries = await api({
 			method: 'GET',
-			path: `/v1/webhooks/${encodeURIComponent(stored.ids[0])}/deliveries`,
+			path: `${webhookPath(WEBHOOKS_PATH, stored.ids[0])}/deliveries`,
 			allowNotFound: true,
 		});
 		return deliveries !== null;
@@ -21,7 +24,7 @@ export const timelyAiRegistration: WebhookRegistrationApi = {
 	async create(api, target) {
 		const response = await api({
 			method: 'POST',
-			path: '/v1/webhooks',
+			path: WEBHOOKS_PATH,
 			body: { name: target.name, url: target.url, events: target.events },
 		});
 		const webhook = asRecord(asRecord(response)?.data) ?? response;
@@ -29,10 +32,5 @@ export const timelyAiRegistration: WebhookRegistrationApi = {
 		const secret = pickText(webhook, 'secret');
 		if (!id || !secret) throw new Error('Timely.ai did not return the webhook id and secret');
 		return { ids: [id], url: target.url, events: target.events, secret };
-	},
-	async remove(api, stored) {
-		for (const id of stored.ids) {
-			await api({ method: 'DELETE', path: `/v1/webhooks/${encodeURIComponent(id)}`, allowNotFound: true });
-		}
 	},
 };
