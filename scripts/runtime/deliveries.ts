@@ -1,0 +1,102 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development script (demo, end-to-end, bench); not part of the published package */
+import { createHmac, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { ProviderId } from '../../lib/canonicalEvent';
+import { REPO_ROOT } from './n8nRuntime';
+
+export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
+
+export interface FixtureFile {
+	provider: ProviderId;
+	name: string;
+	path: string;
+	bytes: Buffer;
+}
+
+/** The providers' own documented payloads, exactly as stored (the bytes that get signed). */
+export function fixtureFiles(provider: ProviderId): FixtureFile[] {
+	const dir = join(FIXTURES_DIR, provider);
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => ({ provider, name: file.replace(/\.json$/, ''), path: join(dir, file), bytes: readFileSync(join(dir, file)) }));
+}
+
+/**
+ * What each trigger's credential holds. Partoo signs with its own private key, which
+ * nobody else has: Partoo deliveries can only be accepted with Authentication "None".
+ */
+export interface DeliverySecrets {
+	klink: string;
+	timelyai: string;
+	dotdigital: string;
+	staryaaiHeaderName: string;
+	staryaaiToken: string;
+}
+
+export function newSecrets(): DeliverySecrets {
+	const secret = () => randomBytes(24).toString('hex');
+	return { klink: secret(), timelyai: secret(), dotdigital: secret(), staryaaiHeaderName: 'X-Starya-Token', staryaaiToken: secret() };
+}
+
+/** Credential type and data for each trigger, filled with the given secrets. */
+export function triggerCredentials(secrets: DeliverySecrets): Record<ProviderId, { type: string; data: Record<string, unknown> }> {
+	return {
+		klink: { type: 'klinkWebhookApi', data: { signingSecret: secrets.klink } },
+		partoo: { type: 'partooApi', data: { apiKey: 'demo-not-used', environment: 'production', orgId: '' } },
+		timelyai: { type: 'timelyAiApi', data: { apiKey: 'demo-not-used', webhookSecret: secrets.timelyai } },
+		dotdigital: {
+			type: 'dotdigitalCpaasApi',
+			data: { webhookSecret: secrets.dotdigital, region: 'r1', apiUser: 'demo-not-used', apiPassword: 'demo-not-used' },
+		},
+		staryaai: {
+			type: 'staryaAiWebhookApi',
+			data: { headerName: secrets.staryaaiHeaderName, headerToken: secrets.staryaaiToken, basicAuthUser: '', basicAuthPassword: '' },
+		},
+	};
+}
+
+const hmacHex = (algorithm: 'sha1' | 'sha256', secret: string, payload: Buffer) =>
+	createHmac(algorithm, secret).update(payload).digest('hex');
+
+export interface SigningOptions {
+	/** Timely.ai only: send `X-Timely-Timestamp` (seconds) and sign `${timestamp}.${body}`. */
+	timelyTimestamp?: number;
+}
+
+/** The headers a provider sends with these bytes, as its documentation describes them. */
+export function signedHeaders(provider: ProviderId, body: Buffer, secrets: DeliverySecrets, options: SigningOptions = {}): Record<string, string> {
+	const json = { 'content-type': 'application/json' };
+	switch (provider) {
+		case 'klink':
+			return { ...json, 'x-signature': `sha256=${hmacHex('sha256', secrets.klink, body)}` };
+		case 'timelyai': {
+			if (options.timelyTimestamp === undefined) {
+				return { ...json, 'x-timely-signature': `sha256=${hmacHex('sha256', secrets.timelyai, body)}` };
+			}
+			const signed = Buffer.concat([Buffer.from(`${options.timelyTimestamp}.`), body]);
+			return {
+				...json,
+				'x-timely-timestamp': String(options.timelyTimestamp),
+				'x-timely-signature': `sha256=${hmacHex('sha256', secrets.timelyai, signed)}`,
+			};
+		}
+		case 'dotdigital':
+			return { ...json, 'x-comapi-signature': hmacHex('sha1', secrets.dotdigital, body) };
+		case 'staryaai':
+			return { ...json, [secrets.staryaaiHeaderName.toLowerCase()]: secrets.staryaaiToken };
+		case 'partoo':
+			return json;
+	}
+}
+
+/** A Dotdigital batch (the `batch: true` webhook setting) of `size` distinct events, cycling through the fixtures. */
+export function dotdigitalBatch(size: number, tag = 'batch'): Array<Record<string, unknown>> {
+	const fixtures = fixtureFiles('dotdigital').map((fixture) => JSON.parse(fixture.bytes.toString('utf8')) as Record<string, unknown>);
+	return Array.from({ length: size }, (_, index) => ({
+		...fixtures[index % fixtures.length],
+		eventId: `${tag}-${index}`,
+	}));
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+
+import { sleep } from './n8nServer';
+
+export interface Owner {
+	email: string;
+	password: string;
+}
+
+export function newOwner(): Owner {
+	// n8n wants 8+ characters with a digit and a capital letter.
+	return { email: 'demo@example.com', password: `Demo-${randomBytes(6).toString('hex')}-1A` };
+}
+
+const API_KEY_SCOPES = [
+	'workflow:create',
+	'workflow:read',
+	'workflow:list',
+	'workflow:update',
+	'workflow:delete',
+	'workflow:activate',
+	'workflow:deactivate',
+	'execution:list',
+	'execution:read',
+	'execution:delete',
+	'credential:create',
+];
+
+export interface WorkflowJson {
+	name: string;
+	nodes: Array<Record<string, unknown> & { name: string; type: string; parameters: Record<string, unknown> }>;
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	finished: boolean;
+	mode: string;
+}
+
+export interface ExecutionDetail extends ExecutionSummary {
+	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>> } };
+}
+
+/** n8n's REST (owner setup, API key) and public API (`/api/v1`), as a user's scripts would call them. */
+export class N8nApi {
+	private constructor(
+		readonly baseUrl: string,
+		private readonly apiKey: string,
+	) {}
+
+	/** Creates the instance owner on a fresh n8n and an API key for the public API. */
+	static async setUp(baseUrl: string, owner: Owner): Promise<N8nApi> {
+		await request(`${baseUrl}/rest/owner/setup`, 'POST', {
+			body: { email: owner.email, firstName: 'Demo', lastName: 'Owner', password: owner.password },
+		});
+		return await N8nApi.logIn(baseUrl, owner);
+	}
+
+	static async logIn(baseUrl: string, owner: Owner): Promise<N8nApi> {
+		const login = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+		if (!login.ok) throw new Error(`n8n login answered ${login.status}: ${await login.text()}`);
+		const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+		const key = (await request(`${baseUrl}/rest/api-keys`, 'POST', {
+			headers: { cookie },
+			body: { label: `scripts-${Date.now()}`, expiresAt: null, scopes: API_KEY_SCOPES },
+		})) as { data: { rawApiKey: string } };
+		return new N8nApi(baseUrl, key.data.rawApiKey);
+	}
+
+	private async call(path: string, method = 'GET', body?: unknown): Promise<unknown> {
+		return await request(`${this.baseUrl}/api/v1${path}`, method, { headers: { 'x-n8n-api-key': this.apiKey }, body });
+	}
+
+	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string> {
+		const created = (await this.call('/credentials', 'POST', { name, type, data })) as { id: string };
+		return created.id;
+	}
+
+	async createWorkflow(workflow: WorkflowJson): Promise<string> {
+		const { name, nodes, connections } = workflow;
+		const created = (await this.call('/workflows', 'POST', {
+			name,
+			nodes,
+			connections,
+			settings: workflow.settings ?? { executionOrder: 'v1' },
+		})) as { id: string };
+		return created.id;
+	}
+
+	async activateWorkflow(id: string): Promise<void> {
+		await this.call(`/workflows/${id}/activate`, 'POST');
+	}
+
+	async deactivateWorkflow(id: string): Promise<void> {
+		await this.call(`/workflows/${id}/deactivate`, 'POST');
+	}
+
+	/** Every execution of a workflow, newest first (follows the API's cursor). */
+	async executions(workflowId: string, includeData = false): Promise<ExecutionDetail[]> {
+		const all: ExecutionDetail[] = [];
+		let cursor: string | undefined;
+		do {
+			const query = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
+			if (cursor) query.set('cursor', cursor);
+			const page = (await this.call(`/executions?${query}`)) as { data: ExecutionDetail[]; nextCursor?: string | null };
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
+	async execution(id: string): Promise<ExecutionDetail> {
+		return (await this.call(`/executions/${id}?includeData=true`)) as ExecutionDetail;
+	}
+
+	/**
+	 * Waits until a workflow has `count` executions that are no longer running, then a
+	 * little longer to catch any extra one; returns what is there.
+	 */
+	async settledExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<ExecutionDetail[]> {
+		const deadline = Date.now() + timeoutMs;
+		let executions: ExecutionDetail[] = [];
+		while (Date.now() < deadline) {
+			executions = await this.executions(workflowId);
+			const settled = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			if (settled.length >= count && settled.length === executions.length) break;
+			await sleep(300);
+		}
+		await sleep(1000);
+		return await this.executions(workflowId);
+	}
+}
+
+/** Output items of one node in an execution (first run, given output). */
+export function nodeOutput(execution: ExecutionDetail, nodeName: string, output = 0): Array<Record<string, unknown>> {
+	const runs = execution.data?.resultData?.runData?.[nodeName];
+	return (runs?.[0]?.data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+async function request(url: string, method: string, options: { headers?: Record<string, string>; body?: unknown } = {}): Promise<unknown> {
+	const response = await fetch(url, {
+		method,
+		headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+		body: options.body === undefined ? undefined : JSON.stringify(options.body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} ${url.replace(/\?.*/, '')} answered ${response.status}: ${text.slice(0, 500)}`);
+	return text ? JSON.parse(text) : {};
+}
+
+/** Polls a production webhook until n8n has registered it (it answers 404 until then). */
+export async function waitForWebhook(url: string, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' }).catch(() => null);
+		if (response && response.status !== 404) return;
+		await sleep(250);
+	}
+	throw new Error(`webhook ${url} was not registered within ${timeoutMs / 1000} s`);
+}
