@@ -1,0 +1,148 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- the `npm start` demo; not part of the published package */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
+import { N8nApi, newOwner, waitForWebhook, type WorkflowJson } from './runtime/n8nApi';
+import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';
+import { freePort, installPackage, packPackage, PACKAGE_NAME, startN8n } from './runtime/n8nServer';
+import { CREDENTIAL_TYPES, TRIGGER_NODE_TYPES, triggerWorkflow } from './runtime/workflows';
+
+/** The sample each printed curl sends: an inbound message where the provider documents one. */
+const SAMPLE_FIXTURE: Record<ProviderId, string> = {
+	klink: 'message-inbound',
+	partoo: 'message-created',
+	timelyai: 'message-received',
+	dotdigital: 'message-inbound-1-sms',
+	staryaai: 'chat-message-created-user',
+};
+
+const DISPLAY_NAMES: Record<ProviderId, string> = {
+	klink: 'K-LINK',
+	partoo: 'Partoo',
+	timelyai: 'Timely.ai',
+	dotdigital: 'Dotdigital',
+	staryaai: 'StaryaAI',
+};
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
+
+	// A fresh instance every time: the demo owns nothing a user would want to keep.
+	const demoDir = join(RUNTIME_DIR, 'demo');
+	rmSync(demoDir, { recursive: true, force: true });
+	mkdirSync(demoDir, { recursive: true });
+	console.log(`Packing ${PACKAGE_NAME} and installing it into n8n's community nodes folder…`);
+	await installPackage(demoDir, await packPackage(demoDir));
+
+	const port = Number(process.env.N8N_PORT) || ((await isFree(5678)) ? 5678 : await freePort());
+	console.log(`Starting n8n ${runtime.n8nVersion} on http://127.0.0.1:${port} (log: ${relative(REPO_ROOT, join(demoDir, 'n8n.log'))})…`);
+	const n8n = await startN8n(runtime, { userFolder: demoDir, port, logFile: join(demoDir, 'n8n.log') });
+	const stop = async () => {
+		console.log('\nStopping n8n…');
+		await n8n.stop();
+		process.exit(0);
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+
+	const owner = newOwner();
+	const api = await N8nApi.setUp(n8n.baseUrl, owner);
+	const secrets = newSecrets();
+	const credentialIds = {} as Record<ProviderId, string>;
+	for (const provider of PROVIDER_IDS) {
+		const { type, data } = triggerCredentials(secrets)[provider];
+		credentialIds[provider] = await api.createCredential(type, `${DISPLAY_NAMES[provider]} (demo)`, data);
+	}
+
+	const curls: string[] = [];
+	for (const provider of PROVIDER_IDS) {
+		const built = triggerWorkflow({
+			provider,
+			name: `Demo: ${DISPLAY_NAMES[provider]} events`,
+			credentialId: credentialIds[provider],
+			// Nobody but Partoo can sign as Partoo, so its demo trigger takes unsigned deliveries.
+			authentication: provider === 'partoo' ? 'none' : undefined,
+			then: [
+				{
+					name: 'Event Fields',
+					type: `${PACKAGE_NAME}.eventFields`,
+					parameters: { fields: ['event', 'senderType', 'channel', 'contactName', 'text', 'errorCode'] },
+				},
+			],
+		});
+		const id = await api.createWorkflow(built.workflow);
+		await api.activateWorkflow(id);
+		const url = `${n8n.baseUrl}/webhook/${built.webhookPath}`;
+		await waitForWebhook(url);
+		const fixture = fixtureFiles(provider).find(({ name }) => name === SAMPLE_FIXTURE[provider]) ?? fixtureFiles(provider)[0];
+		const headers = Object.entries(signedHeaders(provider, fixture.bytes, secrets)).map(([name, value]) => `-H '${name}: ${value}'`);
+		curls.push(
+			`# ${DISPLAY_NAMES[provider]}${provider === 'partoo' ? ' (unsigned: only Partoo holds its signing key)' : ''}\n` +
+				`curl -X POST '${url}' ${headers.join(' ')} --data-binary @${relative(REPO_ROOT, fixture.path)}`,
+		);
+	}
+
+	const examples = await importExamples(api, credentialIds);
+
+	console.log(`
+n8n is ready (${Math.round((Date.now() - started) / 1000)} s) with every ${PACKAGE_NAME} node in the node panel.
+
+  Editor:    ${n8n.baseUrl}
+  Login:     ${owner.email}
+  Password:  ${owner.password}
+
+Active workflows: one demo trigger per provider (trigger → Event Fields)${examples.length ? `, and the examples: ${examples.join(', ')}` : ''}.
+Send each trigger a correctly signed sample event (from the repository root), then open Executions:
+
+${curls.join('\n\n')}
+
+Ctrl-C stops n8n. The next \`npm start\` begins again from a fresh instance.`);
+}
+
+/**
+ * Imports the workflows in examples/ with the demo credentials, and with webhook
+ * registration off (no provider API is reachable from a demo machine).
+ */
+async function importExamples(api: N8nApi, credentialIds: Record<ProviderId, string>): Promise<string[]> {
+	const dir = join(REPO_ROOT, 'examples');
+	if (!existsSync(dir)) return [];
+	const credentialIdByType = new Map(PROVIDER_IDS.map((provider) => [CREDENTIAL_TYPES[provider], credentialIds[provider]]));
+	const triggerTypes = new Set(Object.values(TRIGGER_NODE_TYPES).map((name) => `${PACKAGE_NAME}.${name}`));
+	const imported: string[] = [];
+	for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+		const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as WorkflowJson;
+		for (const node of workflow.nodes) {
+			if (triggerTypes.has(node.type)) node.parameters.autoRegister = false;
+			const credentials = node.credentials as Record<string, { id: string; name: string }> | undefined;
+			for (const [type, reference] of Object.entries(credentials ?? {})) {
+				const id = credentialIdByType.get(type);
+				if (id) reference.id = id;
+			}
+		}
+		const id = await api.createWorkflow(workflow);
+		try {
+			await api.activateWorkflow(id);
+			imported.push(`“${workflow.name}” (active)`);
+		} catch (error) {
+			imported.push(`“${workflow.name}” (imported, not active: ${(error as Error).message.replace(/^.*answered /, '')})`);
+		}
+	}
+	return imported;
+}
+
+async function isFree(port: number): Promise<boolean> {
+	try {
+		await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+main().catch((error: Error) => {
+	console.error(`\nnpm start failed: ${error.message}`);
+	process.exit(1);
+});
