@@ -1,0 +1,337 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- `npm run bench`; not part of the published package */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import type { DeliveryAuthentication } from '../lib/deliveryAuthentication';
+import { processDelivery, type DeliverySettings } from '../lib/deliveryPipeline';
+import { compileEventSelection } from '../lib/eventSelection';
+import { providerById } from '../lib/providerRegistry';
+import { dotdigitalBatch, fixtureFiles, newSecrets, signedHeaders, triggerCredentials, type DeliverySecrets } from './runtime/deliveries';
+import { generateLoad, type LoadResult, type Request } from './runtime/loadGenerator';
+import { N8nApi, newOwner, waitForWebhook } from './runtime/n8nApi';
+import { ensureN8nRuntime, REPO_ROOT } from './runtime/n8nRuntime';
+import { freePort, installPackage, packPackage, startN8n } from './runtime/n8nServer';
+import { triggerWorkflow, webhookNodeWorkflow, type BuiltWorkflow } from './runtime/workflows';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
+const SECONDS = Number(process.env.BENCH_SECONDS) || 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
+
+interface Row {
+	measure: string;
+	result: string;
+	goal: string;
+	met: boolean | null;
+	value: number;
+	goalValue?: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// The engine alone: a delivery through `processDelivery` against `JSON.parse` of its bytes.
+// ---------------------------------------------------------------------------------------
+
+function timePerRun(run: () => void, minMs: number): number {
+	let iterations = 0;
+	const started = process.hrtime.bigint();
+	let elapsedMs = 0;
+	while (elapsedMs < minMs) {
+		run();
+		iterations++;
+		elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+	}
+	return elapsedMs / iterations;
+}
+
+function signedAuthentication(provider: ProviderId, secrets: DeliverySecrets): { authentication: DeliveryAuthentication; headersFor: (body: Buffer) => Record<string, string> } {
+	const definition = providerById(provider)!;
+	if (provider === 'partoo') {
+		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+		return {
+			authentication: { kind: 'ed25519Signature', header: definition.ed25519SignatureHeader!, publicKey },
+			headersFor: (body) => ({ [definition.ed25519SignatureHeader!.toLowerCase()]: sign(null, body, privateKey).toString('base64') }),
+		};
+	}
+	if (provider === 'staryaai') {
+		return {
+			authentication: { kind: 'headerToken', headerName: secrets.staryaaiHeaderName, token: secrets.staryaaiToken },
+			headersFor: (body) => signedHeaders(provider, body, secrets),
+		};
+	}
+	const secret = provider === 'klink' ? secrets.klink : provider === 'timelyai' ? secrets.timelyai : secrets.dotdigital;
+	return {
+		authentication: { kind: 'hmacSignature', scheme: definition.hmacSignature!, secret },
+		headersFor: (body) => signedHeaders(provider, body, secrets),
+	};
+}
+
+function benchEngine(): { rows: Row[]; json: Record<string, unknown> } {
+	const secrets = newSecrets();
+	const rows: Row[] = [];
+	const json: Record<string, unknown> = {};
+	let totalEvents = 0;
+	let totalMs = 0;
+	for (const provider of PROVIDER_IDS) {
+		const definition = providerById(provider)!;
+		const bodies = fixtureFiles(provider).map(({ bytes }) => bytes);
+		const unverified: DeliverySettings = { authentication: { kind: 'none' }, selection: compileEventSelection(['*']) };
+		const { authentication, headersFor } = signedAuthentication(provider, secrets);
+		const verified: DeliverySettings = { authentication, selection: unverified.selection };
+		const signedDeliveries = bodies.map((rawBody) => ({ rawBody, headers: headersFor(rawBody) }));
+
+		const parse = () => bodies.forEach((bytes) => JSON.parse(bytes.toString('utf8')));
+		const normalize = () => bodies.forEach((rawBody) => processDelivery(definition, { rawBody, headers: {} }, unverified));
+		const verifyAndNormalize = () => signedDeliveries.forEach((delivery) => processDelivery(definition, delivery, verified));
+		for (let warm = 0; warm < 2000; warm++) (parse(), normalize(), verifyAndNormalize());
+
+		const samples = { parse: [] as number[], normalize: [] as number[], verified: [] as number[] };
+		for (let round = 0; round < 5; round++) {
+			samples.parse.push(timePerRun(parse, 200));
+			samples.normalize.push(timePerRun(normalize, 200));
+			samples.verified.push(timePerRun(verifyAndNormalize, 200));
+		}
+		const parseMs = median(samples.parse);
+		const normalizeMs = median(samples.normalize);
+		const verifiedMs = median(samples.verified);
+		totalEvents += bodies.length;
+		totalMs += normalizeMs;
+		const ratio = normalizeMs / parseMs;
+		json[provider] = {
+			fixtures: bodies.length,
+			jsonParseMicroseconds: (parseMs * 1000) / bodies.length,
+			normalizeMicroseconds: (normalizeMs * 1000) / bodies.length,
+			verifyAndNormalizeMicroseconds: (verifiedMs * 1000) / bodies.length,
+			normalizeOverParse: ratio,
+			verifyAndNormalizeOverParse: verifiedMs / parseMs,
+		};
+		rows.push({
+			measure: `Engine: normalize ÷ JSON.parse, ${definition.displayName} (${bodies.length} fixtures)`,
+			result: `${ratio.toFixed(2)}× (${fmt((normalizeMs * 1000) / bodies.length)} µs vs ${fmt((parseMs * 1000) / bodies.length)} µs; with ${authentication.kind === 'hmacSignature' ? 'HMAC' : authentication.kind === 'ed25519Signature' ? 'Ed25519' : 'token'} check ${(verifiedMs / parseMs).toFixed(2)}×)`,
+			goal: '≤ 3',
+			met: ratio <= 3,
+			value: ratio,
+			goalValue: 3,
+		});
+	}
+	const eventsPerSecond = (totalEvents / totalMs) * 1000;
+	json.eventsPerSecondPerCore = eventsPerSecond;
+	rows.push({
+		measure: 'Engine: events/s per core (all fixtures, no signature)',
+		result: `${Math.round(eventsPerSecond).toLocaleString('en')}`,
+		goal: '≥ 100,000',
+		met: eventsPerSecond >= 100_000,
+		value: eventsPerSecond,
+		goalValue: 100_000,
+	});
+	return { rows, json };
+}
+
+// ---------------------------------------------------------------------------------------
+// A real n8n: our trigger against n8n's own Webhook node, same instance, A/B alternating.
+// ---------------------------------------------------------------------------------------
+
+async function benchN8n(): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
+	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
+	const workDir = mkdtempSync(join(tmpdir(), 'n8n-bench-'));
+	const userFolder = join(workDir, 'user');
+	await installPackage(userFolder, await packPackage(workDir));
+	const n8n = await startN8n(runtime, { userFolder, port: await freePort(), logFile: join(workDir, 'n8n.log') });
+	try {
+		const api = await N8nApi.setUp(n8n.baseUrl, newOwner());
+		const secrets = newSecrets();
+		const credential = async (provider: ProviderId) => {
+			const { type, data } = triggerCredentials(secrets)[provider];
+			return await api.createCredential(type, provider, data);
+		};
+		const timely = await credential('timelyai');
+		const dotdigital = await credential('dotdigital');
+		const deploy = async (built: BuiltWorkflow, isTrigger = true) => {
+			const id = await api.createWorkflow(built.workflow);
+			await api.activateWorkflow(id);
+			const path = `/webhook/${built.webhookPath}`;
+			if (isTrigger) await waitForWebhook(`${n8n.baseUrl}${path}`);
+			return { id, path };
+		};
+		const dropUnlessSent = {
+			name: 'Filter',
+			type: 'n8n-nodes-base.filter',
+			typeVersion: 2.2,
+			parameters: {
+				conditions: {
+					combinator: 'and',
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [{ id: 'event', leftValue: '={{ $json.body.event }}', rightValue: 'message.sent', operator: { type: 'string', operation: 'equals' } }],
+				},
+				options: {},
+			},
+		};
+		const ourTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger', credentialId: timely }));
+		const webhookNode = await deploy(webhookNodeWorkflow('bench Webhook node', []), false);
+		const ourFilteredTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger, event not selected', credentialId: timely, events: ['message.sent'] }));
+		const webhookAndFilter = await deploy(webhookNodeWorkflow('bench Webhook + Filter', [dropUnlessSent]), false);
+		const ourDotdigital = await deploy(triggerWorkflow({ provider: 'dotdigital', name: 'bench dotdigital', credentialId: dotdigital }));
+
+		const received = fixtureFiles('timelyai').find(({ name }) => name === 'message-received')!.bytes;
+		const timelyRequest = (path: string): Request[] => [{ path, body: received, headers: signedHeaders('timelyai', received, secrets) }];
+		const singles = fixtureFiles('dotdigital').map(({ bytes }) => ({ path: ourDotdigital.path, body: bytes, headers: signedHeaders('dotdigital', bytes, secrets) }));
+		const batchBody = Buffer.from(JSON.stringify(dotdigitalBatch(500)));
+		const batch: Request[] = [{ path: ourDotdigital.path, body: batchBody, headers: signedHeaders('dotdigital', batchBody, secrets) }];
+
+		const load = (requests: Request[]) => generateLoad({ baseUrl: n8n.baseUrl, requests, connections: CONNECTIONS, durationSeconds: SECONDS });
+		console.log(`  warming up…`);
+		await generateLoad({ baseUrl: n8n.baseUrl, requests: [...timelyRequest(ourTrigger.path), ...timelyRequest(webhookNode.path)], connections: CONNECTIONS, durationSeconds: 5 });
+
+		const accepted = await alternate('accepted', () => load(timelyRequest(ourTrigger.path)), () => load(timelyRequest(webhookNode.path)));
+		const filtered = await alternate('filtered out', () => load(timelyRequest(ourFilteredTrigger.path)), () => load(timelyRequest(webhookAndFilter.path)));
+		const batches = await alternate('batch vs singles', () => load(batch), () => load(singles));
+
+		const ourFilteredExecutions = (await api.executions(ourFilteredTrigger.id)).length;
+		const filterExecutions = (await api.executions(webhookAndFilter.id)).length;
+		const throughputRatio = accepted.a.perSecond / accepted.b.perSecond;
+		const filteredRatio = filtered.a.perSecond / filtered.b.perSecond;
+		const batchEventsPerSecond = batches.a.perSecond * 500;
+		const batchRatio = batchEventsPerSecond / batches.b.perSecond;
+		const json = { n8nVersion: runtime.n8nVersion, connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: SECONDS, accepted, filtered, batches, ourFilteredExecutions, filterExecutions };
+		const rows: Row[] = [
+			{
+				measure: 'n8n: accepted deliveries/s, our trigger ÷ Webhook node',
+				result: `${throughputRatio.toFixed(2)}× (${fmt(accepted.a.perSecond)} vs ${fmt(accepted.b.perSecond)} req/s)`,
+				goal: '≥ 0.95',
+				met: throughputRatio >= 0.95,
+				value: throughputRatio,
+				goalValue: 0.95,
+			},
+			{
+				measure: 'n8n: latency p50 / p99, our trigger ÷ Webhook node',
+				result: `${(accepted.a.latencyP50 / accepted.b.latencyP50).toFixed(2)}× / ${(accepted.a.latencyP99 / accepted.b.latencyP99).toFixed(2)}× (${accepted.a.latencyP50} / ${accepted.a.latencyP99} ms vs ${accepted.b.latencyP50} / ${accepted.b.latencyP99} ms)`,
+				goal: '(lower is better)',
+				met: null,
+				value: accepted.a.latencyP50 / accepted.b.latencyP50,
+			},
+			{
+				measure: 'n8n: filtered-out deliveries/s, our trigger ÷ Webhook + Filter',
+				result: `${filteredRatio.toFixed(2)}× (${fmt(filtered.a.perSecond)} vs ${fmt(filtered.b.perSecond)} req/s)`,
+				goal: '≥ 1.5',
+				met: filteredRatio >= 1.5,
+				value: filteredRatio,
+				goalValue: 1.5,
+			},
+			{
+				measure: 'n8n: executions stored for filtered-out deliveries',
+				result: `${ourFilteredExecutions} of ${filtered.a.status2xx} vs ${filterExecutions} of ${filtered.b.status2xx}`,
+				goal: '0 vs one per delivery',
+				met: ourFilteredExecutions === 0 && filterExecutions >= filtered.b.status2xx,
+				value: ourFilteredExecutions,
+			},
+			{
+				measure: 'n8n: Dotdigital events/s, batches of 500 ÷ single POSTs',
+				result: `${batchRatio.toFixed(1)}× (${fmt(batchEventsPerSecond)} vs ${fmt(batches.b.perSecond)} events/s)`,
+				goal: '≥ 10',
+				met: batchRatio >= 10,
+				value: batchRatio,
+				goalValue: 10,
+			},
+		];
+		return { rows, json };
+	} finally {
+		await n8n.stop();
+		rmSync(workDir, { recursive: true, force: true });
+	}
+}
+
+interface AB {
+	a: LoadResult;
+	b: LoadResult;
+}
+
+/** Runs A and B in alternating rounds (A B, B A, A B…) and sums each side. */
+async function alternate(label: string, a: () => Promise<LoadResult>, b: () => Promise<LoadResult>): Promise<AB> {
+	const results: { a: LoadResult[]; b: LoadResult[] } = { a: [], b: [] };
+	for (let round = 0; round < ROUNDS; round++) {
+		const order = round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+		for (const side of order) results[side].push(await (side === 'a' ? a() : b()));
+		console.log(`  ${label}, round ${round + 1}/${ROUNDS}: A ${fmt(results.a[round].perSecond)} req/s, B ${fmt(results.b[round].perSecond)} req/s`);
+	}
+	return { a: combine(results.a), b: combine(results.b) };
+}
+
+function combine(results: LoadResult[]): LoadResult {
+	const sum = (pick: (result: LoadResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+	const seconds = sum((result) => result.seconds);
+	return {
+		requests: sum((result) => result.requests),
+		seconds,
+		perSecond: sum((result) => result.status2xx) / seconds,
+		status2xx: sum((result) => result.status2xx),
+		non2xx: sum((result) => result.non2xx),
+		errors: sum((result) => result.errors),
+		timeouts: sum((result) => result.timeouts),
+		latencyP50: median(results.map((result) => result.latencyP50)),
+		latencyP99: median(results.map((result) => result.latencyP99)),
+	};
+}
+
+// ---------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((x, y) => x - y);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function fmt(value: number): string {
+	return value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(value >= 10 ? 1 : 2);
+}
+
+function table(rows: Row[]): string {
+	const lines = ['| Measure | Result | Goal | Met |', '|---|---|---|---|'];
+	for (const row of rows) lines.push(`| ${row.measure} | ${row.result} | ${row.goal} | ${row.met === null ? '–' : row.met ? 'yes' : '**no**'} |`);
+	return lines.join('\n');
+}
+
+/** A horizontal bar per ratio that has a goal, the goal marked on each bar. */
+function chart(rows: Row[], title: string): string {
+	const ratios = rows.filter((row) => row.goalValue !== undefined && !row.measure.includes('events/s per core'));
+	const width = 900;
+	const rowHeight = 34;
+	const left = 430;
+	const height = 60 + ratios.length * rowHeight;
+	const max = Math.max(...ratios.map((row) => Math.max(row.value, row.goalValue ?? 0))) * 1.1;
+	const x = (value: number) => left + (value / max) * (width - left - 70);
+	const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+	const bars = ratios.map((row, index) => {
+		const y = 45 + index * rowHeight;
+		const goodWhenBelow = row.goal.startsWith('≤');
+		const colour = row.met ? '#2e7d32' : '#c62828';
+		return [
+			`<text x="${left - 8}" y="${y + 15}" text-anchor="end" font-size="12">${escape(row.measure.replace(/^(Engine|n8n): /, ''))}</text>`,
+			`<rect x="${left}" y="${y}" width="${x(row.value) - left}" height="20" fill="${colour}"/>`,
+			`<line x1="${x(row.goalValue!)}" y1="${y - 3}" x2="${x(row.goalValue!)}" y2="${y + 23}" stroke="#000" stroke-dasharray="3,2"/>`,
+			`<text x="${x(row.value) + 5}" y="${y + 15}" font-size="12">${row.value.toFixed(2)}× (goal ${goodWhenBelow ? '≤' : '≥'} ${row.goalValue})</text>`,
+		].join('');
+	});
+	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="10" y="22" font-size="14" font-weight="bold">${escape(title)}</text>${bars.join('')}</svg>\n`;
+}
+
+async function main(): Promise<void> {
+	const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
+	console.log(`Benchmark on ${machine}`);
+	console.log('Engine (lib/) against JSON.parse…');
+	const engine = benchEngine();
+	console.log(`Real n8n: ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections…`);
+	const n8n = await benchN8n();
+	const rows = [...engine.rows, ...n8n.rows];
+	const date = new Date().toISOString();
+	const benchDir = join(REPO_ROOT, 'bench');
+	mkdirSync(benchDir, { recursive: true });
+	writeFileSync(join(benchDir, 'latest.json'), JSON.stringify({ date, machine, rows, engine: engine.json, n8n: n8n.json }, null, 2) + '\n');
+	writeFileSync(join(benchDir, 'latest.svg'), chart(rows, `npm run bench, ${date.slice(0, 10)}, ${machine}`));
+	console.log(`\n${table(rows)}\n\nWritten: bench/latest.json, bench/latest.svg`);
+}
+
+main().catch((error: Error) => {
+	console.error(`bench failed: ${error.message}`);
+	process.exit(1);
+});

@@ -1,0 +1,199 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- `npm run test:load`; not part of the published package */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import { normalizeEnvelopes } from '../lib/deliveryPipeline';
+import { providerById } from '../lib/providerRegistry';
+import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
+import { sendAll, type Request } from './runtime/loadGenerator';
+import { N8nApi, newOwner, nodeOutput, waitForWebhook } from './runtime/n8nApi';
+import { ensureN8nRuntime } from './runtime/n8nRuntime';
+import { freePort, installPackage, packPackage, startN8n, stopAll, tail } from './runtime/n8nServer';
+import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
+
+/**
+ * Load without loss: many signed deliveries at high concurrency, mixing every provider,
+ * exact duplicates (provider retries) and forged ones, against a real n8n. Every accepted
+ * delivery must have exactly one execution carrying its eventId; forged ones none.
+ */
+const DELIVERIES = Number(process.env.LOAD_DELIVERIES) || 20_000;
+const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY) || 64;
+const TIME_LIMIT_SECONDS = Number(process.env.LOAD_TIME_LIMIT_SECONDS) || 45 * 60;
+const DUPLICATE_SHARE = 0.05;
+const FORGED_SHARE = 0.05;
+
+type Kind = 'genuine' | 'duplicate' | 'forged';
+
+interface PlannedDelivery {
+	provider: ProviderId;
+	kind: Kind;
+	workflow: string;
+	eventId: string;
+	request: Request;
+}
+
+async function main(): Promise<void> {
+	const deadline = setTimeout(() => {
+		console.error(`test:load exceeded its ${TIME_LIMIT_SECONDS} s limit`);
+		void stopAll().finally(() => process.exit(1));
+	}, TIME_LIMIT_SECONDS * 1000);
+
+	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
+	const workDir = mkdtempSync(join(tmpdir(), 'n8n-load-'));
+	const userFolder = join(workDir, 'user');
+	await installPackage(userFolder, await packPackage(workDir));
+	const n8n = await startN8n(runtime, { userFolder, port: await freePort(), logFile: join(workDir, 'n8n.log') });
+	let failures: string[] = [];
+	try {
+		const api = await N8nApi.setUp(n8n.baseUrl, newOwner());
+		const secrets = newSecrets();
+		const wrongSecrets = { ...newSecrets(), staryaaiHeaderName: secrets.staryaaiHeaderName };
+		const workflows = new Map<string, { id: string; path: string }>();
+		for (const provider of PROVIDER_IDS) {
+			const { type, data } = triggerCredentials(secrets)[provider];
+			const credentialId = await api.createCredential(type, provider, data);
+			// Only Partoo can sign as Partoo: its genuine deliveries go to a trigger without authentication.
+			const variants = provider === 'partoo' ? { accepting: 'none', signed: 'signature' } : { accepting: undefined, signed: undefined };
+			for (const [variant, authentication] of Object.entries(variants)) {
+				const built = triggerWorkflow({ provider, name: `load ${provider} ${variant}`, credentialId, authentication });
+				const id = await api.createWorkflow(built.workflow);
+				await api.activateWorkflow(id);
+				const path = `/webhook/${built.webhookPath}`;
+				await waitForWebhook(`${n8n.baseUrl}${path}`);
+				workflows.set(`${provider}:${variant}`, { id, path });
+			}
+		}
+
+		const plan = planDeliveries(secrets, wrongSecrets, workflows);
+		const kinds = count(plan.map(({ kind }) => kind));
+		console.log(`Posting ${plan.length} deliveries (${kinds.genuine ?? 0} genuine, ${kinds.duplicate ?? 0} duplicates, ${kinds.forged ?? 0} forged) at concurrency ${CONCURRENCY}…`);
+		const started = Date.now();
+		const answers = await sendAll(n8n.baseUrl, plan.map(({ request }) => request), CONCURRENCY, (done) => {
+			if (done % 1000 === 0) console.log(`  ${done} answered, ${Math.round(done / ((Date.now() - started) / 1000))} req/s`);
+		});
+		const seconds = (Date.now() - started) / 1000;
+		const statuses = count(answers.map(({ status }) => String(status)));
+		console.log(`  done in ${seconds.toFixed(1)} s (${Math.round(plan.length / seconds)} req/s); answers by status: ${JSON.stringify(statuses)}`);
+
+		const accepted = plan.filter((delivery, index) => answers[index].status === 200 && answers[index].body.includes('"accepted"'));
+		const acceptedForged = accepted.filter(({ kind }) => kind === 'forged');
+		const rejectedGenuine = plan.filter((delivery, index) => delivery.kind !== 'forged' && answers[index].status !== 200);
+		const serverErrors = answers.filter(({ status }) => status >= 500).length;
+		const networkErrors = answers.filter(({ status }) => status === 0).length;
+
+		console.log('Waiting for every execution to finish and reading their output…');
+		const expectedIds = count(accepted.map(({ eventId }) => eventId));
+		const foundIds: string[] = [];
+		let executions = 0;
+		let unfinished = 0;
+		for (const [key, { id }] of workflows) {
+			const expected = accepted.filter(({ workflow }) => workflow === key).length;
+			const settled = await api.settledExecutions(id, expected, 10 * 60_000);
+			executions += settled.length;
+			unfinished += settled.filter(({ status }) => status !== 'success').length;
+			for (const execution of await api.executions(id, true)) {
+				for (const item of nodeOutput(execution, TRIGGER_NODE_NAME)) foundIds.push(String(item.eventId));
+			}
+		}
+		const found = count(foundIds);
+		const missing = Object.entries(expectedIds).filter(([eventId, times]) => (found[eventId] ?? 0) < times).length;
+		const extra = Object.entries(found).filter(([eventId, times]) => (expectedIds[eventId] ?? 0) < times).length;
+		const forgedIds = new Set(plan.filter(({ kind }) => kind === 'forged').map(({ eventId }) => eventId));
+		const forgedExecutions = foundIds.filter((eventId) => forgedIds.has(eventId) && !expectedIds[eventId]).length;
+
+		console.log(`
+Load test against a real n8n ${runtime.n8nVersion} (SQLite), ${CONCURRENCY} concurrent connections:
+  deliveries posted:            ${plan.length} in ${seconds.toFixed(1)} s (${Math.round(plan.length / seconds)} req/s)
+  accepted (200 "accepted"):    ${accepted.length}
+  rejected 401 (forged):        ${statuses['401'] ?? 0} of ${kinds.forged ?? 0} forged
+  5xx answers / network errors: ${serverErrors} / ${networkErrors}
+  executions found:             ${executions} (not successful: ${unfinished})
+  eventIds accounted for:       ${Object.keys(expectedIds).length - missing} of ${Object.keys(expectedIds).length} (missing ${missing}, unexpected ${extra})
+  forged executions:            ${forgedExecutions}`);
+
+		failures = [
+			executions !== accepted.length && `executions (${executions}) != accepted deliveries (${accepted.length})`,
+			serverErrors > 0 && `${serverErrors} answers were 5xx`,
+			networkErrors > 0 && `${networkErrors} requests got no answer`,
+			rejectedGenuine.length > 0 && `${rejectedGenuine.length} genuine deliveries were not accepted`,
+			acceptedForged.length > 0 && `${acceptedForged.length} forged deliveries were accepted`,
+			forgedExecutions > 0 && `${forgedExecutions} executions carry a forged delivery's eventId`,
+			missing > 0 && `${missing} accepted eventIds have no execution`,
+			extra > 0 && `${extra} eventIds have more executions than accepted deliveries`,
+			unfinished > 0 && `${unfinished} executions did not finish successfully`,
+		].filter((failure): failure is string => typeof failure === 'string');
+	} catch (error) {
+		failures = [(error as Error).message];
+		console.error(`n8n log tail:\n${tail(n8n.logFile)}`);
+	} finally {
+		clearTimeout(deadline);
+		await n8n.stop();
+		rmSync(workDir, { recursive: true, force: true });
+	}
+	if (failures.length > 0) {
+		console.error(`\ntest:load FAILED:\n  - ${failures.join('\n  - ')}`);
+		process.exit(1);
+	}
+	console.log('\ntest:load passed: nothing lost, nothing forged got in.');
+}
+
+/**
+ * Each genuine delivery is a fixture made unique (its own event id, or a marker field for
+ * providers whose eventId is a content hash), signed like the provider signs it.
+ */
+function planDeliveries(
+	secrets: ReturnType<typeof newSecrets>,
+	wrongSecrets: ReturnType<typeof newSecrets>,
+	workflows: Map<string, { id: string; path: string }>,
+): PlannedDelivery[] {
+	const fixtures = Object.fromEntries(
+		PROVIDER_IDS.map((provider) => [provider, fixtureFiles(provider).map(({ bytes }) => JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)]),
+	) as Record<ProviderId, Array<Record<string, unknown>>>;
+	const plan: PlannedDelivery[] = [];
+	for (let index = 0; index < DELIVERIES; index++) {
+		const provider = PROVIDER_IDS[index % PROVIDER_IDS.length];
+		const roll = pseudoRandom(index);
+		if (roll < DUPLICATE_SHARE && plan.length > 0) {
+			const original = plan[Math.floor(pseudoRandom(index + 0.5) * plan.length)];
+			if (original.kind === 'genuine') {
+				plan.push({ ...original, kind: 'duplicate' });
+				continue;
+			}
+		}
+		const forged = roll > 1 - FORGED_SHARE;
+		const source = fixtures[provider][index % fixtures[provider].length];
+		const envelope: Record<string, unknown> = { ...source, loadTestDelivery: `${index}-${randomBytes(4).toString('hex')}` };
+		if (provider === 'timelyai') envelope.event_id = `load-${index}`;
+		if (provider === 'dotdigital') envelope.eventId = `load-${index}`;
+		const body = Buffer.from(JSON.stringify(envelope));
+		const [event] = normalizeEnvelopes(providerById(provider)!, [envelope]);
+		const workflow = `${provider}:${provider === 'partoo' && !forged ? 'accepting' : provider === 'partoo' ? 'signed' : 'accepting'}`;
+		const headers =
+			provider === 'partoo' && forged
+				? { 'content-type': 'application/json', 'x-partoo-signature-v1': randomBytes(64).toString('base64') }
+				: signedHeaders(provider, body, forged ? wrongSecrets : secrets);
+		plan.push({ provider, kind: forged ? 'forged' : 'genuine', workflow, eventId: event.eventId, request: { path: workflows.get(workflow)!.path, headers, body } });
+	}
+	return plan;
+}
+
+/** Deterministic in [0, 1), so a run can be repeated delivery for delivery. */
+function pseudoRandom(seed: number): number {
+	const x = Math.sin(seed * 12.9898 + 78.233) * 43758.5453;
+	return x - Math.floor(x);
+}
+
+function count(values: string[]): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+	return counts;
+}
+
+main().catch(async (error: Error) => {
+	console.error(`test:load failed: ${error.message}`);
+	await stopAll();
+	process.exit(1);
+});
