@@ -84,7 +84,11 @@ function benchEngine(): { rows: Row[]; json: Record<string, unknown> } {
 		const parse = () => bodies.forEach((bytes) => JSON.parse(bytes.toString('utf8')));
 		const normalize = () => bodies.forEach((rawBody) => processDelivery(definition, { rawBody, headers: {} }, unverified));
 		const verifyAndNormalize = () => signedDeliveries.forEach((delivery) => processDelivery(definition, delivery, verified));
-		for (let warm = 0; warm < 2000; warm++) (parse(), normalize(), verifyAndNormalize());
+		for (let warm = 0; warm < 2000; warm++) {
+			parse();
+			normalize();
+			verifyAndNormalize();
+		}
 
 		const samples = { parse: [] as number[], normalize: [] as number[], verified: [] as number[] };
 		for (let round = 0; round < 5; round++) {
@@ -168,6 +172,7 @@ async function benchN8n(): Promise<{ rows: Row[]; json: Record<string, unknown> 
 			},
 		};
 		const ourTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger', credentialId: timely }));
+		const ourUnsignedTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger, no signature check', credentialId: timely, authentication: 'none' }));
 		const webhookNode = await deploy(webhookNodeWorkflow('bench Webhook node', []), false);
 		const ourFilteredTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger, event not selected', credentialId: timely, events: ['message.sent'] }));
 		const webhookAndFilter = await deploy(webhookNodeWorkflow('bench Webhook + Filter', [dropUnlessSent]), false);
@@ -184,6 +189,7 @@ async function benchN8n(): Promise<{ rows: Row[]; json: Record<string, unknown> 
 		await generateLoad({ baseUrl: n8n.baseUrl, requests: [...timelyRequest(ourTrigger.path), ...timelyRequest(webhookNode.path)], connections: CONNECTIONS, durationSeconds: 5 });
 
 		const accepted = await alternate('accepted', () => load(timelyRequest(ourTrigger.path)), () => load(timelyRequest(webhookNode.path)));
+		const unsigned = await alternate('accepted, no signature check', () => load(timelyRequest(ourUnsignedTrigger.path)), () => load(timelyRequest(webhookNode.path)));
 		const filtered = await alternate('filtered out', () => load(timelyRequest(ourFilteredTrigger.path)), () => load(timelyRequest(webhookAndFilter.path)));
 		const batches = await alternate('batch vs singles', () => load(batch), () => load(singles));
 
@@ -193,7 +199,8 @@ async function benchN8n(): Promise<{ rows: Row[]; json: Record<string, unknown> 
 		const filteredRatio = filtered.a.perSecond / filtered.b.perSecond;
 		const batchEventsPerSecond = batches.a.perSecond * 500;
 		const batchRatio = batchEventsPerSecond / batches.b.perSecond;
-		const json = { n8nVersion: runtime.n8nVersion, connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: SECONDS, accepted, filtered, batches, ourFilteredExecutions, filterExecutions };
+		const unsignedRatio = unsigned.a.perSecond / unsigned.b.perSecond;
+		const json = { n8nVersion: runtime.n8nVersion, connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: SECONDS, accepted, unsigned, filtered, batches, ourFilteredExecutions, filterExecutions };
 		const rows: Row[] = [
 			{
 				measure: 'n8n: accepted deliveries/s, our trigger ÷ Webhook node',
@@ -209,6 +216,13 @@ async function benchN8n(): Promise<{ rows: Row[]; json: Record<string, unknown> 
 				goal: '(lower is better)',
 				met: null,
 				value: accepted.a.latencyP50 / accepted.b.latencyP50,
+			},
+			{
+				measure: 'n8n: same, our trigger with Authentication "None" (no credential read) ÷ Webhook node',
+				result: `${unsignedRatio.toFixed(2)}× (${fmt(unsigned.a.perSecond)} vs ${fmt(unsigned.b.perSecond)} req/s)`,
+				goal: '(evidence)',
+				met: null,
+				value: unsignedRatio,
 			},
 			{
 				measure: 'n8n: filtered-out deliveries/s, our trigger ÷ Webhook + Filter',
@@ -320,6 +334,10 @@ async function main(): Promise<void> {
 	console.log(`Benchmark on ${machine}`);
 	console.log('Engine (lib/) against JSON.parse…');
 	const engine = benchEngine();
+	if (process.env.BENCH_ENGINE_ONLY === '1') {
+		console.log(`\n${table(engine.rows)}`);
+		return;
+	}
 	console.log(`Real n8n: ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections…`);
 	const n8n = await benchN8n();
 	const rows = [...engine.rows, ...n8n.rows];

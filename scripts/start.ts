@@ -85,6 +85,14 @@ async function main(): Promise<void> {
 		);
 	}
 
+	// The AI-vs-human counts example stores one row per message in this data table (examples/README.md).
+	await api.createDataTable('ai-vs-human-messages', [
+		{ name: 'eventId', type: 'string' },
+		{ name: 'provider', type: 'string' },
+		{ name: 'channel', type: 'string' },
+		{ name: 'senderClass', type: 'string' },
+		{ name: 'sentAt', type: 'date' },
+	]);
 	const examples = await importExamples(api, credentialIds);
 
 	console.log(`

@@ -24,6 +24,8 @@ const API_KEY_SCOPES = [
 	'execution:read',
 	'execution:delete',
 	'credential:create',
+	'dataTable:create',
+	'dataTable:list',
 ];
 
 export interface WorkflowJson {
@@ -52,15 +54,18 @@ export class N8nApi {
 		private readonly apiKey: string,
 	) {}
 
-	/** Creates the instance owner on a fresh n8n and an API key for the public API. */
-	static async setUp(baseUrl: string, owner: Owner): Promise<N8nApi> {
+	/**
+	 * Creates the instance owner on a fresh n8n and an API key for the public API.
+	 * `extraScopes` (e.g. `execution:retry`) are added to the key's default scopes.
+	 */
+	static async setUp(baseUrl: string, owner: Owner, extraScopes: string[] = []): Promise<N8nApi> {
 		await request(`${baseUrl}/rest/owner/setup`, 'POST', {
 			body: { email: owner.email, firstName: 'Demo', lastName: 'Owner', password: owner.password },
 		});
-		return await N8nApi.logIn(baseUrl, owner);
+		return await N8nApi.logIn(baseUrl, owner, extraScopes);
 	}
 
-	static async logIn(baseUrl: string, owner: Owner): Promise<N8nApi> {
+	static async logIn(baseUrl: string, owner: Owner, extraScopes: string[] = []): Promise<N8nApi> {
 		const login = await fetch(`${baseUrl}/rest/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -70,7 +75,7 @@ export class N8nApi {
 		const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
 		const key = (await request(`${baseUrl}/rest/api-keys`, 'POST', {
 			headers: { cookie },
-			body: { label: `scripts-${Date.now()}`, expiresAt: null, scopes: API_KEY_SCOPES },
+			body: { label: `scripts-${Date.now()}`, expiresAt: null, scopes: [...API_KEY_SCOPES, ...extraScopes] },
 		})) as { data: { rawApiKey: string } };
 		return new N8nApi(baseUrl, key.data.rawApiKey);
 	}
@@ -82,6 +87,10 @@ export class N8nApi {
 	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string> {
 		const created = (await this.call('/credentials', 'POST', { name, type, data })) as { id: string };
 		return created.id;
+	}
+
+	async createDataTable(name: string, columns: Array<{ name: string; type: string }>): Promise<void> {
+		await this.call('/data-tables', 'POST', { name, columns });
 	}
 
 	async createWorkflow(workflow: WorkflowJson): Promise<string> {
@@ -119,6 +128,11 @@ export class N8nApi {
 
 	async execution(id: string): Promise<ExecutionDetail> {
 		return (await this.call(`/executions/${id}?includeData=true`)) as ExecutionDetail;
+	}
+
+	/** Retries a failed or crashed execution (needs the `execution:retry` scope); returns the new execution. */
+	async retryExecution(id: string): Promise<ExecutionSummary & { retryOf?: string | null }> {
+		return (await this.call(`/executions/${id}/retry`, 'POST', {})) as ExecutionSummary & { retryOf?: string | null };
 	}
 
 	/**
