@@ -66,7 +66,7 @@ export function toIsoTimestamp(value: unknown): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const CHANNEL_ALIASES: Record<string, string> = {
+const CHANNEL_ALIASES = new Map<string, string>(Object.entries({
 	fbmessenger: 'messenger',
 	facebook: 'messenger',
 	facebookmessenger: 'messenger',
@@ -76,14 +76,14 @@ const CHANNEL_ALIASES: Record<string, string> = {
 	livechat: 'webchat',
 	mail: 'email',
 	voice: 'call',
-};
+}));
 
 /** Lower-case channel name with known aliases folded (`fbMessenger` → `messenger`). */
 export function normalizeChannel(value: unknown): string | null {
 	const text = asText(value);
 	if (text === null) return null;
 	const key = text.toLowerCase().replace(/[\s_-]/g, '');
-	return CHANNEL_ALIASES[key] ?? key;
+	return CHANNEL_ALIASES.get(key) ?? key;
 }
 
 /** Tag names from a list of strings or of `{ name }` objects. */

@@ -120,9 +120,22 @@ export function contentHash(value: unknown): string {
 	try {
 		serialized = JSON.stringify(value) ?? 'undefined';
 	} catch {
-		serialized = String(value);
+		// Nested too deep for JSON.stringify's recursion: hash the outer levels instead.
+		serialized = boundedSerialization(value, 64);
 	}
 	return createHash('sha256').update(serialized).digest('hex').slice(0, 32);
+}
+
+/** JSON of the first `depth` levels of a value, deeper parts replaced by a marker. */
+function boundedSerialization(value: unknown, depth: number): string {
+	if (depth === 0) return '"…"';
+	if (Array.isArray(value)) return `[${value.map((element) => boundedSerialization(element, depth - 1)).join(',')}]`;
+	const record = asRecord(value);
+	if (record) {
+		const members = Object.keys(record).map((key) => `${JSON.stringify(key)}:${boundedSerialization(record[key], depth - 1)}`);
+		return `{${members.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
 }
 
 function truncate(text: string): string {

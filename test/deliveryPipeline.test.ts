@@ -80,6 +80,19 @@ describe('hostile envelopes', () => {
 		expect(outcome).toMatchObject({ kind: 'accepted', events: [{ event: 'message.received', occurredAt: null }] });
 	});
 
+	it('keeps an array nested 20,000 deep as one unrecognised event, with an id from its outer levels', () => {
+		const outcome = run('['.repeat(20_000) + ']'.repeat(20_000));
+		expect(outcome).toMatchObject({ kind: 'accepted', received: 1 });
+		const other = run('[[' + '['.repeat(20_000) + ']'.repeat(20_000) + ']]');
+		if (outcome.kind !== 'accepted' || other.kind !== 'accepted') throw new Error('expected both accepted');
+		expect(outcome.events[0].event).toBe('unrecognised');
+		expect(outcome.events[0].eventId).toMatch(/^[0-9a-f]{32}$/);
+	});
+
+	it('never reads a channel name from Object.prototype', () => {
+		expect(['constructor', 'Con_struc-tor', '__proto__', 'toString'].map(normalizeChannel)).toEqual(['constructor', 'constructor', 'proto', 'tostring']);
+	});
+
 	it('survives deep nesting and huge strings', () => {
 		const deep = '{"event":"message.inbound","data":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) + '}';
 		expect(['accepted', 'malformed']).toContain(run(deep).kind);
