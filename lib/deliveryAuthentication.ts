@@ -86,8 +86,8 @@ function checkHmacSignature(
 	if (scheme.prefix && signature.toLowerCase().startsWith(scheme.prefix.toLowerCase())) {
 		signature = signature.slice(scheme.prefix.length);
 	}
-	const received = Buffer.from(signature.trim(), scheme.encoding);
-	if (received.length === 0) return { ok: false, reason: `${scheme.header} is not ${scheme.encoding}` };
+	const received = decodeStrictly(signature.trim(), scheme.encoding);
+	if (received === null) return { ok: false, reason: `${scheme.header} is not ${scheme.encoding}` };
 
 	const signedPayloads: Buffer[] = [delivery.rawBody];
 	const timestamp = scheme.timestampHeader ? headerValue(delivery.headers, scheme.timestampHeader) : null;
@@ -107,6 +107,13 @@ function checkHmacSignature(
 	return matched ? { ok: true } : { ok: false, reason: `${scheme.header} does not match the body` };
 }
 
+const ENCODED = { hex: /^(?:[0-9a-f]{2})+$/i, base64: /^[A-Za-z0-9+/]+={0,2}$/ };
+
+/** The bytes of a signature, or null when it is not wholly in its encoding (Buffer.from stops at the first bad character). */
+function decodeStrictly(text: string, encoding: 'hex' | 'base64'): Buffer | null {
+	return ENCODED[encoding].test(text) ? Buffer.from(text, encoding) : null;
+}
+
 /** Accepts epoch seconds, epoch milliseconds or an ISO 8601 date. */
 function isFresh(timestamp: string, toleranceSeconds: number, nowMs: number): boolean {
 	const asNumber = Number(timestamp);
@@ -124,7 +131,9 @@ function checkEd25519Signature(
 ): AuthenticationResult {
 	const signature = headerValue(delivery.headers, header);
 	if (signature === null) return { ok: false, reason: `missing ${header} header` };
-	const valid = verify(null, delivery.rawBody, publicKey, Buffer.from(signature.trim(), 'base64'));
+	const decoded = decodeStrictly(signature.trim(), 'base64');
+	if (decoded === null) return { ok: false, reason: `${header} is not base64` };
+	const valid = verify(null, delivery.rawBody, publicKey, decoded);
 	return valid ? { ok: true } : { ok: false, reason: `${header} does not match the body` };
 }
 

@@ -35,6 +35,12 @@ describe('HMAC signatures', () => {
 		expect(check({ 'x-timely-signature': hmac(body) })).toEqual({ ok: true });
 	});
 
+	it('refuses the right signature followed by characters outside its encoding', () => {
+		for (const suffix of ['zz', '0', ' x', '==']) {
+			expect(check({ 'x-timely-signature': `sha256=${hmac(body)}${suffix}` })).toEqual({ ok: false, reason: 'x-timely-signature is not hex' });
+		}
+	});
+
 	it('accepts a signature over `timestamp.body` when the timestamp is fresh', () => {
 		const timestamp = String(NOW / 1000 - 60);
 		const signature = hmac(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
@@ -93,6 +99,14 @@ describe('Ed25519 signatures', () => {
 		const otherBody = sign(null, Buffer.from('{}'), privateKey).toString('base64');
 		for (const signature of [byOtherKey, otherBody, 'bm90IGEgc2lnbmF0dXJl', '%%%']) {
 			expect(authenticateDelivery({ rawBody: body, headers: { 'x-partoo-signature-v1': signature } }, authentication).ok).toBe(false);
+		}
+	});
+
+	it('refuses the right signature followed by characters outside base64', () => {
+		const signature = sign(null, body, privateKey).toString('base64');
+		for (const suffix of ['!', '*x', '=A']) {
+			const result = authenticateDelivery({ rawBody: body, headers: { 'x-partoo-signature-v1': `${signature}${suffix}` } }, authentication);
+			expect(result).toEqual({ ok: false, reason: 'x-partoo-signature-v1 is not base64' });
 		}
 	});
 });
