@@ -73,10 +73,14 @@ export class N8nApi {
 		});
 		if (!login.ok) throw new Error(`n8n login answered ${login.status}: ${await login.text()}`);
 		const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-		const key = (await request(`${baseUrl}/rest/api-keys`, 'POST', {
-			headers: { cookie },
-			body: { label: `scripts-${Date.now()}`, expiresAt: null, scopes: [...API_KEY_SCOPES, ...extraScopes] },
-		})) as { data: { rawApiKey: string } };
+		const createKey = async (scopes: string[]) =>
+			(await request(`${baseUrl}/rest/api-keys`, 'POST', {
+				headers: { cookie },
+				body: { label: `scripts-${Date.now()}`, expiresAt: null, scopes },
+			})) as { data: { rawApiKey: string } };
+		const scopes = [...API_KEY_SCOPES, ...extraScopes];
+		// n8n 1.x has no data tables, and refuses a key asking for their scopes.
+		const key = await createKey(scopes).catch(async () => await createKey(scopes.filter((scope) => !scope.startsWith('dataTable:'))));
 		return new N8nApi(baseUrl, key.data.rawApiKey);
 	}
 
@@ -85,7 +89,12 @@ export class N8nApi {
 	}
 
 	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string> {
-		const created = (await this.call('/credentials', 'POST', { name, type, data })) as { id: string };
+		const create = async (body: Record<string, unknown>) => (await this.call('/credentials', 'POST', { name, type, data: body })) as { id: string };
+		// n8n 1.x's credential schema makes credentials that send requests name the domains they may call.
+		const created = await create(data).catch(async (error: Error) => {
+			if (!error.message.includes('allowedDomains')) throw error;
+			return await create({ ...data, allowedHttpRequestDomains: 'all' });
+		});
 		return created.id;
 	}
 

@@ -26,6 +26,20 @@ export const RUNTIME_SPECS: Record<string, RuntimeSpec> = {
 		nodeVersion: '24.21.0',
 		overrides: { linkedom: '0.18.14', langchain: { '@langchain/langgraph': '1.4.17' } },
 	},
+	// The last 1.x line, for the compatibility run (N8N_VERSION=1.123.81). Its engines allow
+	// Node ≤ 22 and its isolated-vm needs Node ≥ 22.
+	'1.123.81': {
+		n8nVersion: '1.123.81',
+		nodeVersion: '22.23.3',
+		// Its xlsx dependency is a URL outside the npm registry (0.18.5 is the registry's last);
+		// the newest langgraph-checkpoint needs a newer @langchain/core than the one 1.x resolves.
+		overrides: {
+			xlsx: '0.18.5',
+			linkedom: '0.18.14',
+			langchain: { '@langchain/langgraph': '1.4.17' },
+			'@langchain/langgraph-checkpoint': '1.0.1',
+		},
+	},
 };
 
 export const DEFAULT_N8N_VERSION = '2.41.1';

@@ -131,7 +131,9 @@ export async function startN8n(runtime: N8nRuntime, options: N8nProcessOptions):
 	const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
 	while (Date.now() < deadline) {
 		if (exited) throw new Error(`n8n exited during start; see ${options.logFile}:\n${tail(options.logFile)}`);
-		if (await answers(`${handle.baseUrl}/healthz/readiness`)) return handle;
+		// Readiness means the database is up; the REST API (which n8n 1.x mounts later) must answer too.
+		const ready = await answers(`${handle.baseUrl}/healthz/readiness`);
+		if (ready && (options.command === 'webhook' || (await answers(`${handle.baseUrl}/rest/settings`)))) return handle;
 		await sleep(250);
 	}
 	await handle.stop();
