@@ -134,4 +134,9 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 		expect((await deliver(trigger, registered, signed(envelope, { secret: 'whsec_from_api' }))).items).toHaveLength(1);
 		expect(await deliver(trigger, registered, signed(envelope))).toMatchObject({ status: 401 });
 	});
+
+	it('does not read the credential when a secret was kept at registration (n8n decrypts it on every read)', async () => {
+		const withoutCredential = { staticData: { registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_from_api' } } };
+		expect((await deliver(trigger, withoutCredential, signed(envelope, { secret: 'whsec_from_api' }))).items).toHaveLength(1);
+	});
 });

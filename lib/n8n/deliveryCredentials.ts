@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import type { MessagingProvider } from '../messagingProvider';
@@ -54,4 +54,19 @@ export function deliveryAuthenticationFrom(
 		default:
 			return { kind: 'misconfigured', reason: 'the trigger has an unknown authentication method' };
 	}
+}
+
+/**
+ * The trigger's credential, read only when the check needs it: n8n loads and decrypts a
+ * credential from its database on every call, for every delivery. A secret kept at
+ * registration replaces the credential's signing secret, so it is not read then either.
+ */
+export async function credentialsForCheck(
+	context: IWebhookFunctions,
+	credentialType: string,
+	method: AuthenticationMethod,
+	registeredSecret?: string,
+): Promise<ICredentialDataDecryptedObject | undefined> {
+	if (method === 'none' || (method === 'signature' && registeredSecret)) return undefined;
+	return await context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
 }

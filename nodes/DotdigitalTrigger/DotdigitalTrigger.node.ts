@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -72,13 +72,14 @@ export class DotdigitalTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const credentials = method === 'none' ? undefined : await this.getCredentials('dotdigitalCpaasApi');
+		const registered = registeredSecret(this.getWorkflowStaticData('node'));
+		const credentials = await credentialsForCheck(this, 'dotdigitalCpaasApi', method, registered);
 		return await receiveDelivery.call(
 			this,
 			dotdigitalProvider,
 			deliveryAuthenticationFrom(method, dotdigitalProvider, credentials, {
 				secretField: 'webhookSecret',
-				registeredSecret: registeredSecret(this.getWorkflowStaticData('node')),
+				registeredSecret: registered,
 			}),
 		);
 	}

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { manualWebhookRegistration } from '../../lib/n8n/manualRegistration';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
@@ -86,7 +86,7 @@ export class KlinkTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const credentials = method === 'none' ? undefined : await this.getCredentials('klinkWebhookApi');
+		const credentials = await credentialsForCheck(this, 'klinkWebhookApi', method);
 		return await receiveDelivery.call(
 			this,
 			klinkProvider,

@@ -6,7 +6,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -62,8 +62,8 @@ export class PartooTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const credentials = await this.getCredentials('partooApi');
-		const environment: PartooEnvironment = credentials.environment === 'sandbox' ? 'sandbox' : 'production';
+		const credentials = await credentialsForCheck(this, 'partooApi', method);
+		const environment: PartooEnvironment = credentials?.environment === 'sandbox' ? 'sandbox' : 'production';
 		return await receiveDelivery.call(
 			this,
 			partooProvider,

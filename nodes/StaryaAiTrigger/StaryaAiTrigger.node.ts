@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { manualWebhookRegistration } from '../../lib/n8n/manualRegistration';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
@@ -80,7 +80,7 @@ export class StaryaAiTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const method = this.getNodeParameter('authentication', 'headerAuth') as AuthenticationMethod;
-		const credentials = method === 'none' ? undefined : await this.getCredentials('staryaAiWebhookApi');
+		const credentials = await credentialsForCheck(this, 'staryaAiWebhookApi', method);
 		return await receiveDelivery.call(
 			this,
 			staryaAiProvider,

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
+import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -88,13 +88,14 @@ export class TimelyAiTrigger implements INodeType {
 		const { timestampToleranceSeconds } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
 			timestampToleranceSeconds?: number;
 		};
-		const credentials = method === 'none' ? undefined : await this.getCredentials('timelyAiApi');
+		const registered = registeredSecret(this.getWorkflowStaticData('node'));
+		const credentials = await credentialsForCheck(this, 'timelyAiApi', method, registered);
 		return await receiveDelivery.call(
 			this,
 			timelyAiProvider,
 			deliveryAuthenticationFrom(method, timelyAiProvider, credentials, {
 				secretField: 'webhookSecret',
-				registeredSecret: registeredSecret(this.getWorkflowStaticData('node')),
+				registeredSecret: registered,
 				toleranceSeconds: timestampToleranceSeconds,
 			}),
 		);
