@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- `npm run bench:profile`; not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- `npm run bench:profile`; not part of the published package */
 import { Session, type Profiler } from 'node:inspector';
 
 import { PROVIDER_IDS } from '../lib/canonicalEvent';
