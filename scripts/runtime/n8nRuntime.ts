@@ -93,7 +93,7 @@ export async function ensureN8nRuntime(n8nVersion = DEFAULT_N8N_VERSION, log: Lo
 		progressEvery: 15_000,
 	});
 	log('Building sqlite3, n8n’s one native addon (about a minute)…');
-	await run('npm', ['rebuild', 'sqlite3'], { cwd: n8nDir, env, log, progressEvery: 15_000 });
+	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3'], { cwd: n8nDir, env, log, progressEvery: 15_000 });
 	writeFileSync(join(n8nDir, '.installed'), new Date().toISOString());
 	log(`n8n ${spec.n8nVersion} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	return runtime;
@@ -105,7 +105,9 @@ async function ensureNode(version: string, log: Log): Promise<string> {
 	if (existsSync(join(dir, '.installed'))) return binDir;
 	log(`Installing Node.js ${version} (n8n 2.x needs Node ≥ 24) from the npm package node@${version}…`);
 	mkdirSync(dir, { recursive: true });
-	await run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', `node@${version}`], { cwd: dir, log });
+	// The `node` package puts the platform binary in place from a preinstall script, which this
+	// repository's .npmrc (ignore-scripts) would otherwise switch off.
+	await run('npm', ['install', '--prefix', dir, '--ignore-scripts=false', '--no-audit', '--no-fund', `node@${version}`], { cwd: dir, log });
 	if (!existsSync(join(binDir, 'node'))) throw new Error(`node@${version} installed no binary at ${binDir}`);
 	writeFileSync(join(dir, '.installed'), new Date().toISOString());
 	return binDir;
@@ -129,7 +131,11 @@ export function run(command: string, args: string[], { cwd, env, log, progressEv
 		const collect = (chunk: Buffer) => {
 			output += chunk.toString();
 			if (output.length > 2_000_000) output = output.slice(-1_000_000);
-			const lines = chunk.toString().trim().split('\n');
+			const lines = chunk
+				.toString()
+				.trim()
+				.split('\n')
+				.filter((line) => line && !line.includes('Unknown user config'));
 			lastLine = lines[lines.length - 1] ?? lastLine;
 		};
 		child.stdout.on('data', collect);
