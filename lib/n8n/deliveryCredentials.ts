@@ -4,6 +4,7 @@ import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-work
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import type { MessagingProvider } from '../messagingProvider';
 import type { AuthenticationMethod } from './triggerProperties';
+import { registeredSecret } from './webhookRegistration';
 
 export interface SignatureSettings {
 	/** The credential field holding the shared secret; `signingSecret` unless said otherwise. */
@@ -56,17 +57,34 @@ export function deliveryAuthenticationFrom(
 	}
 }
 
+/** How one trigger authenticates its deliveries: the data its node file gives. */
+export interface TriggerAuthentication {
+	credentialType: string;
+	/** Whether a secret kept at registration replaces the credential's (Timely.ai, Dotdigital). */
+	keepsSecretAtRegistration?: boolean;
+	/** Provider-specific signature settings, which may depend on the credential. */
+	signature?: (credentials: ICredentialDataDecryptedObject | undefined) => SignatureSettings;
+}
+
 /**
- * The trigger's credential, read only when the check needs it: n8n loads and decrypts a
- * credential from its database on every call, for every delivery. A secret kept at
- * registration replaces the credential's signing secret, so it is not read then either.
+ * What the engine checks for this delivery, from the node's Authentication parameter. The
+ * credential is read only when the check needs it: n8n loads and decrypts a credential from
+ * its database on every read, for every delivery. A secret kept at registration replaces
+ * the credential's signing secret, so the credential is not read then either.
  */
-export async function credentialsForCheck(
+export async function deliveryAuthenticationOf(
 	context: IWebhookFunctions,
-	credentialType: string,
-	method: AuthenticationMethod,
-	registeredSecret?: string,
-): Promise<ICredentialDataDecryptedObject | undefined> {
-	if (method === 'none' || (method === 'signature' && registeredSecret)) return undefined;
-	return await context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
+	provider: MessagingProvider,
+	trigger: TriggerAuthentication,
+): Promise<DeliveryAuthentication> {
+	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
+	const registered = trigger.keepsSecretAtRegistration ? registeredSecret(context.getWorkflowStaticData('node')) : undefined;
+	const credentials =
+		method === 'none' || (method === 'signature' && registered)
+			? undefined
+			: await context.getCredentials<ICredentialDataDecryptedObject>(trigger.credentialType);
+	return deliveryAuthenticationFrom(method, provider, credentials, {
+		...trigger.signature?.(credentials),
+		registeredSecret: registered,
+	});
 }

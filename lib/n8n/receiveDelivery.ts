@@ -1,10 +1,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { processDelivery } from '../deliveryPipeline';
 import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
+import { deliveryAuthenticationOf, type TriggerAuthentication } from './deliveryCredentials';
 import { TRIGGER_OPTIONS_PARAMETER, type TriggerOutput } from './triggerProperties';
 
 /**
@@ -14,7 +14,7 @@ import { TRIGGER_OPTIONS_PARAMETER, type TriggerOutput } from './triggerProperti
 export async function receiveDelivery(
 	this: IWebhookFunctions,
 	provider: MessagingProvider,
-	authentication: DeliveryAuthentication,
+	trigger: TriggerAuthentication,
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const events = this.getNodeParameter('events', []) as string[];
@@ -23,7 +23,7 @@ export async function receiveDelivery(
 	const outcome = processDelivery(
 		provider,
 		{ rawBody: await rawBodyOf(request), headers: request.headers },
-		{ authentication, selection: compileEventSelection(events) },
+		{ authentication: await deliveryAuthenticationOf(this, provider, trigger), selection: compileEventSelection(events) },
 	);
 
 	switch (outcome.kind) {

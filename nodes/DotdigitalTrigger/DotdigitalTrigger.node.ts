@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -17,9 +16,8 @@ import {
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
-	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
-import { registeredSecret, registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
+import { registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
 import { dotdigitalProvider } from '../../lib/providers/dotdigital';
 import { dotdigitalRegistration } from '../../lib/providers/dotdigital/registration';
 
@@ -71,16 +69,11 @@ export class DotdigitalTrigger implements INodeType {
 
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const registered = registeredSecret(this.getWorkflowStaticData('node'));
-		const credentials = await credentialsForCheck(this, 'dotdigitalCpaasApi', method, registered);
-		return await receiveDelivery.call(
-			this,
-			dotdigitalProvider,
-			deliveryAuthenticationFrom(method, dotdigitalProvider, credentials, {
-				secretField: 'webhookSecret',
-				registeredSecret: registered,
-			}),
-		);
+		return await receiveDelivery.call(this, dotdigitalProvider, {
+			credentialType: 'dotdigitalCpaasApi',
+			keepsSecretAtRegistration: true,
+			signature: () => ({ secretField: 'webhookSecret' }),
+		});
 	}
+
 }

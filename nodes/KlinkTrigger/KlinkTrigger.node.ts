@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { manualWebhookRegistration } from '../../lib/n8n/manualRegistration';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
@@ -17,7 +16,6 @@ import {
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
-	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
 import { klinkProvider } from '../../lib/providers/klink';
 
@@ -85,12 +83,7 @@ export class KlinkTrigger implements INodeType {
 	webhookMethods = { default: manualWebhookRegistration };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const credentials = await credentialsForCheck(this, 'klinkWebhookApi', method);
-		return await receiveDelivery.call(
-			this,
-			klinkProvider,
-			deliveryAuthenticationFrom(method, klinkProvider, credentials),
-		);
+		return await receiveDelivery.call(this, klinkProvider, { credentialType: 'klinkWebhookApi' });
 	}
+
 }

@@ -6,7 +6,6 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -16,11 +15,10 @@ import {
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
-	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
 import { registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
 import { partooProvider } from '../../lib/providers/partoo';
-import { partooPublicKeys, type PartooEnvironment } from '../../lib/providers/partoo/publicKeys';
+import { partooPublicKeys } from '../../lib/providers/partoo/publicKeys';
 import { partooRegistration } from '../../lib/providers/partoo/registration';
 
 export class PartooTrigger implements INodeType {
@@ -61,13 +59,12 @@ export class PartooTrigger implements INodeType {
 
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
-		const credentials = await credentialsForCheck(this, 'partooApi', method);
-		const environment: PartooEnvironment = credentials?.environment === 'sandbox' ? 'sandbox' : 'production';
-		return await receiveDelivery.call(
-			this,
-			partooProvider,
-			deliveryAuthenticationFrom(method, partooProvider, credentials, { publicKey: partooPublicKeys.get(environment) }),
-		);
+		return await receiveDelivery.call(this, partooProvider, {
+			credentialType: 'partooApi',
+			signature: (credentials) => ({
+				publicKey: partooPublicKeys.get(credentials?.environment === 'sandbox' ? 'sandbox' : 'production'),
+			}),
+		});
 	}
+
 }

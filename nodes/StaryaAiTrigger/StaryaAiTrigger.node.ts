@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { manualWebhookRegistration } from '../../lib/n8n/manualRegistration';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
@@ -17,7 +16,6 @@ import {
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
-	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
 import { staryaAiProvider } from '../../lib/providers/staryaai';
 
@@ -79,12 +77,7 @@ export class StaryaAiTrigger implements INodeType {
 	webhookMethods = { default: manualWebhookRegistration };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const method = this.getNodeParameter('authentication', 'headerAuth') as AuthenticationMethod;
-		const credentials = await credentialsForCheck(this, 'staryaAiWebhookApi', method);
-		return await receiveDelivery.call(
-			this,
-			staryaAiProvider,
-			deliveryAuthenticationFrom(method, staryaAiProvider, credentials),
-		);
+		return await receiveDelivery.call(this, staryaAiProvider, { credentialType: 'staryaAiWebhookApi' });
 	}
+
 }

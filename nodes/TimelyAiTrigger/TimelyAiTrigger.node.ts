@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { completeFieldGroupTest } from '../../lib/n8n/credentialChecks';
-import { credentialsForCheck, deliveryAuthenticationFrom } from '../../lib/n8n/deliveryCredentials';
 import { receiveDelivery } from '../../lib/n8n/receiveDelivery';
 import {
 	AUTHENTICATION_METHODS,
@@ -18,9 +17,8 @@ import {
 	rawBodyProperty,
 	TRIGGER_OPTIONS_PARAMETER,
 	triggerOptionsProperty,
-	type AuthenticationMethod,
 } from '../../lib/n8n/triggerProperties';
-import { registeredSecret, registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
+import { registeredWebhookLifecycle } from '../../lib/n8n/webhookRegistration';
 import { timelyAiProvider } from '../../lib/providers/timelyai';
 import { timelyAiRegistration } from '../../lib/providers/timelyai/registration';
 
@@ -84,20 +82,14 @@ export class TimelyAiTrigger implements INodeType {
 
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const method = this.getNodeParameter('authentication', 'signature') as AuthenticationMethod;
 		const { timestampToleranceSeconds } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
 			timestampToleranceSeconds?: number;
 		};
-		const registered = registeredSecret(this.getWorkflowStaticData('node'));
-		const credentials = await credentialsForCheck(this, 'timelyAiApi', method, registered);
-		return await receiveDelivery.call(
-			this,
-			timelyAiProvider,
-			deliveryAuthenticationFrom(method, timelyAiProvider, credentials, {
-				secretField: 'webhookSecret',
-				registeredSecret: registered,
-				toleranceSeconds: timestampToleranceSeconds,
-			}),
-		);
+		return await receiveDelivery.call(this, timelyAiProvider, {
+			credentialType: 'timelyAiApi',
+			keepsSecretAtRegistration: true,
+			signature: () => ({ secretField: 'webhookSecret', toleranceSeconds: timestampToleranceSeconds }),
+		});
 	}
+
 }
