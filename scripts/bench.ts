@@ -11,7 +11,7 @@ import { compileEventSelection } from '../lib/eventSelection';
 import { providerById } from '../lib/providerRegistry';
 import { dotdigitalBatch, fixtureFiles, newSecrets, signedHeaders, triggerCredentials, type DeliverySecrets } from './runtime/deliveries';
 import { generateLoad, type LoadResult, type Request } from './runtime/loadGenerator';
-import { N8nApi, newOwner, waitForWebhook } from './runtime/n8nApi';
+import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, startN8n } from './runtime/n8nServer';
 import { triggerWorkflow, webhookNodeWorkflow, type BuiltWorkflow } from './runtime/workflows';
@@ -151,13 +151,7 @@ async function benchN8n(setting: { label: string; env: Record<string, string>; f
 		};
 		const timely = await credential('timelyai');
 		const dotdigital = await credential('dotdigital');
-		const deploy = async (built: BuiltWorkflow, isTrigger = true) => {
-			const id = await api.createWorkflow(built.workflow);
-			await api.activateWorkflow(id);
-			const path = `/webhook/${built.webhookPath}`;
-			if (isTrigger) await waitForWebhook(`${n8n.baseUrl}${path}`);
-			return { id, path };
-		};
+		const deploy = async (built: BuiltWorkflow, waitForTrigger = true) => await api.deploy(built, { waitForTrigger });
 		const dropUnlessSent = {
 			name: 'Filter',
 			type: 'n8n-nodes-base.filter',

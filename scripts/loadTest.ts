@@ -9,7 +9,7 @@ import { normalizeEnvelopes } from '../lib/deliveryPipeline';
 import { providerById } from '../lib/providerRegistry';
 import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
 import { sendAll, type Request } from './runtime/loadGenerator';
-import { N8nApi, newOwner, nodeOutput, waitForWebhook } from './runtime/n8nApi';
+import { N8nApi, newOwner, nodeOutput } from './runtime/n8nApi';
 import { ensureN8nRuntime } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, startN8n, stopAll, tail } from './runtime/n8nServer';
 import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
@@ -66,10 +66,7 @@ async function main(): Promise<void> {
 			const variants = provider === 'partoo' ? { accepting: 'none', signed: 'signature' } : { accepting: undefined, signed: undefined };
 			for (const [variant, authentication] of Object.entries(variants)) {
 				const built = triggerWorkflow({ provider, name: `load ${provider} ${variant}`, credentialId, authentication });
-				const id = await api.createWorkflow(built.workflow);
-				await api.activateWorkflow(id);
-				const path = `/webhook/${built.webhookPath}`;
-				await waitForWebhook(`${n8n.baseUrl}${path}`);
+				const { id, path } = await api.deploy(built);
 				workflows.set(`${provider}:${variant}`, { id, path });
 			}
 		}

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
-import { normalizeEnvelopes } from '../lib/deliveryPipeline';
 import { recogniseEnvelope } from '../lib/eventNormalization';
 import { providerById } from '../lib/providerRegistry';
 import {
+	canonicalEventOf,
 	fixtureFiles,
 	newSecrets,
 	signedHeaders,
@@ -25,6 +25,7 @@ import {
 	waitForWebhook,
 	type ExecutionDetail,
 } from './runtime/n8nApi';
+import { sendAll } from './runtime/loadGenerator';
 import { ensureN8nRuntime, run, type N8nRuntime } from './runtime/n8nRuntime';
 import {
 	freePort,
@@ -113,43 +114,27 @@ interface Answer {
 	error?: string;
 }
 
-async function post(delivery: Pick<Delivery, 'url' | 'body' | 'headers'>): Promise<Answer> {
+function toAnswer({ status, body }: { status: number; body: string }): Answer {
+	if (status === 0) return { status, body: {}, error: body };
 	try {
-		const response = await fetch(delivery.url, {
-			method: 'POST',
-			headers: delivery.headers,
-			body: delivery.body,
-			signal: AbortSignal.timeout(60_000),
-		});
-		const text = await response.text();
-		try {
-			return { status: response.status, body: JSON.parse(text) as Answer['body'] };
-		} catch {
-			return { status: response.status, body: { reason: text.slice(0, 200) } };
-		}
-	} catch (error) {
-		return { status: 0, body: {}, error: (error as Error).message };
+		return { status, body: JSON.parse(body) as Answer['body'] };
+	} catch {
+		return { status, body: { reason: body.slice(0, 200) } };
 	}
+}
+
+async function post(delivery: Pick<Delivery, 'url' | 'body' | 'headers'>): Promise<Answer> {
+	return (await postAll([delivery], 1))[0];
 }
 
 /** Posts with at most `concurrency` requests in flight; `onAnswer` sees the running count. */
 async function postAll(
-	deliveries: Delivery[],
+	deliveries: Array<Pick<Delivery, 'url' | 'body' | 'headers'>>,
 	concurrency: number,
 	onAnswer?: (answered: number) => void,
 ): Promise<Answer[]> {
-	const answers: Answer[] = new Array(deliveries.length);
-	let next = 0;
-	let answered = 0;
-	const lane = async () => {
-		while (next < deliveries.length) {
-			const index = next++;
-			answers[index] = await post(deliveries[index]);
-			onAnswer?.(++answered);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, lane));
-	return answers;
+	const requests = deliveries.map(({ url, body, headers }) => ({ path: url, body, headers }));
+	return (await sendAll('', requests, concurrency, onAnswer)).map(toAnswer);
 }
 
 const isAccepted = (answer: Answer) => answer.status === 200 && answer.body.status === 'accepted';
@@ -193,10 +178,7 @@ async function deploy(
 	webhookBase: string,
 	built: BuiltWorkflow,
 ): Promise<{ id: string; url: string }> {
-	const id = await api.createWorkflow(built.workflow);
-	await api.activateWorkflow(id);
-	const url = `${webhookBase}/webhook/${built.webhookPath}`;
-	await waitForWebhook(url);
+	const { id, url } = await api.deploy(built, { webhookBase });
 	return { id, url };
 }
 
@@ -648,11 +630,8 @@ const sortedJson = (value: unknown): string =>
 			: inner,
 	);
 
-function expectedCanonical(provider: ProviderId, fixture: FixtureFile): string {
-	const [event] = normalizeEnvelopes(providerById(provider)!, [
-		JSON.parse(fixture.bytes.toString('utf8')),
-	]);
-	return sortedJson(JSON.parse(JSON.stringify(event)));
+function expectedCanonical(fixture: FixtureFile): string {
+	return sortedJson(canonicalEventOf(fixture));
 }
 
 async function settledViaApi(
@@ -781,7 +760,7 @@ async function correctnessPhase(
 			.flatMap((execution) => nodeOutput(execution, TRIGGER_NODE_NAME))
 			.map(sortedJson)
 			.sort();
-		const expected = fixtures.map((fixture) => expectedCanonical(provider, fixture)).sort();
+		const expected = fixtures.map((fixture) => expectedCanonical(fixture)).sort();
 		if (sortedJson(actual) !== sortedJson(expected)) {
 			outputsMatch = false;
 			log(

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 
 import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
 import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
-import { N8nApi, newOwner, waitForWebhook, type WorkflowJson } from './runtime/n8nApi';
+import { N8nApi, newOwner, type WorkflowJson } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, PACKAGE_NAME, startN8n } from './runtime/n8nServer';
 import { CREDENTIAL_TYPES, TRIGGER_NODE_TYPES, triggerWorkflow } from './runtime/workflows';
@@ -73,10 +73,7 @@ async function main(): Promise<void> {
 				},
 			],
 		});
-		const id = await api.createWorkflow(built.workflow);
-		await api.activateWorkflow(id);
-		const url = `${n8n.baseUrl}/webhook/${built.webhookPath}`;
-		await waitForWebhook(url);
+		const { url } = await api.deploy(built);
 		const fixture = fixtureFiles(provider).find(({ name }) => name === SAMPLE_FIXTURE[provider]) ?? fixtureFiles(provider)[0];
 		const headers = Object.entries(signedHeaders(provider, fixture.bytes, secrets)).map(([name, value]) => `-H '${name}: ${value}'`);
 		curls.push(

@@ -3,7 +3,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ProviderId } from '../../lib/canonicalEvent';
+import type { CanonicalEvent, ProviderId } from '../../lib/canonicalEvent';
+import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
+import { providerById } from '../../lib/providerRegistry';
 import { REPO_ROOT } from './n8nRuntime';
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
@@ -22,6 +24,12 @@ export function fixtureFiles(provider: ProviderId): FixtureFile[] {
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file) => ({ provider, name: file.replace(/\.json$/, ''), path: join(dir, file), bytes: readFileSync(join(dir, file)) }));
+}
+
+/** The canonical event the engine makes of a fixture, as n8n stores it (through JSON). */
+export function canonicalEventOf(fixture: FixtureFile): CanonicalEvent {
+	const [event] = normalizeEnvelopes(providerById(fixture.provider)!, [JSON.parse(fixture.bytes.toString('utf8'))]);
+	return JSON.parse(JSON.stringify(event)) as CanonicalEvent;
 }
 
 /**

@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 export interface Request {
 	body: Buffer | string;
 	headers: Record<string, string>;
-	/** Path after the server's base URL. */
+	/** Path after the base URL (a whole URL when the base URL is empty). */
 	path: string;
 }
 

@@ -113,6 +113,22 @@ export class N8nApi {
 		return created.id;
 	}
 
+	/**
+	 * Creates and activates a workflow, and waits until n8n serves its trigger's webhook
+	 * (at `webhookBase`, the webhook process in queue mode). n8n's own Webhook node is not
+	 * polled: a POST to it would start an execution.
+	 */
+	async deploy(
+		built: { workflow: WorkflowJson; webhookPath: string },
+		{ webhookBase = this.baseUrl, waitForTrigger = true }: { webhookBase?: string; waitForTrigger?: boolean } = {},
+	): Promise<{ id: string; path: string; url: string }> {
+		const id = await this.createWorkflow(built.workflow);
+		await this.activateWorkflow(id);
+		const path = `/webhook/${built.webhookPath}`;
+		if (waitForTrigger) await waitForWebhook(`${webhookBase}${path}`);
+		return { id, path, url: `${webhookBase}${path}` };
+	}
+
 	async activateWorkflow(id: string): Promise<void> {
 		await this.call(`/workflows/${id}/activate`, 'POST');
 	}

@@ -4,20 +4,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROVIDER_IDS, type CanonicalEvent, type ProviderId } from '../../lib/canonicalEvent';
+import { PROVIDER_IDS, type ProviderId } from '../../lib/canonicalEvent';
 import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
 import { recogniseEnvelope } from '../../lib/eventNormalization';
 import { providerById } from '../../lib/providerRegistry';
 import {
+	canonicalEventOf,
 	dotdigitalBatch,
 	fixtureFiles,
 	newSecrets,
 	signedHeaders,
 	triggerCredentials,
 	type DeliverySecrets,
-	type FixtureFile,
 } from '../../scripts/runtime/deliveries';
-import { N8nApi, newOwner, nodeOutput, waitForWebhook, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
+import { N8nApi, newOwner, nodeOutput, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
 import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, startN8n, tail, type N8nProcess } from '../../scripts/runtime/n8nServer';
 import { TRIGGER_NODE_NAME, triggerWorkflow, webhookNodeWorkflow, type BuiltWorkflow } from '../../scripts/runtime/workflows';
@@ -42,10 +42,7 @@ interface DeployedWorkflow {
 const deployed: Record<string, DeployedWorkflow> = {};
 
 async function deploy(key: string, built: BuiltWorkflow, waitForTrigger = true): Promise<void> {
-	const id = await api.createWorkflow(built.workflow);
-	await api.activateWorkflow(id);
-	const url = `${server!.baseUrl}/webhook/${built.webhookPath}`;
-	if (waitForTrigger) await waitForWebhook(url);
+	const { id, url } = await api.deploy(built, { waitForTrigger });
 	deployed[key] = { id, url };
 }
 
@@ -65,11 +62,6 @@ async function post(url: string, body: Buffer | string, headers: Record<string, 
 		parsed = { reason: text };
 	}
 	return { status: response.status, body: parsed };
-}
-
-function expectedCanonical(provider: ProviderId, fixture: FixtureFile): CanonicalEvent {
-	const [event] = normalizeEnvelopes(providerById(provider)!, [JSON.parse(fixture.bytes.toString('utf8'))]);
-	return JSON.parse(JSON.stringify(event)) as CanonicalEvent;
 }
 
 function triggerItems(executions: ExecutionDetail[]): Array<Record<string, unknown>> {
@@ -227,7 +219,7 @@ describe('in a real n8n, over HTTP', () => {
 
 			const details = await Promise.all(executions.map(({ id }) => api.execution(id)));
 			const actual = triggerItems(details).sort(byEventIdAndName);
-			const expected = fixtures.map((fixture) => expectedCanonical(provider, fixture) as unknown as Record<string, unknown>).sort(byEventIdAndName);
+			const expected = fixtures.map((fixture) => canonicalEventOf(fixture) as unknown as Record<string, unknown>).sort(byEventIdAndName);
 			expect(actual).toEqual(expected);
 		},
 	);
@@ -276,7 +268,7 @@ describe('in a real n8n, over HTTP', () => {
 		expect(answer.status).toBe(200);
 		const [execution] = await api.settledExecutions(deployed['helper:fields'].id, 1);
 		const [item] = nodeOutput(await api.execution(execution.id), 'Event Fields');
-		const expected = expectedCanonical('timelyai', fixture);
+		const expected = canonicalEventOf(fixture);
 		expect(item).toMatchObject({
 			event: 'message.failed',
 			channel: expected.channel,
@@ -304,9 +296,9 @@ describe('in a real n8n, over HTTP', () => {
 		}
 		const expected: Record<string, string[]> = {};
 		for (const fixture of fixtures) {
-			const senderType = expectedCanonical('timelyai', fixture).sender?.type;
+			const senderType = canonicalEventOf(fixture).sender?.type;
 			const name = senderType === 'ai' ? 'AI' : senderType === 'agent' || senderType === 'automation' ? 'Human' : senderType === 'contact' ? 'Contact' : 'Fallback';
-			(expected[name] ??= []).push(expectedCanonical('timelyai', fixture).providerEvent);
+			(expected[name] ??= []).push(canonicalEventOf(fixture).providerEvent);
 		}
 		for (const list of Object.values(routed)) list.sort();
 		for (const list of Object.values(expected)) list.sort();
