@@ -15,7 +15,10 @@ function bundleJsonPath() {
 }
 
 function copyIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(dest('dist'));
+	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
 }
 
 exports.build = parallel(bundleJsonPath, copyIcons);
@@ -31,10 +34,17 @@ function eventTables(done) {
 	for (const provider of fs.readdirSync('dist/lib/providers')) {
 		const catalogue = require(`./dist/lib/providers/${provider}/events.js`);
 		const events = Object.values(catalogue).find(Array.isArray);
-		const rows = events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` | ${event.description} |`);
-		const table = ['| Provider event | Canonical `event` | When |', '|---|---|---|', ...rows].join('\n');
-		const pattern = new RegExp(`(<!-- events:${provider} -->)[\\s\\S]*?(<!-- /events:${provider} -->)`);
-		if (!pattern.test(readme)) throw new Error(`README.md has no <!-- events:${provider} --> block`);
+		const rows = events.map(
+			(event) => `| \`${event.name}\` | \`${event.canonical}\` | ${event.description} |`,
+		);
+		const table = ['| Provider event | Canonical `event` | When |', '|---|---|---|', ...rows].join(
+			'\n',
+		);
+		const pattern = new RegExp(
+			`(<!-- events:${provider} -->)[\\s\\S]*?(<!-- /events:${provider} -->)`,
+		);
+		if (!pattern.test(readme))
+			throw new Error(`README.md has no <!-- events:${provider} --> block`);
 		readme = readme.replace(pattern, `$1\n${table}\n$2`);
 	}
 	fs.writeFileSync('README.md', readme);

@@ -5,7 +5,8 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	// lib/jsonPath.ts loads the copy of jsonpath-plus the build puts in dist/vendor.
 	moduleNameMapper: {
-		'^\\.\\./vendor/jsonpath-plus/index-node-cjs\\.cjs$': '<rootDir>/node_modules/jsonpath-plus/dist/index-node-cjs.cjs',
+		'^\\.\\./vendor/jsonpath-plus/index-node-cjs\\.cjs$':
+			'<rootDir>/node_modules/jsonpath-plus/dist/index-node-cjs.cjs',
 	},
 	transform: {
 		// Type checking is `tsc -p test` (part of `npm test`); jest only transpiles.

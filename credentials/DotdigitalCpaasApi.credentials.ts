@@ -27,7 +27,8 @@ export class DotdigitalCpaasApi implements ICredentialType {
 			name: 'region',
 			type: 'options',
 			default: 'r1',
-			description: 'The region of your Dotdigital account, used to register webhooks through the API',
+			description:
+				'The region of your Dotdigital account, used to register webhooks through the API',
 			options: [
 				{ name: 'Europe (R1)', value: 'r1' },
 				{ name: 'North America (R2)', value: 'r2' },
@@ -40,7 +41,8 @@ export class DotdigitalCpaasApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'apiuser-xxxx@apiconnector.com',
-			description: 'An API user of your account (Settings → Access → API users), used to register webhooks',
+			description:
+				'An API user of your account (Settings → Access → API users), used to register webhooks',
 		},
 		{
 			displayName: 'API Password',

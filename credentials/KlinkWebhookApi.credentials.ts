@@ -5,7 +5,10 @@ export class KlinkWebhookApi implements ICredentialType {
 
 	displayName = 'K-LINK Webhook API';
 
-	icon: Icon = { light: 'file:../nodes/KlinkTrigger/klink.svg', dark: 'file:../nodes/KlinkTrigger/klink.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/KlinkTrigger/klink.svg',
+		dark: 'file:../nodes/KlinkTrigger/klink.dark.svg',
+	};
 
 	documentationUrl = 'https://developers.klink.cloud/webhook-setup-1913619m0';
 

@@ -11,7 +11,10 @@ export class PartooApi implements ICredentialType {
 
 	displayName = 'Partoo API';
 
-	icon: Icon = { light: 'file:../nodes/PartooTrigger/partoo.svg', dark: 'file:../nodes/PartooTrigger/partoo.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/PartooTrigger/partoo.svg',
+		dark: 'file:../nodes/PartooTrigger/partoo.dark.svg',
+	};
 
 	documentationUrl = 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup';
 
@@ -23,7 +26,8 @@ export class PartooApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A Partoo API key (Settings → API keys). Used to register the webhook; deliveries are checked against Partoo\'s public key, not this one.',
+			description:
+				"A Partoo API key (Settings → API keys). Used to register the webhook; deliveries are checked against Partoo's public key, not this one.",
 		},
 		{
 			displayName: 'Environment',

@@ -5,7 +5,10 @@ export class StaryaAiWebhookApi implements ICredentialType {
 
 	displayName = 'StaryaAI Webhook API';
 
-	icon: Icon = { light: 'file:../nodes/StaryaAiTrigger/staryaai.svg', dark: 'file:../nodes/StaryaAiTrigger/staryaai.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/StaryaAiTrigger/staryaai.svg',
+		dark: 'file:../nodes/StaryaAiTrigger/staryaai.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.starya.ai/reference/event-schema';
 

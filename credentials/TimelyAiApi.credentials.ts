@@ -5,7 +5,10 @@ export class TimelyAiApi implements ICredentialType {
 
 	displayName = 'Timely.ai API';
 
-	icon: Icon = { light: 'file:../nodes/TimelyAiTrigger/timelyai.svg', dark: 'file:../nodes/TimelyAiTrigger/timelyai.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/TimelyAiTrigger/timelyai.svg',
+		dark: 'file:../nodes/TimelyAiTrigger/timelyai.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.timelyai.com.br/en/webhooks/overview';
 
@@ -16,7 +19,8 @@ export class TimelyAiApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Your workspace API key (Settings → API). Needed for the trigger to register its webhook.',
+			description:
+				'Your workspace API key (Settings → API). Needed for the trigger to register its webhook.',
 		},
 		{
 			displayName: 'Webhook Secret',

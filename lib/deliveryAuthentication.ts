@@ -19,7 +19,12 @@ export interface HmacSignatureScheme {
 
 export type DeliveryAuthentication =
 	| { kind: 'none' }
-	| { kind: 'hmacSignature'; scheme: HmacSignatureScheme; secret: string; toleranceSeconds?: number }
+	| {
+			kind: 'hmacSignature';
+			scheme: HmacSignatureScheme;
+			secret: string;
+			toleranceSeconds?: number;
+	  }
 	| { kind: 'ed25519Signature'; header: string; publicKey: KeyObject }
 	| { kind: 'basicAuth'; user: string; password: string }
 	| { kind: 'headerToken'; headerName: string; token: string }
@@ -30,10 +35,7 @@ export type AuthenticationResult = { ok: true } | { ok: false; reason: string };
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export function headerValue(
-	headers: IncomingDelivery['headers'],
-	name: string,
-): string | null {
+export function headerValue(headers: IncomingDelivery['headers'], name: string): string | null {
 	const value = headers[name.toLowerCase()];
 	const first = Array.isArray(value) ? value[0] : value;
 	return typeof first === 'string' && first.length > 0 ? first : null;
@@ -90,7 +92,9 @@ function checkHmacSignature(
 	if (received === null) return { ok: false, reason: `${scheme.header} is not ${scheme.encoding}` };
 
 	const signedPayloads: Buffer[] = [delivery.rawBody];
-	const timestamp = scheme.timestampHeader ? headerValue(delivery.headers, scheme.timestampHeader) : null;
+	const timestamp = scheme.timestampHeader
+		? headerValue(delivery.headers, scheme.timestampHeader)
+		: null;
 	if (scheme.timestampHeader && timestamp !== null) {
 		if (!isFresh(timestamp, toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, nowMs)) {
 			return { ok: false, reason: `${scheme.timestampHeader} is outside the accepted time window` };
@@ -141,7 +145,8 @@ function checkBasicAuth(
 	delivery: IncomingDelivery,
 	{ user, password }: Extract<DeliveryAuthentication, { kind: 'basicAuth' }>,
 ): AuthenticationResult {
-	if (!user && !password) return { ok: false, reason: 'no Basic auth user is configured for this trigger' };
+	if (!user && !password)
+		return { ok: false, reason: 'no Basic auth user is configured for this trigger' };
 	const authorization = headerValue(delivery.headers, 'authorization');
 	const match = authorization ? /^basic\s+(\S+)$/i.exec(authorization) : null;
 	if (!match) return { ok: false, reason: 'missing Basic authorization header' };
@@ -151,15 +156,20 @@ function checkBasicAuth(
 	const givenPassword = separator === -1 ? '' : decoded.slice(separator + 1);
 	const userMatches = constantTimeEqual(user, givenUser);
 	const passwordMatches = constantTimeEqual(password, givenPassword);
-	return userMatches && passwordMatches ? { ok: true } : { ok: false, reason: 'wrong Basic auth credentials' };
+	return userMatches && passwordMatches
+		? { ok: true }
+		: { ok: false, reason: 'wrong Basic auth credentials' };
 }
 
 function checkHeaderToken(
 	delivery: IncomingDelivery,
 	{ headerName, token }: Extract<DeliveryAuthentication, { kind: 'headerToken' }>,
 ): AuthenticationResult {
-	if (!headerName || !token) return { ok: false, reason: 'no header name or value is configured for this trigger' };
+	if (!headerName || !token)
+		return { ok: false, reason: 'no header name or value is configured for this trigger' };
 	const given = headerValue(delivery.headers, headerName);
 	if (given === null) return { ok: false, reason: `missing ${headerName} header` };
-	return constantTimeEqual(token, given) ? { ok: true } : { ok: false, reason: `wrong ${headerName} header value` };
+	return constantTimeEqual(token, given)
+		? { ok: true }
+		: { ok: false, reason: `wrong ${headerName} header value` };
 }

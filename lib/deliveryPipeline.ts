@@ -27,7 +27,8 @@ export type ParsedBody = { ok: true; envelopes: unknown[] } | { ok: false; reaso
  * that is not JSON at all is refused; the reason never quotes the body.
  */
 export function parseDeliveryBody(rawBody: Buffer): ParsedBody {
-	if (rawBody.length === 0) return { ok: false, reason: 'the request body is empty; expected JSON' };
+	if (rawBody.length === 0)
+		return { ok: false, reason: 'the request body is empty; expected JSON' };
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(rawBody.toString('utf8').replace(/^\uFEFF/, ''));
@@ -48,13 +49,15 @@ export function processDelivery(
 	nowMs: number = Date.now(),
 ): DeliveryOutcome {
 	const authentication = authenticateDelivery(delivery, settings.authentication, nowMs);
-	if (!authentication.ok) return { kind: 'unauthenticated', status: 401, reason: authentication.reason };
+	if (!authentication.ok)
+		return { kind: 'unauthenticated', status: 401, reason: authentication.reason };
 
 	const body = parseDeliveryBody(delivery.rawBody);
 	if (!body.ok) return { kind: 'malformed', status: 400, reason: body.reason };
 
 	const received = body.envelopes.length;
-	if (received === 0) return { kind: 'ignored', status: 200, received, reason: 'the delivery holds no events' };
+	if (received === 0)
+		return { kind: 'ignored', status: 200, received, reason: 'the delivery holds no events' };
 
 	const testDelivery =
 		provider.testDeliveryHeader !== undefined &&
@@ -65,12 +68,22 @@ export function processDelivery(
 		.map((recognised) => toCanonicalEvent(provider, recognised, testDelivery));
 
 	if (events.length === 0) {
-		return { kind: 'ignored', status: 200, received, reason: 'no event in the delivery is selected in this trigger' };
+		return {
+			kind: 'ignored',
+			status: 200,
+			received,
+			reason: 'no event in the delivery is selected in this trigger',
+		};
 	}
 	return { kind: 'accepted', status: 200, received, events };
 }
 
 /** Normalizes envelopes that arrived by another path (no HTTP, no authentication, no filter). */
-export function normalizeEnvelopes(provider: MessagingProvider, envelopes: unknown[]): CanonicalEvent[] {
-	return envelopes.map((envelope) => toCanonicalEvent(provider, recogniseEnvelope(provider, envelope)));
+export function normalizeEnvelopes(
+	provider: MessagingProvider,
+	envelopes: unknown[],
+): CanonicalEvent[] {
+	return envelopes.map((envelope) =>
+		toCanonicalEvent(provider, recogniseEnvelope(provider, envelope)),
+	);
 }

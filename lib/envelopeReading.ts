@@ -46,7 +46,8 @@ export function firstText(...values: unknown[]): string | null {
 	return null;
 }
 
-const ISO_WITH_LONG_FRACTION = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_WITH_LONG_FRACTION =
+	/^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * ISO 8601 in UTC from the timestamp shapes providers send: ISO with 0–9 fraction digits
@@ -66,17 +67,19 @@ export function toIsoTimestamp(value: unknown): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const CHANNEL_ALIASES = new Map<string, string>(Object.entries({
-	fbmessenger: 'messenger',
-	facebook: 'messenger',
-	facebookmessenger: 'messenger',
-	whatsappbusiness: 'whatsapp',
-	instagramdirect: 'instagram',
-	widget: 'webchat',
-	livechat: 'webchat',
-	mail: 'email',
-	voice: 'call',
-}));
+const CHANNEL_ALIASES = new Map<string, string>(
+	Object.entries({
+		fbmessenger: 'messenger',
+		facebook: 'messenger',
+		facebookmessenger: 'messenger',
+		whatsappbusiness: 'whatsapp',
+		instagramdirect: 'instagram',
+		widget: 'webchat',
+		livechat: 'webchat',
+		mail: 'email',
+		voice: 'call',
+	}),
+);
 
 /** Lower-case channel name with known aliases folded (`fbMessenger` → `messenger`). */
 export function normalizeChannel(value: unknown): string | null {

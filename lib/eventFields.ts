@@ -9,7 +9,8 @@ import { detectProvider, providerById } from './providerRegistry';
  */
 export function envelopeOfItem(json: unknown): unknown {
 	const record = asRecord(json);
-	if (record && asRecord(record.headers) && (asRecord(record.body) || Array.isArray(record.body))) return record.body;
+	if (record && asRecord(record.headers) && (asRecord(record.body) || Array.isArray(record.body)))
+		return record.body;
 	return json;
 }
 
@@ -45,26 +46,116 @@ export interface FieldPreset {
 
 /** The fields people branch on, read from the canonical event. */
 export const FIELD_PRESETS: readonly FieldPreset[] = [
-	{ value: 'event', name: 'Event', description: 'Canonical event type, e.g. message.received', read: (e) => e.event },
-	{ value: 'providerEvent', name: 'Provider Event', description: "The provider's own event name", read: (e) => e.providerEvent },
-	{ value: 'provider', name: 'Provider', description: 'klink, partoo, timelyai, dotdigital or staryaai', read: (e) => e.provider },
+	{
+		value: 'event',
+		name: 'Event',
+		description: 'Canonical event type, e.g. message.received',
+		read: (e) => e.event,
+	},
+	{
+		value: 'providerEvent',
+		name: 'Provider Event',
+		description: "The provider's own event name",
+		read: (e) => e.providerEvent,
+	},
+	{
+		value: 'provider',
+		name: 'Provider',
+		description: 'klink, partoo, timelyai, dotdigital or staryaai',
+		read: (e) => e.provider,
+	},
 	{ value: 'eventId', name: 'Event ID', description: 'De-duplication key', read: (e) => e.eventId },
-	{ value: 'senderType', name: 'Sender Type', description: 'contact, agent, ai, automation, api or system', read: (e) => e.sender?.type },
-	{ value: 'senderId', name: 'Sender ID', description: 'Who sent the message', read: (e) => e.sender?.id },
-	{ value: 'channel', name: 'Channel', description: 'whatsapp, sms, messenger, email…', read: (e) => e.channel },
-	{ value: 'direction', name: 'Direction', description: 'inbound or outbound', read: (e) => e.direction },
-	{ value: 'text', name: 'Message Text', description: 'The text of the message', read: (e) => e.message?.text },
-	{ value: 'messageId', name: 'Message ID', description: 'The message the event is about', read: (e) => e.message?.id },
-	{ value: 'messageStatus', name: 'Message Status', description: 'sent, delivered, read, failed…', read: (e) => e.message?.status },
+	{
+		value: 'senderType',
+		name: 'Sender Type',
+		description: 'contact, agent, ai, automation, api or system',
+		read: (e) => e.sender?.type,
+	},
+	{
+		value: 'senderId',
+		name: 'Sender ID',
+		description: 'Who sent the message',
+		read: (e) => e.sender?.id,
+	},
+	{
+		value: 'channel',
+		name: 'Channel',
+		description: 'whatsapp, sms, messenger, email…',
+		read: (e) => e.channel,
+	},
+	{
+		value: 'direction',
+		name: 'Direction',
+		description: 'inbound or outbound',
+		read: (e) => e.direction,
+	},
+	{
+		value: 'text',
+		name: 'Message Text',
+		description: 'The text of the message',
+		read: (e) => e.message?.text,
+	},
+	{
+		value: 'messageId',
+		name: 'Message ID',
+		description: 'The message the event is about',
+		read: (e) => e.message?.id,
+	},
+	{
+		value: 'messageStatus',
+		name: 'Message Status',
+		description: 'sent, delivered, read, failed…',
+		read: (e) => e.message?.status,
+	},
 	{ value: 'tags', name: 'Tags', description: 'Tag names, as a list', read: (e) => e.tags },
-	{ value: 'tagNames', name: 'Tag Names (Joined)', description: 'Tag names joined with ", "', read: (e) => (e.tags.length ? e.tags.join(', ') : undefined) },
-	{ value: 'errorCode', name: 'Error Code', description: "The provider's or channel's error code", read: (e) => e.error?.code },
-	{ value: 'errorMessage', name: 'Error Message', description: 'Why sending failed', read: (e) => e.error?.message },
-	{ value: 'contactId', name: 'Contact ID', description: "The contact's ID at the provider", read: (e) => e.contact?.id },
-	{ value: 'contactName', name: 'Contact Name', description: "The contact's name", read: (e) => e.contact?.name },
-	{ value: 'contactPhone', name: 'Contact Phone', description: "The contact's phone number", read: (e) => e.contact?.phone },
-	{ value: 'contactEmail', name: 'Contact Email', description: "The contact's e-mail address", read: (e) => e.contact?.email },
-	{ value: 'conversationId', name: 'Conversation ID', description: 'Room, chat or conversation ID', read: (e) => e.conversationId },
+	{
+		value: 'tagNames',
+		name: 'Tag Names (Joined)',
+		description: 'Tag names joined with ", "',
+		read: (e) => (e.tags.length ? e.tags.join(', ') : undefined),
+	},
+	{
+		value: 'errorCode',
+		name: 'Error Code',
+		description: "The provider's or channel's error code",
+		read: (e) => e.error?.code,
+	},
+	{
+		value: 'errorMessage',
+		name: 'Error Message',
+		description: 'Why sending failed',
+		read: (e) => e.error?.message,
+	},
+	{
+		value: 'contactId',
+		name: 'Contact ID',
+		description: "The contact's ID at the provider",
+		read: (e) => e.contact?.id,
+	},
+	{
+		value: 'contactName',
+		name: 'Contact Name',
+		description: "The contact's name",
+		read: (e) => e.contact?.name,
+	},
+	{
+		value: 'contactPhone',
+		name: 'Contact Phone',
+		description: "The contact's phone number",
+		read: (e) => e.contact?.phone,
+	},
+	{
+		value: 'contactEmail',
+		name: 'Contact Email',
+		description: "The contact's e-mail address",
+		read: (e) => e.contact?.email,
+	},
+	{
+		value: 'conversationId',
+		name: 'Conversation ID',
+		description: 'Room, chat or conversation ID',
+		read: (e) => e.conversationId,
+	},
 	{
 		value: 'mediaUrls',
 		name: 'Media URLs',
@@ -108,16 +199,27 @@ export type RoutingOperation = 'equals' | 'oneOf' | 'contains' | 'startsWith' | 
  * Whether a field's value satisfies a rule. Text compares without case; a list matches when
  * one of its elements does (so "tags equals VVIP" means "has the tag VVIP").
  */
-export function matchesRule(value: unknown, operation: RoutingOperation, expected: string): boolean {
-	const values = (Array.isArray(value) ? value : [value]).filter((entry) => entry !== undefined && entry !== null);
+export function matchesRule(
+	value: unknown,
+	operation: RoutingOperation,
+	expected: string,
+): boolean {
+	const values = (Array.isArray(value) ? value : [value]).filter(
+		(entry) => entry !== undefined && entry !== null,
+	);
 	if (operation === 'exists') return values.length > 0 && values.some((entry) => entry !== '');
-	const texts = values.map((entry) => (typeof entry === 'object' ? JSON.stringify(entry) : String(entry)).toLowerCase());
+	const texts = values.map((entry) =>
+		(typeof entry === 'object' ? JSON.stringify(entry) : String(entry)).toLowerCase(),
+	);
 	const wanted = expected.trim().toLowerCase();
 	switch (operation) {
 		case 'equals':
 			return texts.includes(wanted);
 		case 'oneOf': {
-			const options = wanted.split(',').map((option) => option.trim()).filter(Boolean);
+			const options = wanted
+				.split(',')
+				.map((option) => option.trim())
+				.filter(Boolean);
 			return texts.some((text) => options.includes(text));
 		}
 		case 'contains':

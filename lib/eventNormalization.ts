@@ -15,12 +15,18 @@ export interface RecognisedEnvelope {
 }
 
 /** Recognises one JSON value from a delivery; never throws. */
-export function recogniseEnvelope(provider: MessagingProvider, envelope: unknown): RecognisedEnvelope {
+export function recogniseEnvelope(
+	provider: MessagingProvider,
+	envelope: unknown,
+): RecognisedEnvelope {
 	const record = asRecord(envelope);
 	if (!record) {
 		return {
 			envelope,
-			recognised: { providerEvent: UNRECOGNISED_EVENT, problems: ['the envelope is not a JSON object'] },
+			recognised: {
+				providerEvent: UNRECOGNISED_EVENT,
+				problems: ['the envelope is not a JSON object'],
+			},
 		};
 	}
 	try {
@@ -49,7 +55,9 @@ export function toCanonicalEvent(
 ): CanonicalEvent {
 	const problems = [...(recognised.problems ?? [])];
 	if (!recognised.definition && recognised.providerEvent !== UNRECOGNISED_EVENT) {
-		problems.push(`"${truncate(recognised.providerEvent)}" is not in the ${provider.displayName} event catalogue`);
+		problems.push(
+			`"${truncate(recognised.providerEvent)}" is not in the ${provider.displayName} event catalogue`,
+		);
 	}
 
 	const record = asRecord(envelope);
@@ -129,10 +137,13 @@ export function contentHash(value: unknown): string {
 /** JSON of the first `depth` levels of a value, deeper parts replaced by a marker. */
 function boundedSerialization(value: unknown, depth: number): string {
 	if (depth === 0) return '"…"';
-	if (Array.isArray(value)) return `[${value.map((element) => boundedSerialization(element, depth - 1)).join(',')}]`;
+	if (Array.isArray(value))
+		return `[${value.map((element) => boundedSerialization(element, depth - 1)).join(',')}]`;
 	const record = asRecord(value);
 	if (record) {
-		const members = Object.keys(record).map((key) => `${JSON.stringify(key)}:${boundedSerialization(record[key], depth - 1)}`);
+		const members = Object.keys(record).map(
+			(key) => `${JSON.stringify(key)}:${boundedSerialization(record[key], depth - 1)}`,
+		);
 		return `{${members.join(',')}}`;
 	}
 	return JSON.stringify(value) ?? 'null';

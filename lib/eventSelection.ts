@@ -17,7 +17,9 @@ export function compileEventSelection(selected: readonly string[] | undefined): 
 	if (entries.length === 0 || entries.includes(ALL_EVENTS)) return { matches: () => true };
 
 	const exactNames = new Set(entries.filter((entry) => !entry.endsWith('.*')));
-	const families = entries.filter((entry) => entry.endsWith('.*')).map((entry) => entry.slice(0, -2));
+	const families = entries
+		.filter((entry) => entry.endsWith('.*'))
+		.map((entry) => entry.slice(0, -2));
 
 	return {
 		matches({ providerEvent, definition }) {
@@ -64,7 +66,11 @@ export function eventOptions(provider: Pick<MessagingProvider, 'events'>): Event
 		description: definition.description,
 	}));
 	return [
-		{ name: 'All Events (*)', value: ALL_EVENTS, description: 'Every event, including names not listed here' },
+		{
+			name: 'All Events (*)',
+			value: ALL_EVENTS,
+			description: 'Every event, including names not listed here',
+		},
 		...wildcards.sort(byName),
 		...events.sort(byName),
 	];
@@ -75,5 +81,8 @@ function byName(a: EventOption, b: EventOption): number {
 }
 
 function capitalize(text: string): string {
-	return text.replace(/(^|[\s_-])(\w)/g, (_match, gap: string, letter: string) => gap + letter.toUpperCase());
+	return text.replace(
+		/(^|[\s_-])(\w)/g,
+		(_match, gap: string, letter: string) => gap + letter.toUpperCase(),
+	);
 }

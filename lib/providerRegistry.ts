@@ -38,4 +38,3 @@ export function detectProvider(envelope: unknown): MessagingProvider | undefined
 	if (/^(contact|message|room)\./.test(event)) return klinkProvider;
 	return undefined;
 }
-

@@ -9,7 +9,14 @@ import type { DeliveryAuthentication } from '../lib/deliveryAuthentication';
 import { processDelivery, type DeliverySettings } from '../lib/deliveryPipeline';
 import { compileEventSelection } from '../lib/eventSelection';
 import { providerById } from '../lib/providerRegistry';
-import { dotdigitalBatch, fixtureFiles, newSecrets, signedHeaders, triggerCredentials, type DeliverySecrets } from './runtime/deliveries';
+import {
+	dotdigitalBatch,
+	fixtureFiles,
+	newSecrets,
+	signedHeaders,
+	triggerCredentials,
+	type DeliverySecrets,
+} from './runtime/deliveries';
 import { generateLoad, type LoadResult, type Request } from './runtime/loadGenerator';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT } from './runtime/n8nRuntime';
@@ -45,22 +52,45 @@ function timePerRun(run: () => void, minMs: number): number {
 	return elapsedMs / iterations;
 }
 
-function signedAuthentication(provider: ProviderId, secrets: DeliverySecrets): { authentication: DeliveryAuthentication; headersFor: (body: Buffer) => Record<string, string> } {
+function signedAuthentication(
+	provider: ProviderId,
+	secrets: DeliverySecrets,
+): {
+	authentication: DeliveryAuthentication;
+	headersFor: (body: Buffer) => Record<string, string>;
+} {
 	const definition = providerById(provider)!;
 	if (provider === 'partoo') {
 		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 		return {
-			authentication: { kind: 'ed25519Signature', header: definition.ed25519SignatureHeader!, publicKey },
-			headersFor: (body) => ({ [definition.ed25519SignatureHeader!.toLowerCase()]: sign(null, body, privateKey).toString('base64') }),
+			authentication: {
+				kind: 'ed25519Signature',
+				header: definition.ed25519SignatureHeader!,
+				publicKey,
+			},
+			headersFor: (body) => ({
+				[definition.ed25519SignatureHeader!.toLowerCase()]: sign(null, body, privateKey).toString(
+					'base64',
+				),
+			}),
 		};
 	}
 	if (provider === 'staryaai') {
 		return {
-			authentication: { kind: 'headerToken', headerName: secrets.staryaaiHeaderName, token: secrets.staryaaiToken },
+			authentication: {
+				kind: 'headerToken',
+				headerName: secrets.staryaaiHeaderName,
+				token: secrets.staryaaiToken,
+			},
 			headersFor: (body) => signedHeaders(provider, body, secrets),
 		};
 	}
-	const secret = provider === 'klink' ? secrets.klink : provider === 'timelyai' ? secrets.timelyai : secrets.dotdigital;
+	const secret =
+		provider === 'klink'
+			? secrets.klink
+			: provider === 'timelyai'
+				? secrets.timelyai
+				: secrets.dotdigital;
 	return {
 		authentication: { kind: 'hmacSignature', scheme: definition.hmacSignature!, secret },
 		headersFor: (body) => signedHeaders(provider, body, secrets),
@@ -76,14 +106,21 @@ function benchEngine(): { rows: Row[]; json: Record<string, unknown> } {
 	for (const provider of PROVIDER_IDS) {
 		const definition = providerById(provider)!;
 		const bodies = fixtureFiles(provider).map(({ bytes }) => bytes);
-		const unverified: DeliverySettings = { authentication: { kind: 'none' }, selection: compileEventSelection(['*']) };
+		const unverified: DeliverySettings = {
+			authentication: { kind: 'none' },
+			selection: compileEventSelection(['*']),
+		};
 		const { authentication, headersFor } = signedAuthentication(provider, secrets);
 		const verified: DeliverySettings = { authentication, selection: unverified.selection };
 		const signedDeliveries = bodies.map((rawBody) => ({ rawBody, headers: headersFor(rawBody) }));
 
 		const parse = () => bodies.forEach((bytes) => JSON.parse(bytes.toString('utf8')));
-		const normalize = () => bodies.forEach((rawBody) => processDelivery(definition, { rawBody, headers: {} }, unverified));
-		const verifyAndNormalize = () => signedDeliveries.forEach((delivery) => processDelivery(definition, delivery, verified));
+		const normalize = () =>
+			bodies.forEach((rawBody) =>
+				processDelivery(definition, { rawBody, headers: {} }, unverified),
+			);
+		const verifyAndNormalize = () =>
+			signedDeliveries.forEach((delivery) => processDelivery(definition, delivery, verified));
 		for (let warm = 0; warm < 2000; warm++) {
 			parse();
 			normalize();
@@ -136,12 +173,21 @@ function benchEngine(): { rows: Row[]; json: Record<string, unknown> } {
 // A real n8n: our trigger against n8n's own Webhook node, same instance, A/B alternating.
 // ---------------------------------------------------------------------------------------
 
-async function benchN8n(setting: { label: string; env: Record<string, string>; full: boolean }): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
+async function benchN8n(setting: {
+	label: string;
+	env: Record<string, string>;
+	full: boolean;
+}): Promise<{ rows: Row[]; json: Record<string, unknown> }> {
 	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-bench-'));
 	const userFolder = join(workDir, 'user');
 	await installPackage(userFolder, await packPackage(workDir));
-	const n8n = await startN8n(runtime, { userFolder, port: await freePort(), logFile: join(workDir, 'n8n.log'), env: setting.env });
+	const n8n = await startN8n(runtime, {
+		userFolder,
+		port: await freePort(),
+		logFile: join(workDir, 'n8n.log'),
+		env: setting.env,
+	});
 	try {
 		const api = await N8nApi.setUp(n8n.baseUrl, newOwner());
 		const secrets = newSecrets();
@@ -151,7 +197,8 @@ async function benchN8n(setting: { label: string; env: Record<string, string>; f
 		};
 		const timely = await credential('timelyai');
 		const dotdigital = await credential('dotdigital');
-		const deploy = async (built: BuiltWorkflow, waitForTrigger = true) => await api.deploy(built, { waitForTrigger });
+		const deploy = async (built: BuiltWorkflow, waitForTrigger = true) =>
+			await api.deploy(built, { waitForTrigger });
 		const dropUnlessSent = {
 			name: 'Filter',
 			type: 'n8n-nodes-base.filter',
@@ -160,35 +207,110 @@ async function benchN8n(setting: { label: string; env: Record<string, string>; f
 				conditions: {
 					combinator: 'and',
 					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					conditions: [{ id: 'event', leftValue: '={{ $json.body.event }}', rightValue: 'message.sent', operator: { type: 'string', operation: 'equals' } }],
+					conditions: [
+						{
+							id: 'event',
+							leftValue: '={{ $json.body.event }}',
+							rightValue: 'message.sent',
+							operator: { type: 'string', operation: 'equals' },
+						},
+					],
 				},
 				options: {},
 			},
 		};
-		const ourTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger', credentialId: timely }));
-		const ourUnsignedTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger, no signature check', credentialId: timely, authentication: 'none' }));
+		const ourTrigger = await deploy(
+			triggerWorkflow({ provider: 'timelyai', name: 'bench trigger', credentialId: timely }),
+		);
+		const ourUnsignedTrigger = await deploy(
+			triggerWorkflow({
+				provider: 'timelyai',
+				name: 'bench trigger, no signature check',
+				credentialId: timely,
+				authentication: 'none',
+			}),
+		);
 		const webhookNode = await deploy(webhookNodeWorkflow('bench Webhook node', []), false);
-		const ourFilteredTrigger = await deploy(triggerWorkflow({ provider: 'timelyai', name: 'bench trigger, event not selected', credentialId: timely, events: ['message.sent'] }));
-		const webhookAndFilter = await deploy(webhookNodeWorkflow('bench Webhook + Filter', [dropUnlessSent]), false);
-		const ourDotdigital = await deploy(triggerWorkflow({ provider: 'dotdigital', name: 'bench dotdigital', credentialId: dotdigital }));
+		const ourFilteredTrigger = await deploy(
+			triggerWorkflow({
+				provider: 'timelyai',
+				name: 'bench trigger, event not selected',
+				credentialId: timely,
+				events: ['message.sent'],
+			}),
+		);
+		const webhookAndFilter = await deploy(
+			webhookNodeWorkflow('bench Webhook + Filter', [dropUnlessSent]),
+			false,
+		);
+		const ourDotdigital = await deploy(
+			triggerWorkflow({
+				provider: 'dotdigital',
+				name: 'bench dotdigital',
+				credentialId: dotdigital,
+			}),
+		);
 
-		const received = fixtureFiles('timelyai').find(({ name }) => name === 'message-received')!.bytes;
-		const timelyRequest = (path: string): Request[] => [{ path, body: received, headers: signedHeaders('timelyai', received, secrets) }];
-		const singles = fixtureFiles('dotdigital').map(({ bytes }) => ({ path: ourDotdigital.path, body: bytes, headers: signedHeaders('dotdigital', bytes, secrets) }));
+		const received = fixtureFiles('timelyai').find(
+			({ name }) => name === 'message-received',
+		)!.bytes;
+		const timelyRequest = (path: string): Request[] => [
+			{ path, body: received, headers: signedHeaders('timelyai', received, secrets) },
+		];
+		const singles = fixtureFiles('dotdigital').map(({ bytes }) => ({
+			path: ourDotdigital.path,
+			body: bytes,
+			headers: signedHeaders('dotdigital', bytes, secrets),
+		}));
 		const batchBody = Buffer.from(JSON.stringify(dotdigitalBatch(500)));
-		const batch: Request[] = [{ path: ourDotdigital.path, body: batchBody, headers: signedHeaders('dotdigital', batchBody, secrets) }];
+		const batch: Request[] = [
+			{
+				path: ourDotdigital.path,
+				body: batchBody,
+				headers: signedHeaders('dotdigital', batchBody, secrets),
+			},
+		];
 
-		const load = (requests: Request[]) => generateLoad({ baseUrl: n8n.baseUrl, requests, connections: CONNECTIONS, durationSeconds: SECONDS });
+		const load = (requests: Request[]) =>
+			generateLoad({
+				baseUrl: n8n.baseUrl,
+				requests,
+				connections: CONNECTIONS,
+				durationSeconds: SECONDS,
+			});
 		console.log(`  warming up…`);
-		await generateLoad({ baseUrl: n8n.baseUrl, requests: [...timelyRequest(ourTrigger.path), ...timelyRequest(webhookNode.path)], connections: CONNECTIONS, durationSeconds: 5 });
+		await generateLoad({
+			baseUrl: n8n.baseUrl,
+			requests: [...timelyRequest(ourTrigger.path), ...timelyRequest(webhookNode.path)],
+			connections: CONNECTIONS,
+			durationSeconds: 5,
+		});
 
-		const accepted = await alternate('accepted', () => load(timelyRequest(ourTrigger.path)), () => load(timelyRequest(webhookNode.path)));
+		const accepted = await alternate(
+			'accepted',
+			() => load(timelyRequest(ourTrigger.path)),
+			() => load(timelyRequest(webhookNode.path)),
+		);
 		const skipped = Promise.resolve({ a: emptyResult(), b: emptyResult() });
 		const unsigned = setting.full
-			? await alternate('accepted, no signature check', () => load(timelyRequest(ourUnsignedTrigger.path)), () => load(timelyRequest(webhookNode.path)))
+			? await alternate(
+					'accepted, no signature check',
+					() => load(timelyRequest(ourUnsignedTrigger.path)),
+					() => load(timelyRequest(webhookNode.path)),
+				)
 			: await skipped;
-		const filtered = await alternate('filtered out', () => load(timelyRequest(ourFilteredTrigger.path)), () => load(timelyRequest(webhookAndFilter.path)));
-		const batches = setting.full ? await alternate('batch vs singles', () => load(batch), () => load(singles)) : await skipped;
+		const filtered = await alternate(
+			'filtered out',
+			() => load(timelyRequest(ourFilteredTrigger.path)),
+			() => load(timelyRequest(webhookAndFilter.path)),
+		);
+		const batches = setting.full
+			? await alternate(
+					'batch vs singles',
+					() => load(batch),
+					() => load(singles),
+				)
+			: await skipped;
 
 		const ourFilteredExecutions = (await api.executions(ourFilteredTrigger.id)).length;
 		const filterExecutions = (await api.executions(webhookAndFilter.id)).length;
@@ -197,7 +319,20 @@ async function benchN8n(setting: { label: string; env: Record<string, string>; f
 		const batchEventsPerSecond = batches.a.perSecond * 500;
 		const batchRatio = batchEventsPerSecond / batches.b.perSecond;
 		const unsignedRatio = unsigned.a.perSecond / unsigned.b.perSecond;
-		const json = { setting: setting.label, env: setting.env, n8nVersion: runtime.n8nVersion, connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: SECONDS, accepted, unsigned, filtered, batches, ourFilteredExecutions, filterExecutions };
+		const json = {
+			setting: setting.label,
+			env: setting.env,
+			n8nVersion: runtime.n8nVersion,
+			connections: CONNECTIONS,
+			rounds: ROUNDS,
+			secondsPerRound: SECONDS,
+			accepted,
+			unsigned,
+			filtered,
+			batches,
+			ourFilteredExecutions,
+			filterExecutions,
+		};
 		const rows: Row[] = [
 			{
 				measure: 'n8n: accepted deliveries/s, our trigger ÷ Webhook node',
@@ -215,7 +350,8 @@ async function benchN8n(setting: { label: string; env: Record<string, string>; f
 				value: accepted.a.latencyP50 / accepted.b.latencyP50,
 			},
 			{
-				measure: 'n8n: same, our trigger with Authentication "None" (no credential read) ÷ Webhook node',
+				measure:
+					'n8n: same, our trigger with Authentication "None" (no credential read) ÷ Webhook node',
 				result: `${unsignedRatio.toFixed(2)}× (${fmt(unsigned.a.perSecond)} vs ${fmt(unsigned.b.perSecond)} req/s)`,
 				goal: '(evidence)',
 				met: null,
@@ -245,8 +381,16 @@ async function benchN8n(setting: { label: string; env: Record<string, string>; f
 				goalValue: 10,
 			},
 		];
-		const kept = setting.full ? rows : rows.filter((row) => !/Authentication "None"|batches of 500/.test(row.measure));
-		return { rows: kept.map((row) => ({ ...row, measure: row.measure.replace(/^n8n: /, `n8n (${setting.label}): `) })), json };
+		const kept = setting.full
+			? rows
+			: rows.filter((row) => !/Authentication "None"|batches of 500/.test(row.measure));
+		return {
+			rows: kept.map((row) => ({
+				...row,
+				measure: row.measure.replace(/^n8n: /, `n8n (${setting.label}): `),
+			})),
+			json,
+		};
 	} finally {
 		await n8n.stop();
 		rmSync(workDir, { recursive: true, force: true });
@@ -259,22 +403,39 @@ interface AB {
 }
 
 /** Runs A and B in alternating rounds (A B, B A, A B…) and sums each side. */
-async function alternate(label: string, a: () => Promise<LoadResult>, b: () => Promise<LoadResult>): Promise<AB> {
+async function alternate(
+	label: string,
+	a: () => Promise<LoadResult>,
+	b: () => Promise<LoadResult>,
+): Promise<AB> {
 	const results: { a: LoadResult[]; b: LoadResult[] } = { a: [], b: [] };
 	for (let round = 0; round < ROUNDS; round++) {
 		const order = round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
 		for (const side of order) results[side].push(await (side === 'a' ? a() : b()));
-		console.log(`  ${label}, round ${round + 1}/${ROUNDS}: A ${fmt(results.a[round].perSecond)} req/s, B ${fmt(results.b[round].perSecond)} req/s`);
+		console.log(
+			`  ${label}, round ${round + 1}/${ROUNDS}: A ${fmt(results.a[round].perSecond)} req/s, B ${fmt(results.b[round].perSecond)} req/s`,
+		);
 	}
 	return { a: combine(results.a), b: combine(results.b) };
 }
 
 function emptyResult(): LoadResult {
-	return { requests: 0, seconds: 1, perSecond: 0, status2xx: 0, non2xx: 0, errors: 0, timeouts: 0, latencyP50: 0, latencyP99: 0 };
+	return {
+		requests: 0,
+		seconds: 1,
+		perSecond: 0,
+		status2xx: 0,
+		non2xx: 0,
+		errors: 0,
+		timeouts: 0,
+		latencyP50: 0,
+		latencyP99: 0,
+	};
 }
 
 function combine(results: LoadResult[]): LoadResult {
-	const sum = (pick: (result: LoadResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+	const sum = (pick: (result: LoadResult) => number) =>
+		results.reduce((total, result) => total + pick(result), 0);
 	const seconds = sum((result) => result.seconds);
 	return {
 		requests: sum((result) => result.requests),
@@ -303,21 +464,29 @@ function fmt(value: number): string {
 
 function table(rows: Row[]): string {
 	const lines = ['| Measure | Result | Goal | Met |', '|---|---|---|---|'];
-	for (const row of rows) lines.push(`| ${row.measure} | ${row.result} | ${row.goal} | ${row.met === null ? '–' : row.met ? 'yes' : '**no**'} |`);
+	for (const row of rows)
+		lines.push(
+			`| ${row.measure} | ${row.result} | ${row.goal} | ${row.met === null ? '–' : row.met ? 'yes' : '**no**'} |`,
+		);
 	return lines.join('\n');
 }
 
 /** A horizontal bar per ratio that has a goal, the goal marked on each bar. */
 function chart(rows: Row[], title: string): string {
-	const ratios = rows.filter((row) => row.goalValue !== undefined && !row.measure.includes('events/s per core'));
+	const ratios = rows.filter(
+		(row) => row.goalValue !== undefined && !row.measure.includes('events/s per core'),
+	);
 	const width = 1000;
 	const rowHeight = 34;
 	const left = 520;
 	const height = 60 + ratios.length * rowHeight;
 	// Logarithmic: the ratios span from below 1 to several hundred.
 	const low = Math.log10(0.1);
-	const high = Math.log10(Math.max(...ratios.map((row) => Math.max(row.value, row.goalValue ?? 0))) * 2);
-	const x = (value: number) => left + ((Math.log10(Math.max(value, 0.1)) - low) / (high - low)) * (width - left - 150);
+	const high = Math.log10(
+		Math.max(...ratios.map((row) => Math.max(row.value, row.goalValue ?? 0))) * 2,
+	);
+	const x = (value: number) =>
+		left + ((Math.log10(Math.max(value, 0.1)) - low) / (high - low)) * (width - left - 150);
 	const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 	const bars = ratios.map((row, index) => {
 		const y = 45 + index * rowHeight;
@@ -336,8 +505,15 @@ function chart(rows: Row[], title: string): string {
 
 async function main(): Promise<void> {
 	if (process.env.BENCH_CHART_ONLY === '1') {
-		const latest = JSON.parse(readFileSync(join(REPO_ROOT, 'bench', 'latest.json'), 'utf8')) as { date: string; machine: string; rows: Row[] };
-		writeFileSync(join(REPO_ROOT, 'bench', 'latest.svg'), chart(latest.rows, `npm run bench, ${latest.date.slice(0, 10)}, ${latest.machine}`));
+		const latest = JSON.parse(readFileSync(join(REPO_ROOT, 'bench', 'latest.json'), 'utf8')) as {
+			date: string;
+			machine: string;
+			rows: Row[];
+		};
+		writeFileSync(
+			join(REPO_ROOT, 'bench', 'latest.svg'),
+			chart(latest.rows, `npm run bench, ${latest.date.slice(0, 10)}, ${latest.machine}`),
+		);
 		return;
 	}
 	const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
@@ -352,11 +528,17 @@ async function main(): Promise<void> {
 		{ label: 'defaults', env: {}, full: true },
 		// n8n 2.x's default expression engine (vm) takes an isolate for every delivery to any trigger
 		// but its own Webhook node (README, Benchmarks); the legacy engine shows our side without it.
-		{ label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' }, full: false },
+		{
+			label: 'N8N_EXPRESSION_ENGINE=legacy',
+			env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+			full: false,
+		},
 	];
 	const n8nRuns: Array<{ rows: Row[]; json: Record<string, unknown> }> = [];
 	for (const setting of settings) {
-		console.log(`Real n8n (${setting.label}): ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections…`);
+		console.log(
+			`Real n8n (${setting.label}): ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections…`,
+		);
 		n8nRuns.push(await benchN8n(setting));
 	}
 	const n8n = { rows: n8nRuns.flatMap((run) => run.rows), json: n8nRuns.map((run) => run.json) };
@@ -364,8 +546,14 @@ async function main(): Promise<void> {
 	const date = new Date().toISOString();
 	const benchDir = join(REPO_ROOT, 'bench');
 	mkdirSync(benchDir, { recursive: true });
-	writeFileSync(join(benchDir, 'latest.json'), JSON.stringify({ date, machine, rows, engine: engine.json, n8n: n8n.json }, null, 2) + '\n');
-	writeFileSync(join(benchDir, 'latest.svg'), chart(rows, `npm run bench, ${date.slice(0, 10)}, ${machine}`));
+	writeFileSync(
+		join(benchDir, 'latest.json'),
+		JSON.stringify({ date, machine, rows, engine: engine.json, n8n: n8n.json }, null, 2) + '\n',
+	);
+	writeFileSync(
+		join(benchDir, 'latest.svg'),
+		chart(rows, `npm run bench, ${date.slice(0, 10)}, ${machine}`),
+	);
 	console.log(`\n${table(rows)}\n\nWritten: bench/latest.json, bench/latest.svg`);
 }
 

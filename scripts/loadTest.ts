@@ -11,7 +11,14 @@ import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './r
 import { sendAll, type Request } from './runtime/loadGenerator';
 import { N8nApi, newOwner, nodeOutput } from './runtime/n8nApi';
 import { ensureN8nRuntime } from './runtime/n8nRuntime';
-import { freePort, installPackage, packPackage, startN8n, stopAll, tail } from './runtime/n8nServer';
+import {
+	freePort,
+	installPackage,
+	packPackage,
+	startN8n,
+	stopAll,
+	tail,
+} from './runtime/n8nServer';
 import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
 
 /**
@@ -63,9 +70,17 @@ async function main(): Promise<void> {
 			const { type, data } = triggerCredentials(secrets)[provider];
 			const credentialId = await api.createCredential(type, provider, data);
 			// Only Partoo can sign as Partoo: its genuine deliveries go to a trigger without authentication.
-			const variants = provider === 'partoo' ? { accepting: 'none', signed: 'signature' } : { accepting: undefined, signed: undefined };
+			const variants =
+				provider === 'partoo'
+					? { accepting: 'none', signed: 'signature' }
+					: { accepting: undefined, signed: undefined };
 			for (const [variant, authentication] of Object.entries(variants)) {
-				const built = triggerWorkflow({ provider, name: `load ${provider} ${variant}`, credentialId, authentication });
+				const built = triggerWorkflow({
+					provider,
+					name: `load ${provider} ${variant}`,
+					credentialId,
+					authentication,
+				});
 				const { id, path } = await api.deploy(built);
 				workflows.set(`${provider}:${variant}`, { id, path });
 			}
@@ -73,18 +88,35 @@ async function main(): Promise<void> {
 
 		const plan = planDeliveries(secrets, wrongSecrets, workflows);
 		const kinds = count(plan.map(({ kind }) => kind));
-		console.log(`Posting ${plan.length} deliveries (${kinds.genuine ?? 0} genuine, ${kinds.duplicate ?? 0} duplicates, ${kinds.forged ?? 0} forged) at concurrency ${CONCURRENCY}…`);
+		console.log(
+			`Posting ${plan.length} deliveries (${kinds.genuine ?? 0} genuine, ${kinds.duplicate ?? 0} duplicates, ${kinds.forged ?? 0} forged) at concurrency ${CONCURRENCY}…`,
+		);
 		const started = Date.now();
-		const answers = await sendAll(n8n.baseUrl, plan.map(({ request }) => request), CONCURRENCY, (done) => {
-			if (done % 1000 === 0) console.log(`  ${done} answered, ${Math.round(done / ((Date.now() - started) / 1000))} req/s`);
-		});
+		const answers = await sendAll(
+			n8n.baseUrl,
+			plan.map(({ request }) => request),
+			CONCURRENCY,
+			(done) => {
+				if (done % 1000 === 0)
+					console.log(
+						`  ${done} answered, ${Math.round(done / ((Date.now() - started) / 1000))} req/s`,
+					);
+			},
+		);
 		const seconds = (Date.now() - started) / 1000;
 		const statuses = count(answers.map(({ status }) => String(status)));
-		console.log(`  done in ${seconds.toFixed(1)} s (${Math.round(plan.length / seconds)} req/s); answers by status: ${JSON.stringify(statuses)}`);
+		console.log(
+			`  done in ${seconds.toFixed(1)} s (${Math.round(plan.length / seconds)} req/s); answers by status: ${JSON.stringify(statuses)}`,
+		);
 
-		const accepted = plan.filter((delivery, index) => answers[index].status === 200 && answers[index].body.includes('"accepted"'));
+		const accepted = plan.filter(
+			(delivery, index) =>
+				answers[index].status === 200 && answers[index].body.includes('"accepted"'),
+		);
 		const acceptedForged = accepted.filter(({ kind }) => kind === 'forged');
-		const rejectedGenuine = plan.filter((delivery, index) => delivery.kind !== 'forged' && answers[index].status !== 200);
+		const rejectedGenuine = plan.filter(
+			(delivery, index) => delivery.kind !== 'forged' && answers[index].status !== 200,
+		);
 		const serverErrors = answers.filter(({ status }) => status >= 500).length;
 		const networkErrors = answers.filter(({ status }) => status === 0).length;
 
@@ -99,14 +131,23 @@ async function main(): Promise<void> {
 			executions += settled.length;
 			unfinished += settled.filter(({ status }) => status !== 'success').length;
 			for (const execution of await api.executions(id, true)) {
-				for (const item of nodeOutput(execution, TRIGGER_NODE_NAME)) foundIds.push(String(item.eventId));
+				for (const item of nodeOutput(execution, TRIGGER_NODE_NAME))
+					foundIds.push(String(item.eventId));
 			}
 		}
 		const found = count(foundIds);
-		const missing = Object.entries(expectedIds).filter(([eventId, times]) => (found[eventId] ?? 0) < times).length;
-		const extra = Object.entries(found).filter(([eventId, times]) => (expectedIds[eventId] ?? 0) < times).length;
-		const forgedIds = new Set(plan.filter(({ kind }) => kind === 'forged').map(({ eventId }) => eventId));
-		const forgedExecutions = foundIds.filter((eventId) => forgedIds.has(eventId) && !expectedIds[eventId]).length;
+		const missing = Object.entries(expectedIds).filter(
+			([eventId, times]) => (found[eventId] ?? 0) < times,
+		).length;
+		const extra = Object.entries(found).filter(
+			([eventId, times]) => (expectedIds[eventId] ?? 0) < times,
+		).length;
+		const forgedIds = new Set(
+			plan.filter(({ kind }) => kind === 'forged').map(({ eventId }) => eventId),
+		);
+		const forgedExecutions = foundIds.filter(
+			(eventId) => forgedIds.has(eventId) && !expectedIds[eventId],
+		).length;
 
 		console.log(`
 Load test against a real n8n ${runtime.n8nVersion} (SQLite, expression engine ${engine ?? 'default'}), ${CONCURRENCY} concurrent connections:
@@ -119,10 +160,12 @@ Load test against a real n8n ${runtime.n8nVersion} (SQLite, expression engine ${
   forged executions:            ${forgedExecutions}`);
 
 		failures = [
-			executions !== accepted.length && `executions (${executions}) != accepted deliveries (${accepted.length})`,
+			executions !== accepted.length &&
+				`executions (${executions}) != accepted deliveries (${accepted.length})`,
 			serverErrors > 0 && `${serverErrors} answers were 5xx`,
 			networkErrors > 0 && `${networkErrors} requests got no answer`,
-			rejectedGenuine.length > 0 && `${rejectedGenuine.length} genuine deliveries were not accepted`,
+			rejectedGenuine.length > 0 &&
+				`${rejectedGenuine.length} genuine deliveries were not accepted`,
 			acceptedForged.length > 0 && `${acceptedForged.length} forged deliveries were accepted`,
 			forgedExecutions > 0 && `${forgedExecutions} executions carry a forged delivery's eventId`,
 			missing > 0 && `${missing} accepted eventIds have no execution`,
@@ -154,7 +197,12 @@ function planDeliveries(
 	workflows: Map<string, { id: string; path: string }>,
 ): PlannedDelivery[] {
 	const fixtures = Object.fromEntries(
-		PROVIDER_IDS.map((provider) => [provider, fixtureFiles(provider).map(({ bytes }) => JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)]),
+		PROVIDER_IDS.map((provider) => [
+			provider,
+			fixtureFiles(provider).map(
+				({ bytes }) => JSON.parse(bytes.toString('utf8')) as Record<string, unknown>,
+			),
+		]),
 	) as Record<ProviderId, Array<Record<string, unknown>>>;
 	const plan: PlannedDelivery[] = [];
 	for (let index = 0; index < DELIVERIES; index++) {
@@ -169,7 +217,10 @@ function planDeliveries(
 		}
 		const forged = roll > 1 - FORGED_SHARE;
 		const source = fixtures[provider][index % fixtures[provider].length];
-		const envelope: Record<string, unknown> = { ...source, loadTestDelivery: `${index}-${randomBytes(4).toString('hex')}` };
+		const envelope: Record<string, unknown> = {
+			...source,
+			loadTestDelivery: `${index}-${randomBytes(4).toString('hex')}`,
+		};
 		if (provider === 'timelyai') envelope.event_id = `load-${index}`;
 		if (provider === 'dotdigital') envelope.eventId = `load-${index}`;
 		const body = Buffer.from(JSON.stringify(envelope));
@@ -177,9 +228,18 @@ function planDeliveries(
 		const workflow = `${provider}:${provider === 'partoo' && !forged ? 'accepting' : provider === 'partoo' ? 'signed' : 'accepting'}`;
 		const headers =
 			provider === 'partoo' && forged
-				? { 'content-type': 'application/json', 'x-partoo-signature-v1': randomBytes(64).toString('base64') }
+				? {
+						'content-type': 'application/json',
+						'x-partoo-signature-v1': randomBytes(64).toString('base64'),
+					}
 				: signedHeaders(provider, body, forged ? wrongSecrets : secrets);
-		plan.push({ provider, kind: forged ? 'forged' : 'genuine', workflow, eventId: event.eventId, request: { path: workflows.get(workflow)!.path, headers, body } });
+		plan.push({
+			provider,
+			kind: forged ? 'forged' : 'genuine',
+			workflow,
+			eventId: event.eventId,
+			request: { path: workflows.get(workflow)!.path, headers, body },
+		});
 	}
 	return plan;
 }

@@ -21,13 +21,20 @@ function post<T>(session: Session, method: string, params?: object): Promise<T> 
 }
 
 async function main(): Promise<void> {
-	const settings: DeliverySettings = { authentication: { kind: 'none' }, selection: compileEventSelection(['*']) };
+	const settings: DeliverySettings = {
+		authentication: { kind: 'none' },
+		selection: compileEventSelection(['*']),
+	};
 	const deliveries = PROVIDER_IDS.flatMap((provider) =>
-		fixtureFiles(provider).map(({ bytes }) => ({ provider: providerById(provider)!, rawBody: bytes })),
+		fixtureFiles(provider).map(({ bytes }) => ({
+			provider: providerById(provider)!,
+			rawBody: bytes,
+		})),
 	);
 	const run = (rounds: number) => {
 		for (let round = 0; round < rounds; round++) {
-			for (const { provider, rawBody } of deliveries) processDelivery(provider, { rawBody, headers: {} }, settings);
+			for (const { provider, rawBody } of deliveries)
+				processDelivery(provider, { rawBody, headers: {} }, settings);
 		}
 	};
 	run(500);
@@ -42,11 +49,14 @@ async function main(): Promise<void> {
 	session.disconnect();
 
 	const parentOf = new Map<number, number>();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parentOf.set(child, node.id);
 	const nodesById = new Map(profile.nodes.map((node) => [node.id, node]));
 	const label = (node: Profiler.ProfileNode) => {
 		const { functionName, url } = node.callFrame;
-		const where = url.includes('/lib/') ? url.slice(url.lastIndexOf('/lib/') + 1) : url.split('/').slice(-2).join('/');
+		const where = url.includes('/lib/')
+			? url.slice(url.lastIndexOf('/lib/') + 1)
+			: url.split('/').slice(-2).join('/');
 		return `${functionName || '(anonymous)'} ${where}`.trim();
 	};
 	const inclusive = new Map<string, number>();
@@ -62,7 +72,9 @@ async function main(): Promise<void> {
 	}
 	// The profiler runs only around the loop, so every sample is the engine's (or the GC's).
 	const total = samples.length;
-	console.log(`Share of the engine's time (${deliveries.length} fixtures × ${ROUNDS} rounds, Node ${process.version}):`);
+	console.log(
+		`Share of the engine's time (${deliveries.length} fixtures × ${ROUNDS} rounds, Node ${process.version}):`,
+	);
 	const interesting = [...inclusive.entries()]
 		.filter(([name]) => / lib\/|v3\/types|crypto|garbage/.test(name))
 		.sort((a, b) => b[1] - a[1])
@@ -70,7 +82,9 @@ async function main(): Promise<void> {
 	const share = (count: number) => `${((100 * count) / total).toFixed(1).padStart(5)} %`;
 	for (const [name, count] of interesting) console.log(`  ${share(count)}  ${name}`);
 	const normalization = inclusive.get('toCanonicalEvent lib/eventNormalization.js') ?? 0;
-	console.log(`  ${share(total - normalization)}  everything else: JSON.parse of the body, recognising the event name, the event filter`);
+	console.log(
+		`  ${share(total - normalization)}  everything else: JSON.parse of the body, recognising the event name, the event filter`,
+	);
 }
 
 void main();

@@ -38,8 +38,14 @@ async function main(): Promise<void> {
 	await installPackage(demoDir, await packPackage(demoDir));
 
 	const port = Number(process.env.N8N_PORT) || ((await isFree(5678)) ? 5678 : await freePort());
-	console.log(`Starting n8n ${runtime.n8nVersion} on http://127.0.0.1:${port} (log: ${relative(REPO_ROOT, join(demoDir, 'n8n.log'))})…`);
-	const n8n = await startN8n(runtime, { userFolder: demoDir, port, logFile: join(demoDir, 'n8n.log') });
+	console.log(
+		`Starting n8n ${runtime.n8nVersion} on http://127.0.0.1:${port} (log: ${relative(REPO_ROOT, join(demoDir, 'n8n.log'))})…`,
+	);
+	const n8n = await startN8n(runtime, {
+		userFolder: demoDir,
+		port,
+		logFile: join(demoDir, 'n8n.log'),
+	});
 	const stop = async () => {
 		console.log('\nStopping n8n…');
 		await n8n.stop();
@@ -54,7 +60,11 @@ async function main(): Promise<void> {
 	const credentialIds = {} as Record<ProviderId, string>;
 	for (const provider of PROVIDER_IDS) {
 		const { type, data } = triggerCredentials(secrets)[provider];
-		credentialIds[provider] = await api.createCredential(type, `${DISPLAY_NAMES[provider]} (demo)`, data);
+		credentialIds[provider] = await api.createCredential(
+			type,
+			`${DISPLAY_NAMES[provider]} (demo)`,
+			data,
+		);
 	}
 
 	const curls: string[] = [];
@@ -69,13 +79,19 @@ async function main(): Promise<void> {
 				{
 					name: 'Event Fields',
 					type: `${PACKAGE_NAME}.eventFields`,
-					parameters: { fields: ['event', 'senderType', 'channel', 'contactName', 'text', 'errorCode'] },
+					parameters: {
+						fields: ['event', 'senderType', 'channel', 'contactName', 'text', 'errorCode'],
+					},
 				},
 			],
 		});
 		const { url } = await api.deploy(built);
-		const fixture = fixtureFiles(provider).find(({ name }) => name === SAMPLE_FIXTURE[provider]) ?? fixtureFiles(provider)[0];
-		const headers = Object.entries(signedHeaders(provider, fixture.bytes, secrets)).map(([name, value]) => `-H '${name}: ${value}'`);
+		const fixture =
+			fixtureFiles(provider).find(({ name }) => name === SAMPLE_FIXTURE[provider]) ??
+			fixtureFiles(provider)[0];
+		const headers = Object.entries(signedHeaders(provider, fixture.bytes, secrets)).map(
+			([name, value]) => `-H '${name}: ${value}'`,
+		);
 		curls.push(
 			`# ${DISPLAY_NAMES[provider]}${provider === 'partoo' ? ' (unsigned: only Partoo holds its signing key)' : ''}\n` +
 				`curl -X POST '${url}' ${headers.join(' ')} --data-binary @${relative(REPO_ROOT, fixture.path)}`,
@@ -111,17 +127,28 @@ Ctrl-C stops n8n. The next \`npm start\` begins again from a fresh instance.`);
  * Imports the workflows in examples/ with the demo credentials, and with webhook
  * registration off (no provider API is reachable from a demo machine).
  */
-async function importExamples(api: N8nApi, credentialIds: Record<ProviderId, string>): Promise<string[]> {
+async function importExamples(
+	api: N8nApi,
+	credentialIds: Record<ProviderId, string>,
+): Promise<string[]> {
 	const dir = join(REPO_ROOT, 'examples');
 	if (!existsSync(dir)) return [];
-	const credentialIdByType = new Map(PROVIDER_IDS.map((provider) => [CREDENTIAL_TYPES[provider], credentialIds[provider]]));
-	const triggerTypes = new Set(Object.values(TRIGGER_NODE_TYPES).map((name) => `${PACKAGE_NAME}.${name}`));
+	const credentialIdByType = new Map(
+		PROVIDER_IDS.map((provider) => [CREDENTIAL_TYPES[provider], credentialIds[provider]]),
+	);
+	const triggerTypes = new Set(
+		Object.values(TRIGGER_NODE_TYPES).map((name) => `${PACKAGE_NAME}.${name}`),
+	);
 	const imported: string[] = [];
-	for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+	for (const file of readdirSync(dir)
+		.filter((name) => name.endsWith('.json'))
+		.sort()) {
 		const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as WorkflowJson;
 		for (const node of workflow.nodes) {
 			if (triggerTypes.has(node.type)) node.parameters.autoRegister = false;
-			const credentials = node.credentials as Record<string, { id: string; name: string }> | undefined;
+			const credentials = node.credentials as
+				| Record<string, { id: string; name: string }>
+				| undefined;
 			for (const [type, reference] of Object.entries(credentials ?? {})) {
 				const id = credentialIdByType.get(type);
 				if (id) reference.id = id;
@@ -132,7 +159,9 @@ async function importExamples(api: N8nApi, credentialIds: Record<ProviderId, str
 			await api.activateWorkflow(id);
 			imported.push(`“${workflow.name}” (active)`);
 		} catch (error) {
-			imported.push(`“${workflow.name}” (imported, not active: ${(error as Error).message.replace(/^.*answered /, '')})`);
+			imported.push(
+				`“${workflow.name}” (imported, not active: ${(error as Error).message.replace(/^.*answered /, '')})`,
+			);
 		}
 	}
 	return imported;

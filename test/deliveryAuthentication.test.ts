@@ -37,21 +37,29 @@ describe('HMAC signatures', () => {
 
 	it('refuses the right signature followed by characters outside its encoding', () => {
 		for (const suffix of ['zz', '0', ' x', '==']) {
-			expect(check({ 'x-timely-signature': `sha256=${hmac(body)}${suffix}` })).toEqual({ ok: false, reason: 'x-timely-signature is not hex' });
+			expect(check({ 'x-timely-signature': `sha256=${hmac(body)}${suffix}` })).toEqual({
+				ok: false,
+				reason: 'x-timely-signature is not hex',
+			});
 		}
 	});
 
 	it('accepts a signature over `timestamp.body` when the timestamp is fresh', () => {
 		const timestamp = String(NOW / 1000 - 60);
 		const signature = hmac(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
-		expect(check({ 'x-timely-signature': `sha256=${signature}`, 'x-timely-timestamp': timestamp })).toEqual({ ok: true });
+		expect(
+			check({ 'x-timely-signature': `sha256=${signature}`, 'x-timely-timestamp': timestamp }),
+		).toEqual({ ok: true });
 	});
 
 	it('refuses a replay whose timestamp is outside the tolerance, even with a valid signature', () => {
 		const timestamp = String(NOW / 1000 - 301);
 		const signature = hmac(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
 		const result = check({ 'x-timely-signature': signature, 'x-timely-timestamp': timestamp });
-		expect(result).toEqual({ ok: false, reason: 'x-timely-timestamp is outside the accepted time window' });
+		expect(result).toEqual({
+			ok: false,
+			reason: 'x-timely-timestamp is outside the accepted time window',
+		});
 	});
 
 	it('honours a configured tolerance and understands milliseconds and ISO dates', () => {
@@ -87,25 +95,42 @@ describe('HMAC signatures', () => {
 describe('Ed25519 signatures', () => {
 	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 	const other = generateKeyPairSync('ed25519');
-	const authentication = { kind: 'ed25519Signature' as const, header: 'x-partoo-signature-v1', publicKey };
+	const authentication = {
+		kind: 'ed25519Signature' as const,
+		header: 'x-partoo-signature-v1',
+		publicKey,
+	};
 
 	it('accepts a base64 signature of the raw body made with the matching private key', () => {
 		const signature = sign(null, body, privateKey).toString('base64');
-		expect(authenticateDelivery({ rawBody: body, headers: { 'x-partoo-signature-v1': signature } }, authentication)).toEqual({ ok: true });
+		expect(
+			authenticateDelivery(
+				{ rawBody: body, headers: { 'x-partoo-signature-v1': signature } },
+				authentication,
+			),
+		).toEqual({ ok: true });
 	});
 
 	it('refuses a signature by another key, over another body, or garbage', () => {
 		const byOtherKey = sign(null, body, other.privateKey).toString('base64');
 		const otherBody = sign(null, Buffer.from('{}'), privateKey).toString('base64');
 		for (const signature of [byOtherKey, otherBody, 'bm90IGEgc2lnbmF0dXJl', '%%%']) {
-			expect(authenticateDelivery({ rawBody: body, headers: { 'x-partoo-signature-v1': signature } }, authentication).ok).toBe(false);
+			expect(
+				authenticateDelivery(
+					{ rawBody: body, headers: { 'x-partoo-signature-v1': signature } },
+					authentication,
+				).ok,
+			).toBe(false);
 		}
 	});
 
 	it('refuses the right signature followed by characters outside base64', () => {
 		const signature = sign(null, body, privateKey).toString('base64');
 		for (const suffix of ['!', '*x', '=A']) {
-			const result = authenticateDelivery({ rawBody: body, headers: { 'x-partoo-signature-v1': `${signature}${suffix}` } }, authentication);
+			const result = authenticateDelivery(
+				{ rawBody: body, headers: { 'x-partoo-signature-v1': `${signature}${suffix}` } },
+				authentication,
+			);
 			expect(result).toEqual({ ok: false, reason: 'x-partoo-signature-v1 is not base64' });
 		}
 	});
@@ -119,7 +144,10 @@ describe('shared secrets', () => {
 	});
 
 	it('refuses every delivery when the trigger is misconfigured', () => {
-		const result = authenticateDelivery({ rawBody: body, headers: {} }, { kind: 'misconfigured', reason: 'no key' });
+		const result = authenticateDelivery(
+			{ rawBody: body, headers: {} },
+			{ kind: 'misconfigured', reason: 'no key' },
+		);
 		expect(result).toEqual({ ok: false, reason: 'no key' });
 	});
 

@@ -10,7 +10,11 @@ import { z } from 'zod';
 const open = { authentication: { kind: 'none' as const }, selection: compileEventSelection(['*']) };
 
 function run(body: string | Buffer, provider = klinkProvider) {
-	return processDelivery(provider, { rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body), headers: {} }, open);
+	return processDelivery(
+		provider,
+		{ rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body), headers: {} },
+		open,
+	);
 }
 
 describe('parsing a delivery body', () => {
@@ -29,10 +33,15 @@ describe('parsing a delivery body', () => {
 	});
 
 	it('reads a body with a byte-order mark and one with invalid UTF-8 inside a string', () => {
-		const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(fixture('klink', 'contact-create')))]);
+		const withBom = Buffer.concat([
+			Buffer.from([0xef, 0xbb, 0xbf]),
+			Buffer.from(JSON.stringify(fixture('klink', 'contact-create'))),
+		]);
 		expect(run(withBom)).toMatchObject({ kind: 'accepted' });
 		const invalidUtf8 = Buffer.concat([
-			Buffer.from('{"event":"message.inbound","timestamp":"2026-01-09T07:05:42Z","data":{"message":"'),
+			Buffer.from(
+				'{"event":"message.inbound","timestamp":"2026-01-09T07:05:42Z","data":{"message":"',
+			),
 			Buffer.from([0xc3, 0x28, 0xff]),
 			Buffer.from('"}}'),
 		]);
@@ -53,7 +62,10 @@ describe('parsing a delivery body', () => {
 	});
 
 	it('treats an array as a batch for any provider', () => {
-		expect(parseDeliveryBody(Buffer.from('[{"a":1},{"b":2}]'))).toEqual({ ok: true, envelopes: [{ a: 1 }, { b: 2 }] });
+		expect(parseDeliveryBody(Buffer.from('[{"a":1},{"b":2}]'))).toEqual({
+			ok: true,
+			envelopes: [{ a: 1 }, { b: 2 }],
+		});
 	});
 });
 
@@ -71,32 +83,50 @@ describe('hostile envelopes', () => {
 
 	it('does not take "constructor" for a catalogued Dotdigital status event', () => {
 		const outcome = run('{"name":"toString","eventId":"e1","payload":{}}', dotdigitalProvider);
-		expect(outcome).toMatchObject({ kind: 'accepted', events: [{ event: 'toString', message: null, error: null }] });
+		expect(outcome).toMatchObject({
+			kind: 'accepted',
+			events: [{ event: 'toString', message: null, error: null }],
+		});
 	});
 
 	it('maps an envelope whose every field has the wrong type without throwing', () => {
-		const envelope = { event: 'message.inbound', timestamp: true, data: { room: [], message: {}, attachments: 'x', direction: 7 } };
+		const envelope = {
+			event: 'message.inbound',
+			timestamp: true,
+			data: { room: [], message: {}, attachments: 'x', direction: 7 },
+		};
 		const outcome = run(JSON.stringify(envelope));
-		expect(outcome).toMatchObject({ kind: 'accepted', events: [{ event: 'message.received', occurredAt: null }] });
+		expect(outcome).toMatchObject({
+			kind: 'accepted',
+			events: [{ event: 'message.received', occurredAt: null }],
+		});
 	});
 
 	it('keeps an array nested 20,000 deep as one unrecognised event, with an id from its outer levels', () => {
 		const outcome = run('['.repeat(20_000) + ']'.repeat(20_000));
 		expect(outcome).toMatchObject({ kind: 'accepted', received: 1 });
 		const other = run('[[' + '['.repeat(20_000) + ']'.repeat(20_000) + ']]');
-		if (outcome.kind !== 'accepted' || other.kind !== 'accepted') throw new Error('expected both accepted');
+		if (outcome.kind !== 'accepted' || other.kind !== 'accepted')
+			throw new Error('expected both accepted');
 		expect(outcome.events[0].event).toBe('unrecognised');
 		expect(outcome.events[0].eventId).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	it('never reads a channel name from Object.prototype', () => {
-		expect(['constructor', 'Con_struc-tor', '__proto__', 'toString'].map(normalizeChannel)).toEqual(['constructor', 'constructor', 'proto', 'tostring']);
+		expect(['constructor', 'Con_struc-tor', '__proto__', 'toString'].map(normalizeChannel)).toEqual(
+			['constructor', 'constructor', 'proto', 'tostring'],
+		);
 	});
 
 	it('survives deep nesting and huge strings', () => {
-		const deep = '{"event":"message.inbound","data":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) + '}';
+		const deep =
+			'{"event":"message.inbound","data":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) + '}';
 		expect(['accepted', 'malformed']).toContain(run(deep).kind);
-		const huge = JSON.stringify({ event: 'message.inbound', timestamp: 'x'.repeat(1_000_000), data: { message: 'y'.repeat(5_000_000) } });
+		const huge = JSON.stringify({
+			event: 'message.inbound',
+			timestamp: 'x'.repeat(1_000_000),
+			data: { message: 'y'.repeat(5_000_000) },
+		});
 		const outcome = run(huge);
 		expect(outcome).toMatchObject({ kind: 'accepted', events: [{ occurredAt: null }] });
 	});
@@ -107,24 +137,54 @@ describe('event selection', () => {
 
 	it('selects everything by default and with *', () => {
 		for (const selected of [undefined, [], ['*'], ['contact.create', '*']]) {
-			expect(compileEventSelection(selected).matches({ providerEvent: 'anything.at.all' })).toBe(true);
+			expect(compileEventSelection(selected).matches({ providerEvent: 'anything.at.all' })).toBe(
+				true,
+			);
 		}
 	});
 
 	it('matches exact names, families, name prefixes and canonical names', () => {
-		expect(compileEventSelection(['message.inbound']).matches({ providerEvent: 'message.inbound', definition })).toBe(true);
-		expect(compileEventSelection(['message.outbound']).matches({ providerEvent: 'message.inbound', definition })).toBe(false);
-		expect(compileEventSelection(['message.*']).matches({ providerEvent: 'message.deleted' })).toBe(true);
-		expect(compileEventSelection(['message.*']).matches({ providerEvent: 'message_created' })).toBe(true);
-		expect(compileEventSelection(['contact.*']).matches({ providerEvent: 'message.inbound', definition })).toBe(false);
-		const profileCreate = dotdigitalProvider.events.find((event) => event.name === 'profile.create')!;
-		expect(compileEventSelection(['contact.*']).matches({ providerEvent: 'profile.create', definition: profileCreate })).toBe(true);
+		expect(
+			compileEventSelection(['message.inbound']).matches({
+				providerEvent: 'message.inbound',
+				definition,
+			}),
+		).toBe(true);
+		expect(
+			compileEventSelection(['message.outbound']).matches({
+				providerEvent: 'message.inbound',
+				definition,
+			}),
+		).toBe(false);
+		expect(compileEventSelection(['message.*']).matches({ providerEvent: 'message.deleted' })).toBe(
+			true,
+		);
+		expect(compileEventSelection(['message.*']).matches({ providerEvent: 'message_created' })).toBe(
+			true,
+		);
+		expect(
+			compileEventSelection(['contact.*']).matches({
+				providerEvent: 'message.inbound',
+				definition,
+			}),
+		).toBe(false);
+		const profileCreate = dotdigitalProvider.events.find(
+			(event) => event.name === 'profile.create',
+		)!;
+		expect(
+			compileEventSelection(['contact.*']).matches({
+				providerEvent: 'profile.create',
+				definition: profileCreate,
+			}),
+		).toBe(true);
 	});
 
 	it('offers all events, one wildcard per family and every catalogued event', () => {
 		const values = eventOptions(dotdigitalProvider).map((option) => option.value);
 		expect(values[0]).toBe('*');
-		expect(values).toEqual(expect.arrayContaining(['message.*', 'profile.*', 'conversation.*', 'interaction.*']));
+		expect(values).toEqual(
+			expect.arrayContaining(['message.*', 'profile.*', 'conversation.*', 'interaction.*']),
+		);
 		for (const event of dotdigitalProvider.events) expect(values).toContain(event.name);
 		expect(new Set(values).size).toBe(values.length);
 	});
@@ -154,24 +214,35 @@ describe('reading untrusted JSON', () => {
 	});
 
 	it('turns values into text only when they are text or finite numbers', () => {
-		expect([asText('x'), asText(''), asText(3), asText(NaN), asText(true), asText({})]).toEqual(['x', null, '3', null, null, null]);
+		expect([asText('x'), asText(''), asText(3), asText(NaN), asText(true), asText({})]).toEqual([
+			'x',
+			null,
+			'3',
+			null,
+			null,
+			null,
+		]);
 	});
 
 	it('normalizes channel names', () => {
-		expect(['fbMessenger', 'appMessaging', 'WhatsApp', 'SMS', 'whatsapp_business'].map(normalizeChannel)).toEqual([
-			'messenger',
-			'appmessaging',
-			'whatsapp',
-			'sms',
-			'whatsapp',
-		]);
+		expect(
+			['fbMessenger', 'appMessaging', 'WhatsApp', 'SMS', 'whatsapp_business'].map(normalizeChannel),
+		).toEqual(['messenger', 'appmessaging', 'whatsapp', 'sms', 'whatsapp']);
 	});
 });
 
 describe('schema problems', () => {
 	it('name the field and the expectation, never the value found', () => {
-		const schema = z.object({ email: z.string().email(), kind: z.enum(['a', 'b']), age: z.number() });
-		const result = schema.safeParse({ email: 'john.doe@example', kind: 'john.doe@example.com', age: '123.456.789-00' });
+		const schema = z.object({
+			email: z.string().email(),
+			kind: z.enum(['a', 'b']),
+			age: z.number(),
+		});
+		const result = schema.safeParse({
+			email: 'john.doe@example',
+			kind: 'john.doe@example.com',
+			age: '123.456.789-00',
+		});
 		expect(result.success).toBe(false);
 		if (result.success) return;
 		const problems = result.error.issues.map(describeIssue);

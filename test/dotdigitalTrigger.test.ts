@@ -15,35 +15,97 @@ function signed(body: unknown, secret = SECRET) {
 }
 
 const APP_CONVERSATION = 'Customer_Services_anon_4c191a33-050b-4bab-9147-38300445fdd4';
-const GENERAL_FAILURE = 'The message failed because it could not be sent to any of the configured channels.';
+const GENERAL_FAILURE =
+	'The message failed because it could not be sent to any of the configured channels.';
 
 /** The canonical fields each documented payload must give (seed 003). */
 const expected: Record<string, object> = {
-	'message-sent-1-sms': { event: 'message.sent', channel: 'sms', direction: 'outbound', message: { id: 'e9f154c8-4011-493f-bb73-09cfcf8a1411', status: 'sent' }, error: null },
-	'message-sent-2-rcs': { event: 'message.sent', channel: 'rcs', message: { text: 'Sending is easy with One API', status: 'sent' } },
-	'message-sent-3-fbMessenger': { event: 'message.sent', channel: 'messenger', message: { id: '79b156e6-c314-4114-ac6a-be8eab624951' } },
-	'message-sent-4-appMessaging': { event: 'message.sent', channel: 'appmessaging', conversationId: APP_CONVERSATION },
-	'message-delivered-1-sms': { event: 'message.delivered', channel: 'sms', message: { status: 'delivered' }, occurredAt: '2017-08-31T09:28:03.074Z' },
-	'message-delivered-2-rcs': { event: 'message.delivered', channel: 'rcs', message: { id: 'df80de47-d2d7-436f-afe0-7559f64b0583' } },
+	'message-sent-1-sms': {
+		event: 'message.sent',
+		channel: 'sms',
+		direction: 'outbound',
+		message: { id: 'e9f154c8-4011-493f-bb73-09cfcf8a1411', status: 'sent' },
+		error: null,
+	},
+	'message-sent-2-rcs': {
+		event: 'message.sent',
+		channel: 'rcs',
+		message: { text: 'Sending is easy with One API', status: 'sent' },
+	},
+	'message-sent-3-fbMessenger': {
+		event: 'message.sent',
+		channel: 'messenger',
+		message: { id: '79b156e6-c314-4114-ac6a-be8eab624951' },
+	},
+	'message-sent-4-appMessaging': {
+		event: 'message.sent',
+		channel: 'appmessaging',
+		conversationId: APP_CONVERSATION,
+	},
+	'message-delivered-1-sms': {
+		event: 'message.delivered',
+		channel: 'sms',
+		message: { status: 'delivered' },
+		occurredAt: '2017-08-31T09:28:03.074Z',
+	},
+	'message-delivered-2-rcs': {
+		event: 'message.delivered',
+		channel: 'rcs',
+		message: { id: 'df80de47-d2d7-436f-afe0-7559f64b0583' },
+	},
 	'message-delivered-3-fbMessenger': { event: 'message.delivered', channel: 'messenger' },
-	'message-delivered-4-appMessaging': { event: 'message.delivered', channel: 'appmessaging', conversationId: APP_CONVERSATION },
+	'message-delivered-4-appMessaging': {
+		event: 'message.delivered',
+		channel: 'appmessaging',
+		conversationId: APP_CONVERSATION,
+	},
 	'message-read-1-rcs': { event: 'message.read', channel: 'rcs', message: { status: 'read' } },
 	'message-read-2-fbMessenger': { event: 'message.read', channel: 'messenger' },
-	'message-read-3-appMessaging': { event: 'message.read', channel: 'appmessaging', conversationId: APP_CONVERSATION },
-	'message-expired-1-sms': { event: 'message.expired', channel: 'sms', message: { status: 'expired' }, error: null },
-	'message-failed-1-none': { event: 'message.failed', channel: null, error: { code: null, message: GENERAL_FAILURE } },
-	'message-failed-2-sms': { event: 'message.failed', channel: 'sms', error: { code: null, message: 'Rejected by operator' } },
+	'message-read-3-appMessaging': {
+		event: 'message.read',
+		channel: 'appmessaging',
+		conversationId: APP_CONVERSATION,
+	},
+	'message-expired-1-sms': {
+		event: 'message.expired',
+		channel: 'sms',
+		message: { status: 'expired' },
+		error: null,
+	},
+	'message-failed-1-none': {
+		event: 'message.failed',
+		channel: null,
+		error: { code: null, message: GENERAL_FAILURE },
+	},
+	'message-failed-2-sms': {
+		event: 'message.failed',
+		channel: 'sms',
+		error: { code: null, message: 'Rejected by operator' },
+	},
 	'message-failed-3-sms': {
 		event: 'message.failed',
 		channel: 'sms',
 		error: {
 			code: 'UnicodeBodyRejected',
-			message: 'body field is not valid. Unicode content is not allowed when PreventUnicode is true.',
+			message:
+				'body field is not valid. Unicode content is not allowed when PreventUnicode is true.',
 		},
 	},
-	'message-failed-4-rcs': { event: 'message.failed', channel: 'rcs', error: { code: null, message: 'The profile is not tester' } },
-	'message-failed-5-fbMessenger': { event: 'message.failed', channel: 'messenger', error: { message: 'connect ETIMEDOUT 31.13.71.1:443' } },
-	'message-failed-6-email': { event: 'message.failed', channel: 'email', error: { code: '606', message: 'Not delivering to unsubscribed address' } },
+	'message-failed-4-rcs': {
+		event: 'message.failed',
+		channel: 'rcs',
+		error: { code: null, message: 'The profile is not tester' },
+	},
+	'message-failed-5-fbMessenger': {
+		event: 'message.failed',
+		channel: 'messenger',
+		error: { message: 'connect ETIMEDOUT 31.13.71.1:443' },
+	},
+	'message-failed-6-email': {
+		event: 'message.failed',
+		channel: 'email',
+		error: { code: '606', message: 'Not delivering to unsubscribed address' },
+	},
 	'message-inbound-1-sms': {
 		event: 'message.received',
 		channel: 'sms',
@@ -53,7 +115,11 @@ const expected: Record<string, object> = {
 		message: { id: '4980e512-1a11-4ac3-ad9b-f8a23905432b', text: 'Hello', type: 'text', media: [] },
 		occurredAt: '2017-08-31T11:57:55.738Z',
 	},
-	'message-inbound-2-fbMessenger': { event: 'message.received', channel: 'messenger', message: { text: 'Hi there', type: 'text' } },
+	'message-inbound-2-fbMessenger': {
+		event: 'message.received',
+		channel: 'messenger',
+		message: { text: 'Hi there', type: 'text' },
+	},
 	'message-inbound-3-fbMessenger': {
 		event: 'message.received',
 		channel: 'messenger',
@@ -76,7 +142,12 @@ const expected: Record<string, object> = {
 		contact: { id: 'anon_4c191a33-050b-4bab-9147-38300445fdd4' },
 		message: { text: 'Hi there', type: 'text' },
 	},
-	'message-inbound-5-rcs': { event: 'message.received', channel: 'rcs', contact: { phone: '447123123123' }, message: { text: 'Hi' } },
+	'message-inbound-5-rcs': {
+		event: 'message.received',
+		channel: 'rcs',
+		contact: { phone: '447123123123' },
+		message: { text: 'Hi' },
+	},
 	'message-inbound-6-rcs': {
 		event: 'message.received',
 		channel: 'rcs',
@@ -92,29 +163,40 @@ const expected: Record<string, object> = {
 			],
 		},
 	},
-	'message-inbound-7-rcs': { event: 'message.received', channel: 'rcs', message: { type: 'image', media: [{ mimeType: 'image/gif', name: '3' }] } },
+	'message-inbound-7-rcs': {
+		event: 'message.received',
+		channel: 'rcs',
+		message: { type: 'image', media: [{ mimeType: 'image/gif', name: '3' }] },
+	},
 };
 
 describe('Dotdigital CPaaS Trigger with the documented payloads', () => {
 	it('has an expectation for every fixture', () => {
-		expect(providerFixtures('dotdigital').map(({ name }) => name).sort()).toEqual(Object.keys(expected).sort());
+		expect(
+			providerFixtures('dotdigital')
+				.map(({ name }) => name)
+				.sort(),
+		).toEqual(Object.keys(expected).sort());
 	});
 
-	it.each(providerFixtures('dotdigital'))('maps $name to the canonical event', async ({ name, envelope }) => {
-		const run = await deliver(trigger, setup, signed(envelope));
-		expect(run.status).toBe(200);
-		expect(run.items).toHaveLength(1);
-		const [event] = run.items!;
-		expect(event).toMatchObject({
-			...expected[name],
-			provider: 'dotdigital',
-			providerEvent: envelope.name,
-			eventId: envelope.eventId,
-			problems: [],
-			tags: [],
-		});
-		expect(event.raw).toEqual(envelope);
-	});
+	it.each(providerFixtures('dotdigital'))(
+		'maps $name to the canonical event',
+		async ({ name, envelope }) => {
+			const run = await deliver(trigger, setup, signed(envelope));
+			expect(run.status).toBe(200);
+			expect(run.items).toHaveLength(1);
+			const [event] = run.items!;
+			expect(event).toMatchObject({
+				...expected[name],
+				provider: 'dotdigital',
+				providerEvent: envelope.name,
+				eventId: envelope.eventId,
+				problems: [],
+				tags: [],
+			});
+			expect(event.raw).toEqual(envelope);
+		},
+	);
 });
 
 describe('Dotdigital CPaaS Trigger batches', () => {
@@ -128,7 +210,9 @@ describe('Dotdigital CPaaS Trigger batches', () => {
 		const run = await deliver(trigger, setup, signed(batch));
 		expect(run.status).toBe(200);
 		expect(run.body).toMatchObject({ status: 'accepted', received: 500, emitted: 500 });
-		expect(run.items!.map((item) => item.eventId)).toEqual(batch.map((envelope) => envelope.eventId));
+		expect(run.items!.map((item) => item.eventId)).toEqual(
+			batch.map((envelope) => envelope.eventId),
+		);
 	});
 
 	it('never answers 400 because one envelope of a batch is odd: every one is emitted', async () => {
@@ -148,17 +232,28 @@ describe('Dotdigital CPaaS Trigger batches', () => {
 		expect(notAnEnvelope).toMatchObject({ event: 'unrecognised', raw: 'not an envelope' });
 		expect(notAnEnvelope.problems).toEqual(['the envelope is not a JSON object']);
 		expect(nameless).toMatchObject({ event: 'unrecognised', eventId: 'no-name' });
-		expect(nameless.problems).toContain('the envelope has no event name where the provider documents one');
+		expect(nameless.problems).toContain(
+			'the envelope has no event name where the provider documents one',
+		);
 		expect(unknownName).toMatchObject({ event: 'message.queued', providerEvent: 'message.queued' });
-		expect(unknownName.problems).toEqual(['"message.queued" is not in the Dotdigital CPaaS event catalogue']);
-		expect(nullPayload).toMatchObject({ event: 'message.failed', eventId: '90e0b8c5-efc0-4db0-882d-79783efab84c' });
+		expect(unknownName.problems).toEqual([
+			'"message.queued" is not in the Dotdigital CPaaS event catalogue',
+		]);
+		expect(nullPayload).toMatchObject({
+			event: 'message.failed',
+			eventId: '90e0b8c5-efc0-4db0-882d-79783efab84c',
+		});
 		expect(nullPayload.problems).toEqual(['payload: expected object, got null']);
 		expect(read).toMatchObject({ event: 'message.read', problems: [] });
 	});
 
 	it('answers 200 and starts nothing for an empty batch', async () => {
 		const run = await deliver(trigger, setup, signed([]));
-		expect(run).toMatchObject({ status: 200, items: null, body: { status: 'ignored', received: 0 } });
+		expect(run).toMatchObject({
+			status: 200,
+			items: null,
+			body: { status: 'ignored', received: 0 },
+		});
 	});
 
 	it('keeps only the selected events of a batch and starts nothing when none is selected', async () => {
@@ -172,8 +267,16 @@ describe('Dotdigital CPaaS Trigger batches', () => {
 		expect(some.items!.map((item) => item.event)).toEqual(['message.failed']);
 		expect(some.body).toMatchObject({ received: 3, emitted: 1 });
 
-		const none = await deliver(trigger, { ...setup, parameters: { events: ['profile.*'] } }, signed(batch));
-		expect(none).toMatchObject({ status: 200, items: null, body: { status: 'ignored', received: 3 } });
+		const none = await deliver(
+			trigger,
+			{ ...setup, parameters: { events: ['profile.*'] } },
+			signed(batch),
+		);
+		expect(none).toMatchObject({
+			status: 200,
+			items: null,
+			body: { status: 'ignored', received: 3 },
+		});
 	});
 });
 
@@ -183,9 +286,13 @@ describe('Dotdigital CPaaS Trigger authentication', () => {
 	it('answers 401 and starts nothing for a wrong secret, a tampered body or a missing header', async () => {
 		const wrongSecret = await deliver(trigger, setup, signed(envelope, 'another-secret'));
 		const { body, headers } = signed(envelope);
-		const tampered = await deliver(trigger, setup, { body: body.replace('Hello', 'Hellp'), headers });
+		const tampered = await deliver(trigger, setup, {
+			body: body.replace('Hello', 'Hellp'),
+			headers,
+		});
 		const unsigned = await deliver(trigger, setup, { body });
-		for (const run of [wrongSecret, tampered, unsigned]) expect(run).toMatchObject({ status: 401, items: null });
+		for (const run of [wrongSecret, tampered, unsigned])
+			expect(run).toMatchObject({ status: 401, items: null });
 		expect(unsigned.body).toMatchObject({ reason: 'missing x-comapi-signature header' });
 	});
 
@@ -197,12 +304,19 @@ describe('Dotdigital CPaaS Trigger authentication', () => {
 
 	it('does not take a SHA-256 signature for the SHA-1 one Dotdigital sends', async () => {
 		const body = JSON.stringify(envelope);
-		const run = await deliver(trigger, setup, { body, headers: { 'x-comapi-signature': hmacHex('sha256', SECRET, body) } });
+		const run = await deliver(trigger, setup, {
+			body,
+			headers: { 'x-comapi-signature': hmacHex('sha256', SECRET, body) },
+		});
 		expect(run).toMatchObject({ status: 401, items: null });
 	});
 
 	it('accepts unsigned deliveries when authentication is None', async () => {
-		const run = await deliver(trigger, { parameters: { authentication: 'none' } }, { body: envelope });
+		const run = await deliver(
+			trigger,
+			{ parameters: { authentication: 'none' } },
+			{ body: envelope },
+		);
 		expect(run.items).toHaveLength(1);
 	});
 });

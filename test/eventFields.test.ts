@@ -24,7 +24,10 @@ const triggers: Record<string, INodeType> = {
 async function canonicalOf(provider: string, envelope: object): Promise<IDataObject> {
 	const run = await deliver(
 		triggers[provider],
-		{ parameters: { authentication: 'none' }, credentials: { partooApi: { apiKey: 'k', environment: 'sandbox' } } },
+		{
+			parameters: { authentication: 'none' },
+			credentials: { partooApi: { apiKey: 'k', environment: 'sandbox' } },
+		},
 		{ body: envelope },
 	);
 	return run.items![0];
@@ -40,29 +43,100 @@ const everyFixture = Object.keys(triggers).flatMap((provider) =>
 );
 
 describe('Event Fields presets', () => {
-	it.each(everyFixture)('reads the same fields from the raw $provider payload $name as from its canonical event', async ({ provider, envelope }) => {
-		const canonical = await canonicalOf(provider, envelope);
-		const fromCanonical = await fieldsOf(canonical);
-		const fromRaw = await fieldsOf(envelope);
-		const presetsOnly = (json: IDataObject) => Object.fromEntries(ALL_PRESETS.map((preset) => [preset, json[preset]]));
-		expect(presetsOnly(fromRaw)).toEqual(presetsOnly(fromCanonical));
-		expect(fromCanonical).toMatchObject({
-			event: canonical.event,
-			provider,
-			senderType: (canonical.sender as IDataObject | null)?.type ?? null,
-			channel: canonical.channel,
-		});
-	});
+	it.each(everyFixture)(
+		'reads the same fields from the raw $provider payload $name as from its canonical event',
+		async ({ provider, envelope }) => {
+			const canonical = await canonicalOf(provider, envelope);
+			const fromCanonical = await fieldsOf(canonical);
+			const fromRaw = await fieldsOf(envelope);
+			const presetsOnly = (json: IDataObject) =>
+				Object.fromEntries(ALL_PRESETS.map((preset) => [preset, json[preset]]));
+			expect(presetsOnly(fromRaw)).toEqual(presetsOnly(fromCanonical));
+			expect(fromCanonical).toMatchObject({
+				event: canonical.event,
+				provider,
+				senderType: (canonical.sender as IDataObject | null)?.type ?? null,
+				channel: canonical.channel,
+			});
+		},
+	);
 
 	it.each([
-		['klink', 'contact-create', { event: 'contact.created', tags: ['VVIP'], tagNames: 'VVIP', contactEmail: 'john@klink.cloud', contactPhone: '06838387278', senderType: null }],
-		['klink', 'message-inbound', { senderType: 'contact', channel: 'messenger', direction: 'inbound', text: 'Hi there', conversationId: '059e8ac4-50a5-4ecd-bb74-d63498ba709c' }],
-		['partoo', 'message-created', { event: 'message.sent', senderType: 'agent', channel: 'messenger', contactEmail: 'john.doe@example.com' }],
-		['timelyai', 'message-sent', { senderType: 'ai', senderId: 'agt_101', channel: 'whatsapp', eventId: 'evt_01HX4B3M2PGTS6YADOV8Q1XDF' }],
-		['timelyai', 'message-failed', { event: 'message.failed', errorCode: '131026', errorMessage: 'Message undeliverable — number not registered on WhatsApp' }],
-		['dotdigital', 'message-failed-6-email', { errorCode: '606', channel: 'email', messageStatus: 'failed' }],
-		['dotdigital', 'message-inbound-6-rcs', { mediaUrls: [expect.stringContaining('rcs-user-content-eu')], text: null, senderType: 'contact' }],
-		['staryaai', 'chat-message-created-agent', { senderType: 'ai', channel: 'psycoai', text: 'Hello John! Sure, what is the order number, please?' }],
+		[
+			'klink',
+			'contact-create',
+			{
+				event: 'contact.created',
+				tags: ['VVIP'],
+				tagNames: 'VVIP',
+				contactEmail: 'john@klink.cloud',
+				contactPhone: '06838387278',
+				senderType: null,
+			},
+		],
+		[
+			'klink',
+			'message-inbound',
+			{
+				senderType: 'contact',
+				channel: 'messenger',
+				direction: 'inbound',
+				text: 'Hi there',
+				conversationId: '059e8ac4-50a5-4ecd-bb74-d63498ba709c',
+			},
+		],
+		[
+			'partoo',
+			'message-created',
+			{
+				event: 'message.sent',
+				senderType: 'agent',
+				channel: 'messenger',
+				contactEmail: 'john.doe@example.com',
+			},
+		],
+		[
+			'timelyai',
+			'message-sent',
+			{
+				senderType: 'ai',
+				senderId: 'agt_101',
+				channel: 'whatsapp',
+				eventId: 'evt_01HX4B3M2PGTS6YADOV8Q1XDF',
+			},
+		],
+		[
+			'timelyai',
+			'message-failed',
+			{
+				event: 'message.failed',
+				errorCode: '131026',
+				errorMessage: 'Message undeliverable — number not registered on WhatsApp',
+			},
+		],
+		[
+			'dotdigital',
+			'message-failed-6-email',
+			{ errorCode: '606', channel: 'email', messageStatus: 'failed' },
+		],
+		[
+			'dotdigital',
+			'message-inbound-6-rcs',
+			{
+				mediaUrls: [expect.stringContaining('rcs-user-content-eu')],
+				text: null,
+				senderType: 'contact',
+			},
+		],
+		[
+			'staryaai',
+			'chat-message-created-agent',
+			{
+				senderType: 'ai',
+				channel: 'psycoai',
+				text: 'Hello John! Sure, what is the order number, please?',
+			},
+		],
 		['staryaai', 'chat-tag-appended', { event: 'tag.added', tags: ['Lead Interessado'] }],
 	])('reads the %s %s fields people branch on', async (provider, name, expected) => {
 		expect(await fieldsOf(fixture(provider, name))).toMatchObject(expected);
@@ -79,41 +153,72 @@ describe('Event Fields presets', () => {
 	it('gives null for a field the event does not have, and an item error in strict mode', async () => {
 		const envelope = fixture('klink', 'contact-create');
 		expect((await fieldsOf(envelope, { fields: ['errorCode'] })).errorCode).toBeNull();
-		await expect(runNode(eventFields, { fields: ['errorCode'], options: { strict: true } }, [envelope])).rejects.toThrow(
-			'Item 0 has no "errorCode"',
-		);
+		await expect(
+			runNode(eventFields, { fields: ['errorCode'], options: { strict: true } }, [envelope]),
+		).rejects.toThrow('Item 0 has no "errorCode"');
 	});
 
 	it('puts the fields under a key when asked', async () => {
-		const output = await fieldsOf(fixture('timelyai', 'message-sent'), { fields: ['senderType'], options: { destination: 'routing' } });
+		const output = await fieldsOf(fixture('timelyai', 'message-sent'), {
+			fields: ['senderType'],
+			options: { destination: 'routing' },
+		});
 		expect(output.routing).toEqual({ senderType: 'ai' });
 	});
 
 	it('gives null for items that are no messaging event at all', async () => {
-		expect(await fieldsOf({ hello: 'world' }, { fields: ['senderType', 'tags'] })).toEqual({ hello: 'world', senderType: null, tags: null });
+		expect(await fieldsOf({ hello: 'world' }, { fields: ['senderType', 'tags'] })).toEqual({
+			hello: 'world',
+			senderType: null,
+			tags: null,
+		});
 	});
 });
 
 describe('Event Fields custom JSONPath', () => {
 	const raw = fixture('klink', 'contact-create');
-	const custom = (field: INodeParameters): INodeParameters => ({ fields: [], customFields: { field: [field] } });
+	const custom = (field: INodeParameters): INodeParameters => ({
+		fields: [],
+		customFields: { field: [field] },
+	});
 
 	it('evaluates filters on raw payloads and on canonical events', async () => {
 		const canonical = await canonicalOf('klink', raw);
-		const onRaw = await fieldsOf(raw, custom({ name: 'vip', jsonPath: "$.data.tags[?(@.name=='VVIP')].name" }));
-		const onCanonical = await fieldsOf(canonical, custom({ name: 'vip', jsonPath: "$.raw.data.tags[?(@.name=='VVIP')].name" }));
+		const onRaw = await fieldsOf(
+			raw,
+			custom({ name: 'vip', jsonPath: "$.data.tags[?(@.name=='VVIP')].name" }),
+		);
+		const onCanonical = await fieldsOf(
+			canonical,
+			custom({ name: 'vip', jsonPath: "$.raw.data.tags[?(@.name=='VVIP')].name" }),
+		);
 		expect(onRaw.vip).toBe('VVIP');
 		expect(onCanonical.vip).toBe('VVIP');
-		const tagObjects = await fieldsOf(raw, custom({ name: 'vipTag', jsonPath: "$.data.tags[?(@.name=='VVIP')]" }));
-		expect(tagObjects.vipTag).toMatchObject({ id: '4f9cdf9d-ad8f-46d9-8e37-116b8741a7fb', name: 'VVIP' });
+		const tagObjects = await fieldsOf(
+			raw,
+			custom({ name: 'vipTag', jsonPath: "$.data.tags[?(@.name=='VVIP')]" }),
+		);
+		expect(tagObjects.vipTag).toMatchObject({
+			id: '4f9cdf9d-ad8f-46d9-8e37-116b8741a7fb',
+			name: 'VVIP',
+		});
 	});
 
 	it('returns every match as a list with All Matches, and the default when nothing matches', async () => {
-		const all = await fieldsOf(raw, custom({ name: 'emails', jsonPath: '$.data.contactEmails[*].email', match: 'all' }));
+		const all = await fieldsOf(
+			raw,
+			custom({ name: 'emails', jsonPath: '$.data.contactEmails[*].email', match: 'all' }),
+		);
 		expect(all.emails).toEqual(['john@klink.cloud']);
-		const none = await fieldsOf(raw, custom({ name: 'company', jsonPath: '$.data.company.name', defaultValue: 'n/a' }));
+		const none = await fieldsOf(
+			raw,
+			custom({ name: 'company', jsonPath: '$.data.company.name', defaultValue: 'n/a' }),
+		);
 		expect(none.company).toBe('n/a');
-		const missing = await fieldsOf(raw, custom({ name: 'company', jsonPath: '$.data.company.name' }));
+		const missing = await fieldsOf(
+			raw,
+			custom({ name: 'company', jsonPath: '$.data.company.name' }),
+		);
 		expect(missing.company).toBeNull();
 	});
 
@@ -125,7 +230,9 @@ describe('Event Fields custom JSONPath', () => {
 	])('runs no code for the JSONPath %s', async (jsonPath) => {
 		/* eslint-disable @n8n/community-nodes/no-restricted-globals -- the test watches the globals an injection would touch */
 		const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-		const [[output]] = await runNode(eventFields, custom({ name: 'x', jsonPath }), [raw], { continueOnFail: true });
+		const [[output]] = await runNode(eventFields, custom({ name: 'x', jsonPath }), [raw], {
+			continueOnFail: true,
+		});
 		expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
 		expect(({} as { polluted?: number }).polluted).toBeUndefined();
 		expect(exit).not.toHaveBeenCalled();

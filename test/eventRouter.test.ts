@@ -16,7 +16,6 @@ const bySender = {
 	},
 };
 
-
 describe('Event Router', () => {
 	it('routes AI-sent, human-sent and contact messages of any provider to three outputs, the rest to Fallback', async () => {
 		const items = [
@@ -43,7 +42,13 @@ describe('Event Router', () => {
 					{ outputName: 'VIP', field: 'tags', condition: 'equals', value: 'VVIP' },
 					{ outputName: 'Contacts', field: 'eventFamily', condition: 'equals', value: 'contact' },
 					{ outputName: 'SMS or RCS', field: 'channel', condition: 'oneOf', value: 'sms,rcs' },
-					{ outputName: 'Lead tag', field: 'custom', jsonPath: '$.data.tagName', condition: 'startsWith', value: 'lead' },
+					{
+						outputName: 'Lead tag',
+						field: 'custom',
+						jsonPath: '$.data.tagName',
+						condition: 'startsWith',
+						value: 'lead',
+					},
 				],
 			},
 			fallbackOutput: false,
@@ -57,7 +62,9 @@ describe('Event Router', () => {
 			fixture('klink', 'message-outbound'),
 		];
 		const outputs = await runNode(router, parameters, items);
-		expect(outputs.map((output) => output.map((item) => (item.pairedItem as { item: number }).item))).toEqual([[0], [1], [2], [3], [4]]);
+		expect(
+			outputs.map((output) => output.map((item) => (item.pairedItem as { item: number }).item)),
+		).toEqual([[0], [1], [2], [3], [4]]);
 	});
 
 	it('sends an item to every matching output when asked', async () => {
@@ -70,11 +77,13 @@ describe('Event Router', () => {
 			},
 			allMatchingOutputs: true,
 		};
-		const [whatsapp, messages, fallback] = await runNode(router, parameters, [fixture('timelyai', 'message-read')]);
+		const [whatsapp, messages, fallback] = await runNode(router, parameters, [
+			fixture('timelyai', 'message-read'),
+		]);
 		expect([whatsapp.length, messages.length, fallback.length]).toEqual([1, 1, 0]);
 	});
 
-	it('names its outputs after the rules, in n8n\'s own expression evaluation', () => {
+	it("names its outputs after the rules, in n8n's own expression evaluation", () => {
 		const node: INode = {
 			id: 'r',
 			name: 'Router',
@@ -86,7 +95,13 @@ describe('Event Router', () => {
 					rule: [
 						{ outputName: 'AI', field: 'senderType', condition: 'equals', value: 'ai' },
 						{ outputName: '', field: 'errorCode', condition: 'exists', value: '' },
-						{ outputName: '', field: 'custom', jsonPath: '$.data.tagName', condition: 'equals', value: 'VIP' },
+						{
+							outputName: '',
+							field: 'custom',
+							jsonPath: '$.data.tagName',
+							condition: 'equals',
+							value: 'VIP',
+						},
 					],
 				},
 			},
@@ -95,14 +110,19 @@ describe('Event Router', () => {
 			nodes: [node],
 			connections: {},
 			active: false,
-			nodeTypes: { getByName: () => router, getByNameAndVersion: () => router, getKnownTypes: () => ({}) },
+			nodeTypes: {
+				getByName: () => router,
+				getByNameAndVersion: () => router,
+				getKnownTypes: () => ({}),
+			},
 		});
-		const outputs = NodeHelpers.getNodeOutputs(workflow, workflow.getNode('Router')!, router.description);
-		expect(outputs.map((output) => (typeof output === 'string' ? output : output.displayName))).toEqual([
-			'AI',
-			'errorCode exists',
-			'$.data.tagName equals VIP',
-			'Fallback',
-		]);
+		const outputs = NodeHelpers.getNodeOutputs(
+			workflow,
+			workflow.getNode('Router')!,
+			router.description,
+		);
+		expect(
+			outputs.map((output) => (typeof output === 'string' ? output : output.displayName)),
+		).toEqual(['AI', 'errorCode exists', '$.data.tagName equals VIP', 'Fallback']);
 	});
 });

@@ -7,7 +7,9 @@ import { basicAuthorization, hmacHex } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new KlinkTrigger();
-const signatureSetup: TriggerSetup = { credentials: { klinkWebhookApi: { signingSecret: SECRET } } };
+const signatureSetup: TriggerSetup = {
+	credentials: { klinkWebhookApi: { signingSecret: SECRET } },
+};
 
 function signed(envelope: unknown, secret = SECRET) {
 	const body = JSON.stringify(envelope);
@@ -65,29 +67,52 @@ describe('K-LINK Trigger with the documented payloads', () => {
 			direction: 'outbound',
 			conversationId: '059e8ac4-50a5-4ecd-bb74-d63498ba709c',
 			sender: { type: 'agent', id: 'd762a2be-ea27-49ff-b42c-03992953ab67', name: 'John Hopper' },
-			message: { id: 'c0ab2468-f630-4c75-9b8c-ba63df930b19', text: 'It is outbound message', type: 'text' },
+			message: {
+				id: 'c0ab2468-f630-4c75-9b8c-ba63df930b19',
+				text: 'It is outbound message',
+				type: 'text',
+			},
 			occurredAt: '2026-01-09T07:07:38.128Z',
 		},
 	};
 
 	it('has an expectation for every fixture', () => {
-		expect(providerFixtures('klink').map(({ name }) => name).sort()).toEqual(Object.keys(expected).sort());
+		expect(
+			providerFixtures('klink')
+				.map(({ name }) => name)
+				.sort(),
+		).toEqual(Object.keys(expected).sort());
 	});
 
-	it.each(providerFixtures('klink'))('maps $name to the canonical event', async ({ name, envelope }) => {
-		const run = await deliver(trigger, signatureSetup, signed(envelope));
-		expect(run.status).toBe(200);
-		expect(run.items).toHaveLength(1);
-		const [event] = run.items!;
-		expect(event).toMatchObject({ ...expected[name], provider: 'klink', problems: [] });
-		expect(event.raw).toEqual(envelope);
-		expect(event.eventId).toMatch(/^[0-9a-f]{32}$/);
-	});
+	it.each(providerFixtures('klink'))(
+		'maps $name to the canonical event',
+		async ({ name, envelope }) => {
+			const run = await deliver(trigger, signatureSetup, signed(envelope));
+			expect(run.status).toBe(200);
+			expect(run.items).toHaveLength(1);
+			const [event] = run.items!;
+			expect(event).toMatchObject({ ...expected[name], provider: 'klink', problems: [] });
+			expect(event.raw).toEqual(envelope);
+			expect(event.eventId).toMatch(/^[0-9a-f]{32}$/);
+		},
+	);
 
 	it('gives the same envelope the same eventId, and different envelopes different ones', async () => {
-		const first = await deliver(trigger, signatureSetup, signed(fixture('klink', 'message-inbound')));
-		const again = await deliver(trigger, signatureSetup, signed(fixture('klink', 'message-inbound')));
-		const other = await deliver(trigger, signatureSetup, signed(fixture('klink', 'message-outbound')));
+		const first = await deliver(
+			trigger,
+			signatureSetup,
+			signed(fixture('klink', 'message-inbound')),
+		);
+		const again = await deliver(
+			trigger,
+			signatureSetup,
+			signed(fixture('klink', 'message-inbound')),
+		);
+		const other = await deliver(
+			trigger,
+			signatureSetup,
+			signed(fixture('klink', 'message-outbound')),
+		);
 		expect(first.items![0].eventId).toBe(again.items![0].eventId);
 		expect(first.items![0].eventId).not.toBe(other.items![0].eventId);
 	});
@@ -103,20 +128,30 @@ describe('K-LINK Trigger authentication', () => {
 
 	it('answers 401 and starts nothing when the body was tampered with after signing', async () => {
 		const { body, headers } = signed(envelope);
-		const run = await deliver(trigger, signatureSetup, { body: body.replace('Hi there', 'Hi there!'), headers });
+		const run = await deliver(trigger, signatureSetup, {
+			body: body.replace('Hi there', 'Hi there!'),
+			headers,
+		});
 		expect(run).toMatchObject({ status: 401, items: null });
 	});
 
 	it('answers 401 and starts nothing when the x-signature header is missing', async () => {
 		const run = await deliver(trigger, signatureSetup, { body: envelope });
-		expect(run).toMatchObject({ status: 401, items: null, body: { reason: 'missing x-signature header' } });
+		expect(run).toMatchObject({
+			status: 401,
+			items: null,
+			body: { reason: 'missing x-signature header' },
+		});
 	});
 
 	it('answers 401 when the credential has no signing secret, whatever the header says', async () => {
 		const run = await deliver(
 			trigger,
 			{ credentials: { klinkWebhookApi: { signingSecret: '' } } },
-			{ body: JSON.stringify(envelope), headers: { 'x-signature': hmacHex('sha256', '', JSON.stringify(envelope)) } },
+			{
+				body: JSON.stringify(envelope),
+				headers: { 'x-signature': hmacHex('sha256', '', JSON.stringify(envelope)) },
+			},
 		);
 		expect(run).toMatchObject({ status: 401, items: null });
 	});
@@ -160,14 +195,24 @@ describe('K-LINK Trigger authentication', () => {
 	};
 
 	it('accepts the custom header with the right value and refuses another value', async () => {
-		const good = await deliver(trigger, headerSetup, { body: envelope, headers: { 'x-klink-token': 't0ken' } });
-		const bad = await deliver(trigger, headerSetup, { body: envelope, headers: { 'x-klink-token': 't0ken2' } });
+		const good = await deliver(trigger, headerSetup, {
+			body: envelope,
+			headers: { 'x-klink-token': 't0ken' },
+		});
+		const bad = await deliver(trigger, headerSetup, {
+			body: envelope,
+			headers: { 'x-klink-token': 't0ken2' },
+		});
 		expect(good.items).toHaveLength(1);
 		expect(bad).toMatchObject({ status: 401, items: null });
 	});
 
 	it('accepts unsigned deliveries when authentication is None', async () => {
-		const run = await deliver(trigger, { parameters: { authentication: 'none' } }, { body: envelope });
+		const run = await deliver(
+			trigger,
+			{ parameters: { authentication: 'none' } },
+			{ body: envelope },
+		);
 		expect(run.items).toHaveLength(1);
 	});
 });
@@ -175,7 +220,10 @@ describe('K-LINK Trigger authentication', () => {
 describe('K-LINK Trigger answers', () => {
 	it('answers 400 with a one-line reason that does not quote the body when it is not JSON', async () => {
 		const body = 'name=John&phone=06838387278';
-		const run = await deliver(trigger, signatureSetup, { body, headers: { 'x-signature': hmacHex('sha256', SECRET, body) } });
+		const run = await deliver(trigger, signatureSetup, {
+			body,
+			headers: { 'x-signature': hmacHex('sha256', SECRET, body) },
+		});
 		expect(run.status).toBe(400);
 		expect(run.items).toBeNull();
 		const reason = (run.body as { reason: string }).reason;
@@ -209,10 +257,18 @@ describe('K-LINK Trigger answers', () => {
 	});
 
 	it('emits an event name it does not know, saying so in problems', async () => {
-		const envelope = { event: 'room.solved', timestamp: '2026-01-09T08:00:00Z', data: { id: 'room-1' } };
+		const envelope = {
+			event: 'room.solved',
+			timestamp: '2026-01-09T08:00:00Z',
+			data: { id: 'room-1' },
+		};
 		const run = await deliver(trigger, signatureSetup, signed(envelope));
 		expect(run.items).toHaveLength(1);
-		expect(run.items![0]).toMatchObject({ event: 'room.solved', providerEvent: 'room.solved', raw: envelope });
+		expect(run.items![0]).toMatchObject({
+			event: 'room.solved',
+			providerEvent: 'room.solved',
+			raw: envelope,
+		});
 		expect(run.items![0].problems).toEqual(['"room.solved" is not in the K-LINK event catalogue']);
 	});
 
@@ -223,7 +279,11 @@ describe('K-LINK Trigger answers', () => {
 		const run = await deliver(trigger, signatureSetup, signed(hostile));
 		expect(run.items).toHaveLength(1);
 		const [event] = run.items!;
-		expect(event).toMatchObject({ event: 'message.received', conversationId: '42', message: { text: null } });
+		expect(event).toMatchObject({
+			event: 'message.received',
+			conversationId: '42',
+			message: { text: null },
+		});
 		expect(event.problems).toEqual([
 			'data.message: expected string, got null',
 			'data.roomId: expected string, got number',
@@ -233,7 +293,11 @@ describe('K-LINK Trigger answers', () => {
 
 	it('outputs the untouched envelope when Output is Raw Payload Only', async () => {
 		const envelope = fixture('klink', 'contact-create');
-		const run = await deliver(trigger, { ...signatureSetup, parameters: { additionalOptions: { output: 'raw' } } }, signed(envelope));
+		const run = await deliver(
+			trigger,
+			{ ...signatureSetup, parameters: { additionalOptions: { output: 'raw' } } },
+			signed(envelope),
+		);
 		expect(run.items).toEqual([envelope]);
 	});
 });

@@ -17,7 +17,11 @@ const triggers: Array<{ name: string; trigger: INodeType; provider: MessagingPro
 	{ name: 'K-LINK Trigger', trigger: new KlinkTrigger(), provider: klinkProvider },
 	{ name: 'Partoo Trigger', trigger: new PartooTrigger(), provider: partooProvider },
 	{ name: 'Timely.ai Trigger', trigger: new TimelyAiTrigger(), provider: timelyAiProvider },
-	{ name: 'Dotdigital CPaaS Trigger', trigger: new DotdigitalTrigger(), provider: dotdigitalProvider },
+	{
+		name: 'Dotdigital CPaaS Trigger',
+		trigger: new DotdigitalTrigger(),
+		provider: dotdigitalProvider,
+	},
 	{ name: 'StaryaAI Trigger', trigger: new StaryaAiTrigger(), provider: staryaAiProvider },
 ];
 
@@ -33,7 +37,9 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 
 	it('lists every catalogued event, with its canonical name, in the README', () => {
 		const readme = repositoryFile('README.md');
-		const block = new RegExp(`<!-- events:${provider.id} -->([\\s\\S]*?)<!-- /events:${provider.id} -->`).exec(readme);
+		const block = new RegExp(
+			`<!-- events:${provider.id} -->([\\s\\S]*?)<!-- /events:${provider.id} -->`,
+		).exec(readme);
 		expect(block).not.toBeNull();
 		for (const event of provider.events) {
 			expect(block![1]).toContain(`| \`${event.name}\` | \`${event.canonical}\` |`);
@@ -49,10 +55,18 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 	});
 
 	it('listens on one POST webhook with a credential of its own package', () => {
-		expect(description.webhooks).toEqual([expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' })]);
-		const manifest = JSON.parse(repositoryFile('package.json')) as { n8n: { credentials: string[] } };
+		expect(description.webhooks).toEqual([
+			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' }),
+		]);
+		const manifest = JSON.parse(repositoryFile('package.json')) as {
+			n8n: { credentials: string[] };
+		};
 		const credential = description.credentials![0].name;
-		expect(manifest.n8n.credentials.some((file) => file.toLowerCase().includes(`/${credential.toLowerCase()}.`))).toBe(true);
+		expect(
+			manifest.n8n.credentials.some((file) =>
+				file.toLowerCase().includes(`/${credential.toLowerCase()}.`),
+			),
+		).toBe(true);
 	});
 });
 
@@ -72,9 +86,7 @@ it('the package lists every node and credential it builds', () => {
 			'EventFields',
 			'EventRouter',
 			'EventNormalizer',
-		].map(
-			(node) => `dist/nodes/${node}/${node}.node.js`,
-		),
+		].map((node) => `dist/nodes/${node}/${node}.node.js`),
 	);
 	expect(manifest.n8n.credentials).toEqual(
 		['KlinkWebhookApi', 'PartooApi', 'TimelyAiApi', 'DotdigitalCpaasApi', 'StaryaAiWebhookApi'].map(

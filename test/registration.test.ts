@@ -31,11 +31,12 @@ async function registrationError(promise: Promise<unknown>): Promise<NodeApiErro
 
 describe('Partoo webhook registration', () => {
 	const credentials = { apiKey: 'partoo-key', environment: 'production', orgId: '' };
-	const partoo = () =>
-		nock('https://api.partoo.co', { reqheaders: { 'x-apikey': 'partoo-key' } });
+	const partoo = () => nock('https://api.partoo.co', { reqheaders: { 'x-apikey': 'partoo-key' } });
 
 	it('registers one webhook per selected event type with POST /webhooks', async () => {
-		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { events: ['message_created', 'lead_received'] });
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
+			events: ['message_created', 'lead_received'],
+		});
 		partoo()
 			.post('/v2/webhooks', {
 				items: [
@@ -53,25 +54,50 @@ describe('Partoo webhook registration', () => {
 	});
 
 	it('registers every documented event for All Events, and the sandbox with org_id for provider keys', async () => {
-		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), { ...credentials, environment: 'sandbox', orgId: '42' });
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), {
+			...credentials,
+			environment: 'sandbox',
+			orgId: '42',
+		});
 		nock('https://api.sandbox.partoo.co')
-			.post('/v2/webhooks', (body: { items: Array<{ event_type: string }> }) => body.items.length === 6)
+			.post(
+				'/v2/webhooks',
+				(body: { items: Array<{ event_type: string }> }) => body.items.length === 6,
+			)
 			.query({ org_id: '42' })
 			.reply(200, { items: [1, 2, 3, 4, 5, 6].map((id) => ({ id })) });
 		expect(await hooks.run('create')).toBe(true);
 	});
 
 	it('finds its registration with GET /webhooks, following pages', async () => {
-		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { events: ['message_created'] });
-		hooks.staticData.registration = { ids: ['12'], url: PRODUCTION_URL, events: ['message_created'] };
-		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [{ id: 11 }], page: 1, max_page: 2 });
-		partoo().get('/v2/webhooks').query({ page: 2 }).reply(200, { items: [{ id: 12 }], page: 2, max_page: 2 });
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
+			events: ['message_created'],
+		});
+		hooks.staticData.registration = {
+			ids: ['12'],
+			url: PRODUCTION_URL,
+			events: ['message_created'],
+		};
+		partoo()
+			.get('/v2/webhooks')
+			.query({ page: 1 })
+			.reply(200, { items: [{ id: 11 }], page: 1, max_page: 2 });
+		partoo()
+			.get('/v2/webhooks')
+			.query({ page: 2 })
+			.reply(200, { items: [{ id: 12 }], page: 2, max_page: 2 });
 		expect(await hooks.run('checkExists')).toBe(true);
 	});
 
 	it('reports a registration deleted at Partoo as missing, so n8n creates it again', async () => {
-		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { events: ['message_created'] });
-		hooks.staticData.registration = { ids: ['12'], url: PRODUCTION_URL, events: ['message_created'] };
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
+			events: ['message_created'],
+		});
+		hooks.staticData.registration = {
+			ids: ['12'],
+			url: PRODUCTION_URL,
+			events: ['message_created'],
+		};
 		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [], page: 1, max_page: 1 });
 		expect(await hooks.run('checkExists')).toBe(false);
 		expect(hooks.staticData.registration).toBeUndefined();
@@ -79,16 +105,24 @@ describe('Partoo webhook registration', () => {
 
 	it('removes every webhook it registered with DELETE /webhooks/{id}, tolerating one already gone', async () => {
 		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
-		hooks.staticData.registration = { ids: ['11', '12'], url: PRODUCTION_URL, events: ['message_created', 'lead_received'] };
+		hooks.staticData.registration = {
+			ids: ['11', '12'],
+			url: PRODUCTION_URL,
+			events: ['message_created', 'lead_received'],
+		};
 		partoo().delete('/v2/webhooks/11').reply(204);
-		partoo().delete('/v2/webhooks/12').reply(404, { errors: { json: 'not found' } });
+		partoo()
+			.delete('/v2/webhooks/12')
+			.reply(404, { errors: { json: 'not found' } });
 		expect(await hooks.run('delete')).toBe(true);
 		expect(hooks.staticData.registration).toBeUndefined();
 	});
 
 	it('fails with an n8n error naming Partoo and the HTTP status, keeping nothing', async () => {
 		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
-		partoo().post('/v2/webhooks').reply(403, { errors: { authorization: 'forbidden' } });
+		partoo()
+			.post('/v2/webhooks')
+			.reply(403, { errors: { authorization: 'forbidden' } });
 		const error = await registrationError(hooks.run('create'));
 		expect(error.message).toBe('Partoo answered HTTP 403 while registering the webhook');
 		expect(error.httpCode).toBe('403');
@@ -97,7 +131,9 @@ describe('Partoo webhook registration', () => {
 	});
 
 	it('does nothing at Partoo when automatic registration is off', async () => {
-		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, { autoRegister: false });
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
+			autoRegister: false,
+		});
 		expect(await hooks.run('checkExists')).toBe(true);
 		expect(await hooks.run('create')).toBe(false);
 		expect(await hooks.run('delete')).toBe(false);
@@ -106,33 +142,58 @@ describe('Partoo webhook registration', () => {
 
 describe('Timely.ai webhook registration', () => {
 	const credentials = { apiKey: 'timely-key', webhookSecret: '' };
-	const timely = () => nock('https://api.timelyai.com.br', { reqheaders: { 'x-api-key': 'timely-key' } });
+	const timely = () =>
+		nock('https://api.timelyai.com.br', { reqheaders: { 'x-api-key': 'timely-key' } });
 
 	it('registers the selected events with POST /v1/webhooks and keeps the returned secret', async () => {
-		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['message.*'] });
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, {
+			events: ['message.*'],
+		});
 		timely()
 			.post('/v1/webhooks', {
 				name: 'n8n Inbound to CRM',
 				url: PRODUCTION_URL,
-				events: ['message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed'],
+				events: [
+					'message.received',
+					'message.sent',
+					'message.delivered',
+					'message.read',
+					'message.failed',
+				],
 			})
 			.reply(201, { id: 'wh_01', secret: 'whsec_returned_once' });
 		expect(await hooks.run('create')).toBe(true);
-		expect(hooks.staticData.registration).toMatchObject({ ids: ['wh_01'], secret: 'whsec_returned_once' });
+		expect(hooks.staticData.registration).toMatchObject({
+			ids: ['wh_01'],
+			secret: 'whsec_returned_once',
+		});
 	});
 
 	it('names the registration made for "Listen for test event" as a test, on the test URL', async () => {
-		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['contact.created'] });
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, {
+			events: ['contact.created'],
+		});
 		timely()
-			.post('/v1/webhooks', { name: 'n8n Inbound to CRM (test)', url: TEST_URL, events: ['contact.created'] })
+			.post('/v1/webhooks', {
+				name: 'n8n Inbound to CRM (test)',
+				url: TEST_URL,
+				events: ['contact.created'],
+			})
 			.reply(201, { data: { id: 'wh_test', secret: 'whsec_test' } });
 		expect(await hooks.run('create', 'manual')).toBe(true);
 		expect(hooks.staticData.registration).toMatchObject({ ids: ['wh_test'], url: TEST_URL });
 	});
 
 	it('checks its registration through GET /v1/webhooks/{id}/deliveries', async () => {
-		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['contact.created'] });
-		hooks.staticData.registration = { ids: ['wh_01'], url: PRODUCTION_URL, events: ['contact.created'], secret: 's' };
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, {
+			events: ['contact.created'],
+		});
+		hooks.staticData.registration = {
+			ids: ['wh_01'],
+			url: PRODUCTION_URL,
+			events: ['contact.created'],
+			secret: 's',
+		};
 		timely().get('/v1/webhooks/wh_01/deliveries').reply(200, { data: [] });
 		expect(await hooks.run('checkExists')).toBe(true);
 		timely().get('/v1/webhooks/wh_01/deliveries').reply(404, { error: 'not_found' });
@@ -140,8 +201,15 @@ describe('Timely.ai webhook registration', () => {
 	});
 
 	it('replaces a registration whose events changed: DELETE, then reports it missing', async () => {
-		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, { events: ['message.failed'] });
-		hooks.staticData.registration = { ids: ['wh_01'], url: PRODUCTION_URL, events: ['contact.created'], secret: 's' };
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials, {
+			events: ['message.failed'],
+		});
+		hooks.staticData.registration = {
+			ids: ['wh_01'],
+			url: PRODUCTION_URL,
+			events: ['contact.created'],
+			secret: 's',
+		};
 		timely().delete('/v1/webhooks/wh_01').reply(204);
 		expect(await hooks.run('checkExists')).toBe(false);
 		expect(hooks.staticData.registration).toBeUndefined();
@@ -149,7 +217,12 @@ describe('Timely.ai webhook registration', () => {
 
 	it('removes its webhook with DELETE /v1/webhooks/{id}', async () => {
 		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials);
-		hooks.staticData.registration = { ids: ['wh_01'], url: PRODUCTION_URL, events: ['contact.created'], secret: 's' };
+		hooks.staticData.registration = {
+			ids: ['wh_01'],
+			url: PRODUCTION_URL,
+			events: ['contact.created'],
+			secret: 's',
+		};
 		timely().delete('/v1/webhooks/wh_01').reply(204);
 		expect(await hooks.run('delete')).toBe(true);
 	});
@@ -166,15 +239,23 @@ describe('Timely.ai webhook registration', () => {
 	it('fails clearly when Timely.ai answers without the secret', async () => {
 		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials);
 		timely().post('/v1/webhooks').reply(201, { id: 'wh_01' });
-		await expect(hooks.run('create')).rejects.toThrow('Timely.ai: Timely.ai did not return the webhook id and secret');
+		await expect(hooks.run('create')).rejects.toThrow(
+			'Timely.ai: Timely.ai did not return the webhook id and secret',
+		);
 		expect(hooks.staticData.registration).toBeUndefined();
 	});
 });
 
 describe('Dotdigital webhook registration', () => {
-	const credentials = { region: 'r2', apiUser: 'apiuser-1@apiconnector.com', apiPassword: 'pw', webhookSecret: '' };
+	const credentials = {
+		region: 'r2',
+		apiUser: 'apiuser-1@apiconnector.com',
+		apiPassword: 'pw',
+		webhookSecret: '',
+	};
 	const basic = `Basic ${Buffer.from('apiuser-1@apiconnector.com:pw').toString('base64')}`;
-	const dotdigital = () => nock('https://r2-api.dotdigital.com', { reqheaders: { authorization: basic } });
+	const dotdigital = () =>
+		nock('https://r2-api.dotdigital.com', { reqheaders: { authorization: basic } });
 
 	it('registers the selected events with a secret it generates, and keeps that secret', async () => {
 		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials, {
@@ -207,8 +288,15 @@ describe('Dotdigital webhook registration', () => {
 	});
 
 	it('checks with GET /cpaas/webhooks/{id} and removes with DELETE', async () => {
-		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials, { events: ['message.inbound'] });
-		hooks.staticData.registration = { ids: ['dd-webhook-7'], url: PRODUCTION_URL, events: ['message.inbound'], secret: 's' };
+		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials, {
+			events: ['message.inbound'],
+		});
+		hooks.staticData.registration = {
+			ids: ['dd-webhook-7'],
+			url: PRODUCTION_URL,
+			events: ['message.inbound'],
+			secret: 's',
+		};
 		dotdigital().get('/cpaas/webhooks/dd-webhook-7').reply(200, { id: 'dd-webhook-7' });
 		expect(await hooks.run('checkExists')).toBe(true);
 		dotdigital().delete('/cpaas/webhooks/dd-webhook-7').reply(204);

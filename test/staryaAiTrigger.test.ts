@@ -5,8 +5,13 @@ import { basicAuthorization } from './support/signing';
 
 const trigger = new StaryaAiTrigger();
 const TOKEN = `token-${Date.now()}`;
-const setup: TriggerSetup = { credentials: { staryaAiWebhookApi: { headerName: 'X-Starya-Token', headerToken: TOKEN } } };
-const withToken = (envelope: unknown) => ({ body: envelope as object, headers: { 'x-starya-token': TOKEN } });
+const setup: TriggerSetup = {
+	credentials: { staryaAiWebhookApi: { headerName: 'X-Starya-Token', headerToken: TOKEN } },
+};
+const withToken = (envelope: unknown) => ({
+	body: envelope as object,
+	headers: { 'x-starya-token': TOKEN },
+});
 
 const CHAT = 'chat_fedcba9876';
 const USER = 'usr_12345abcde';
@@ -19,8 +24,14 @@ const expected: Record<string, object> = {
 		contact: { id: USER, name: 'John Doe', phone: '+14155552671' },
 		sender: null,
 	},
-	'user-updated': { event: 'contact.updated', contact: { id: USER, name: 'John A. Doe', phone: '+14155551234' } },
-	'user-deleted': { event: 'contact.deleted', contact: { id: USER, name: null, phone: null, email: null } },
+	'user-updated': {
+		event: 'contact.updated',
+		contact: { id: USER, name: 'John A. Doe', phone: '+14155551234' },
+	},
+	'user-deleted': {
+		event: 'contact.deleted',
+		contact: { id: USER, name: null, phone: null, email: null },
+	},
 	'chat-created': { event: 'conversation.created', conversationId: CHAT, contact: { id: USER } },
 	'chat-deleted': { event: 'conversation.deleted', conversationId: CHAT, contact: { id: USER } },
 	'chat-message-created-user': {
@@ -43,7 +54,12 @@ const expected: Record<string, object> = {
 		channel: 'psycoai',
 		direction: 'outbound',
 		sender: { type: 'ai', id: 'agent_support_01' },
-		message: { id: 'msg_abcdef1234', text: 'Hello John! Sure, what is the order number, please?', type: 'text', media: [] },
+		message: {
+			id: 'msg_abcdef1234',
+			text: 'Hello John! Sure, what is the order number, please?',
+			type: 'text',
+			media: [],
+		},
 	},
 	'chat-message-status-updated': {
 		event: 'message.delivered',
@@ -59,45 +75,80 @@ const expected: Record<string, object> = {
 		providerEvent: 'chat.tag.appended',
 		conversationId: ZERO_ID,
 		tags: ['Lead Interessado'],
-		problems: ['the envelope is named "chat.message.status.updated" but its data is shaped like "chat.tag.appended"'],
+		problems: [
+			'the envelope is named "chat.message.status.updated" but its data is shaped like "chat.tag.appended"',
+		],
 	},
 };
 
 describe('StaryaAI Trigger with the documented payloads', () => {
 	it('has an expectation for every fixture', () => {
-		expect(providerFixtures('staryaai').map(({ name }) => name).sort()).toEqual(Object.keys(expected).sort());
+		expect(
+			providerFixtures('staryaai')
+				.map(({ name }) => name)
+				.sort(),
+		).toEqual(Object.keys(expected).sort());
 	});
 
-	it.each(providerFixtures('staryaai'))('maps $name to the canonical event', async ({ name, envelope }) => {
-		const run = await deliver(trigger, setup, withToken(envelope));
-		expect(run.status).toBe(200);
-		expect(run.items).toHaveLength(1);
-		expect(run.items![0]).toMatchObject({ problems: [], ...expected[name], provider: 'staryaai', raw: envelope });
-	});
+	it.each(providerFixtures('staryaai'))(
+		'maps $name to the canonical event',
+		async ({ name, envelope }) => {
+			const run = await deliver(trigger, setup, withToken(envelope));
+			expect(run.status).toBe(200);
+			expect(run.items).toHaveLength(1);
+			expect(run.items![0]).toMatchObject({
+				problems: [],
+				...expected[name],
+				provider: 'staryaai',
+				raw: envelope,
+			});
+		},
+	);
 
 	it('maps a mediator message to a human agent, and a failed status to message.failed', async () => {
 		const agentMessage = fixture('staryaai', 'chat-message-created-agent');
-		const mediator = { ...agentMessage, data: { ...(agentMessage.data as object), from: { type: 'mediator', userId: 'op_7' } } };
+		const mediator = {
+			...agentMessage,
+			data: { ...(agentMessage.data as object), from: { type: 'mediator', userId: 'op_7' } },
+		};
 		expect((await deliver(trigger, setup, withToken(mediator))).items![0]).toMatchObject({
 			event: 'message.sent',
 			sender: { type: 'agent', id: 'op_7' },
 		});
 		const status = fixture('staryaai', 'chat-message-status-updated');
-		const failed = { ...status, data: { ...(status.data as object), status: 'failed', error: true } };
-		expect((await deliver(trigger, setup, withToken(failed))).items![0]).toMatchObject({ event: 'message.failed', error: { code: null } });
+		const failed = {
+			...status,
+			data: { ...(status.data as object), status: 'failed', error: true },
+		};
+		expect((await deliver(trigger, setup, withToken(failed))).items![0]).toMatchObject({
+			event: 'message.failed',
+			error: { code: null },
+		});
 	});
 
 	it('emits an event name it does not know, under that name', async () => {
-		const envelope = { event: 'chat.archived', timestamp: '2024-05-21T15:00:00.005Z', data: { id: CHAT } };
+		const envelope = {
+			event: 'chat.archived',
+			timestamp: '2024-05-21T15:00:00.005Z',
+			data: { id: CHAT },
+		};
 		const run = await deliver(trigger, setup, withToken(envelope));
-		expect(run.items![0]).toMatchObject({ event: 'chat.archived', problems: ['"chat.archived" is not in the StaryaAI event catalogue'] });
+		expect(run.items![0]).toMatchObject({
+			event: 'chat.archived',
+			problems: ['"chat.archived" is not in the StaryaAI event catalogue'],
+		});
 	});
 
 	it('selects the mislabelled tag event by what it is, not by its name', async () => {
 		const tagOnly = { ...setup, parameters: { events: ['chat.tag.appended'] } };
 		const statusOnly = { ...setup, parameters: { events: ['chat.message.status.updated'] } };
-		expect((await deliver(trigger, tagOnly, withToken(fixture('staryaai', 'chat-tag-appended')))).items).toHaveLength(1);
-		expect((await deliver(trigger, statusOnly, withToken(fixture('staryaai', 'chat-tag-appended')))).items).toBeNull();
+		expect(
+			(await deliver(trigger, tagOnly, withToken(fixture('staryaai', 'chat-tag-appended')))).items,
+		).toHaveLength(1);
+		expect(
+			(await deliver(trigger, statusOnly, withToken(fixture('staryaai', 'chat-tag-appended'))))
+				.items,
+		).toBeNull();
 	});
 });
 
@@ -105,8 +156,13 @@ describe('StaryaAI Trigger authentication and personal data', () => {
 	const user = fixture('staryaai', 'user-created');
 
 	it('answers 401 and starts nothing without the header, or with another value', async () => {
-		expect(await deliver(trigger, setup, { body: user })).toMatchObject({ status: 401, items: null });
-		expect(await deliver(trigger, setup, { body: user, headers: { 'x-starya-token': 'guess' } })).toMatchObject({ status: 401 });
+		expect(await deliver(trigger, setup, { body: user })).toMatchObject({
+			status: 401,
+			items: null,
+		});
+		expect(
+			await deliver(trigger, setup, { body: user, headers: { 'x-starya-token': 'guess' } }),
+		).toMatchObject({ status: 401 });
 	});
 
 	it('accepts Basic auth when chosen', async () => {
@@ -114,7 +170,10 @@ describe('StaryaAI Trigger authentication and personal data', () => {
 			parameters: { authentication: 'basicAuth' },
 			credentials: { staryaAiWebhookApi: { basicAuthUser: 'starya', basicAuthPassword: 'pw' } },
 		};
-		const run = await deliver(trigger, basic, { body: user, headers: { authorization: basicAuthorization('starya', 'pw') } });
+		const run = await deliver(trigger, basic, {
+			body: user,
+			headers: { authorization: basicAuthorization('starya', 'pw') },
+		});
 		expect(run.items).toHaveLength(1);
 	});
 
@@ -123,12 +182,28 @@ describe('StaryaAI Trigger authentication and personal data', () => {
 			jest.spyOn(console, level as 'log').mockImplementation(() => undefined),
 		);
 		const data = user.data as Record<string, unknown>;
-		const hostile = { ...user, data: { ...data, cpf: 123.45678900, birthDate: ['1990-05-15'], email: { address: 'john@x.io' } } };
+		const hostile = {
+			...user,
+			data: {
+				...data,
+				cpf: 123.456789,
+				birthDate: ['1990-05-15'],
+				email: { address: 'john@x.io' },
+			},
+		};
 		const forged = await deliver(trigger, setup, { body: hostile });
 		const accepted = await deliver(trigger, setup, withToken(hostile));
-		const notJson = await deliver(trigger, setup, { body: '{"cpf":"123.456.789-00","email":"john@x.io"', headers: { 'x-starya-token': TOKEN } });
+		const notJson = await deliver(trigger, setup, {
+			body: '{"cpf":"123.456.789-00","email":"john@x.io"',
+			headers: { 'x-starya-token': TOKEN },
+		});
 
-		const visible = JSON.stringify([forged.body, accepted.body, accepted.items![0].problems, notJson.body]);
+		const visible = JSON.stringify([
+			forged.body,
+			accepted.body,
+			accepted.items![0].problems,
+			notJson.body,
+		]);
 		expect(visible).not.toMatch(/123\.45|1990-05-15|john@x\.io|123\.456/);
 		expect(accepted.items![0].problems).toEqual([
 			'data.email: expected string, got object',

@@ -7,14 +7,17 @@ import { hmacHex } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new TimelyAiTrigger();
-const setup: TriggerSetup = { credentials: { timelyAiApi: { apiKey: 'k', webhookSecret: SECRET } } };
+const setup: TriggerSetup = {
+	credentials: { timelyAiApi: { apiKey: 'k', webhookSecret: SECRET } },
+};
 
 function signed(
 	envelope: unknown,
 	{ secret = SECRET, timestamp }: { secret?: string; timestamp?: string } = {},
 ): { body: string; headers: Record<string, string> } {
 	const body = JSON.stringify(envelope);
-	if (timestamp === undefined) return { body, headers: { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` } };
+	if (timestamp === undefined)
+		return { body, headers: { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` } };
 	return {
 		body,
 		headers: {
@@ -36,7 +39,13 @@ const expected: Record<string, object> = {
 		conversationId: 'conv_01HX3B2K',
 		contact: { id: 'cont_456' },
 		sender: { type: 'contact', id: 'cont_456' },
-		message: { id: 'msg_01HX4A1K', text: 'Oi, gostaria de saber sobre os planos', type: 'text', status: 'received', media: [] },
+		message: {
+			id: 'msg_01HX4A1K',
+			text: 'Oi, gostaria de saber sobre os planos',
+			type: 'text',
+			status: 'received',
+			media: [],
+		},
 		error: null,
 	},
 	'message-sent': {
@@ -45,8 +54,17 @@ const expected: Record<string, object> = {
 		sender: { type: 'ai', id: 'agt_101' },
 		message: { id: 'msg_01HX4B3M', text: 'Olá! Temos três planos disponíveis...', status: 'sent' },
 	},
-	'message-delivered': { event: 'message.delivered', direction: 'outbound', sender: null, message: { id: 'msg_01HX4B3M', status: 'delivered' } },
-	'message-read': { event: 'message.read', message: { id: 'msg_01HX4B3M', status: 'read' }, occurredAt: '2026-04-19T14:32:10.000Z' },
+	'message-delivered': {
+		event: 'message.delivered',
+		direction: 'outbound',
+		sender: null,
+		message: { id: 'msg_01HX4B3M', status: 'delivered' },
+	},
+	'message-read': {
+		event: 'message.read',
+		message: { id: 'msg_01HX4B3M', status: 'read' },
+		occurredAt: '2026-04-19T14:32:10.000Z',
+	},
 	'message-failed': {
 		event: 'message.failed',
 		message: { status: 'failed' },
@@ -56,15 +74,27 @@ const expected: Record<string, object> = {
 
 describe('Timely.ai Trigger with the documented payloads', () => {
 	it('has an expectation for every fixture', () => {
-		expect(providerFixtures('timelyai').map(({ name }) => name).sort()).toEqual(Object.keys(expected).sort());
+		expect(
+			providerFixtures('timelyai')
+				.map(({ name }) => name)
+				.sort(),
+		).toEqual(Object.keys(expected).sort());
 	});
 
-	it.each(providerFixtures('timelyai'))('maps $name to the canonical event', async ({ name, envelope }) => {
-		const run = await deliver(trigger, setup, signed(envelope, { timestamp: secondsAgo(2) }));
-		expect(run.status).toBe(200);
-		expect(run.items).toHaveLength(1);
-		expect(run.items![0]).toMatchObject({ ...expected[name], provider: 'timelyai', problems: [], raw: envelope });
-	});
+	it.each(providerFixtures('timelyai'))(
+		'maps $name to the canonical event',
+		async ({ name, envelope }) => {
+			const run = await deliver(trigger, setup, signed(envelope, { timestamp: secondsAgo(2) }));
+			expect(run.status).toBe(200);
+			expect(run.items).toHaveLength(1);
+			expect(run.items![0]).toMatchObject({
+				...expected[name],
+				provider: 'timelyai',
+				problems: [],
+				raw: envelope,
+			});
+		},
+	);
 
 	it.each([
 		['attendant', 'agent'],
@@ -72,15 +102,25 @@ describe('Timely.ai Trigger with the documented payloads', () => {
 		['automation', 'automation'],
 	])('maps sent_by_type %s to sender %s', async (sentByType, senderType) => {
 		const envelope = fixture('timelyai', 'message-sent');
-		const run = await deliver(trigger, setup, signed({ ...envelope, data: { ...(envelope.data as object), sent_by_type: sentByType } }));
+		const run = await deliver(
+			trigger,
+			setup,
+			signed({ ...envelope, data: { ...(envelope.data as object), sent_by_type: sentByType } }),
+		);
 		expect(run.items![0]).toMatchObject({ sender: { type: senderType } });
 	});
 
 	it('emits nulls and numbers where strings are documented, listing the problems', async () => {
 		const envelope = fixture('timelyai', 'message-failed');
-		const hostile = { ...envelope, data: { ...(envelope.data as object), error_code: null, error_message: 42 } };
+		const hostile = {
+			...envelope,
+			data: { ...(envelope.data as object), error_code: null, error_message: 42 },
+		};
 		const run = await deliver(trigger, setup, signed(hostile));
-		expect(run.items![0]).toMatchObject({ event: 'message.failed', error: { code: null, message: '42' } });
+		expect(run.items![0]).toMatchObject({
+			event: 'message.failed',
+			error: { code: null, message: '42' },
+		});
 		expect(run.items![0].problems).toEqual([
 			'data.error_code: expected string, got null',
 			'data.error_message: expected string, got number',
@@ -103,7 +143,9 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 
 	it('accepts the body-only signature and the timestamped one', async () => {
 		expect((await deliver(trigger, setup, signed(envelope))).items).toHaveLength(1);
-		expect((await deliver(trigger, setup, signed(envelope, { timestamp: secondsAgo(30) }))).items).toHaveLength(1);
+		expect(
+			(await deliver(trigger, setup, signed(envelope, { timestamp: secondsAgo(30) }))).items,
+		).toHaveLength(1);
 	});
 
 	it('answers 401 to a replay older than the tolerance, and accepts it within a wider configured one', async () => {
@@ -113,30 +155,55 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 			items: null,
 			body: { reason: 'x-timely-timestamp is outside the accepted time window' },
 		});
-		const tolerant = { ...setup, parameters: { additionalOptions: { timestampToleranceSeconds: 900 } } };
+		const tolerant = {
+			...setup,
+			parameters: { additionalOptions: { timestampToleranceSeconds: 900 } },
+		};
 		expect((await deliver(trigger, tolerant, stale)).items).toHaveLength(1);
 	});
 
 	it('answers 401 to a fresh timestamp glued onto an old signature', async () => {
 		const { body, headers } = signed(envelope, { timestamp: secondsAgo(600) });
-		const run = await deliver(trigger, setup, { body, headers: { ...headers, 'x-timely-timestamp': secondsAgo(1) } });
+		const run = await deliver(trigger, setup, {
+			body,
+			headers: { ...headers, 'x-timely-timestamp': secondsAgo(1) },
+		});
 		expect(run).toMatchObject({ status: 401, items: null });
 	});
 
 	it('answers 401 to a wrong secret and to a tampered body', async () => {
-		expect(await deliver(trigger, setup, signed(envelope, { secret: 'nope' }))).toMatchObject({ status: 401, items: null });
+		expect(await deliver(trigger, setup, signed(envelope, { secret: 'nope' }))).toMatchObject({
+			status: 401,
+			items: null,
+		});
 		const { body, headers } = signed(envelope);
-		expect(await deliver(trigger, setup, { body: body.replace('planos', 'plano$'), headers })).toMatchObject({ status: 401 });
+		expect(
+			await deliver(trigger, setup, { body: body.replace('planos', 'plano$'), headers }),
+		).toMatchObject({ status: 401 });
 	});
 
 	it('checks deliveries with the secret Timely.ai returned at registration, not the credential one', async () => {
-		const registered = { ...setup, staticData: { registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_from_api' } } };
-		expect((await deliver(trigger, registered, signed(envelope, { secret: 'whsec_from_api' }))).items).toHaveLength(1);
+		const registered = {
+			...setup,
+			staticData: {
+				registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_from_api' },
+			},
+		};
+		expect(
+			(await deliver(trigger, registered, signed(envelope, { secret: 'whsec_from_api' }))).items,
+		).toHaveLength(1);
 		expect(await deliver(trigger, registered, signed(envelope))).toMatchObject({ status: 401 });
 	});
 
 	it('does not read the credential when a secret was kept at registration (n8n decrypts it on every read)', async () => {
-		const withoutCredential = { staticData: { registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_from_api' } } };
-		expect((await deliver(trigger, withoutCredential, signed(envelope, { secret: 'whsec_from_api' }))).items).toHaveLength(1);
+		const withoutCredential = {
+			staticData: {
+				registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_from_api' },
+			},
+		};
+		expect(
+			(await deliver(trigger, withoutCredential, signed(envelope, { secret: 'whsec_from_api' })))
+				.items,
+		).toHaveLength(1);
 	});
 });

@@ -21,7 +21,9 @@ export function completeFieldGroupTest(groups: CredentialFieldGroup[]) {
 	): Promise<INodeCredentialTestResult> {
 		const data = credential.data ?? {};
 		const complete = groups.filter(({ fields }) =>
-			fields.every((field) => typeof data[field] === 'string' && (data[field] as string).length > 0),
+			fields.every(
+				(field) => typeof data[field] === 'string' && (data[field] as string).length > 0,
+			),
 		);
 		if (complete.length === 0) {
 			return {

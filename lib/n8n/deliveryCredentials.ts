@@ -35,21 +35,38 @@ export function deliveryAuthenticationFrom(
 	switch (method) {
 		case 'signature':
 			if (provider.ed25519SignatureHeader && signature.publicKey) {
-				return { kind: 'ed25519Signature', header: provider.ed25519SignatureHeader, publicKey: signature.publicKey };
+				return {
+					kind: 'ed25519Signature',
+					header: provider.ed25519SignatureHeader,
+					publicKey: signature.publicKey,
+				};
 			}
 			if (provider.hmacSignature) {
 				return {
 					kind: 'hmacSignature',
 					scheme: provider.hmacSignature,
-					secret: signature.registeredSecret || text(credentials, signature.secretField ?? 'signingSecret'),
+					secret:
+						signature.registeredSecret ||
+						text(credentials, signature.secretField ?? 'signingSecret'),
 					toleranceSeconds: signature.toleranceSeconds,
 				};
 			}
-			return { kind: 'misconfigured', reason: `${provider.displayName} signatures cannot be checked with this setup` };
+			return {
+				kind: 'misconfigured',
+				reason: `${provider.displayName} signatures cannot be checked with this setup`,
+			};
 		case 'basicAuth':
-			return { kind: 'basicAuth', user: text(credentials, 'basicAuthUser'), password: text(credentials, 'basicAuthPassword') };
+			return {
+				kind: 'basicAuth',
+				user: text(credentials, 'basicAuthUser'),
+				password: text(credentials, 'basicAuthPassword'),
+			};
 		case 'headerAuth':
-			return { kind: 'headerToken', headerName: text(credentials, 'headerName'), token: text(credentials, 'headerToken') };
+			return {
+				kind: 'headerToken',
+				headerName: text(credentials, 'headerName'),
+				token: text(credentials, 'headerToken'),
+			};
 		case 'none':
 			return { kind: 'none' };
 		default:
@@ -78,7 +95,9 @@ export async function deliveryAuthenticationOf(
 	trigger: TriggerAuthentication,
 ): Promise<DeliveryAuthentication> {
 	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
-	const registered = trigger.keepsSecretAtRegistration ? registeredSecret(context.getWorkflowStaticData('node')) : undefined;
+	const registered = trigger.keepsSecretAtRegistration
+		? registeredSecret(context.getWorkflowStaticData('node'))
+		: undefined;
 	const credentials =
 		method === 'none' || (method === 'signature' && registered)
 			? undefined

@@ -18,12 +18,17 @@ export async function receiveDelivery(
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const events = this.getNodeParameter('events', []) as string[];
-	const { output = 'canonical' } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as { output?: TriggerOutput };
+	const { output = 'canonical' } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
+		output?: TriggerOutput;
+	};
 
 	const outcome = processDelivery(
 		provider,
 		{ rawBody: await rawBodyOf(request), headers: request.headers },
-		{ authentication: await deliveryAuthenticationOf(this, provider, trigger), selection: compileEventSelection(events) },
+		{
+			authentication: await deliveryAuthenticationOf(this, provider, trigger),
+			selection: compileEventSelection(events),
+		},
 	);
 
 	switch (outcome.kind) {
@@ -34,10 +39,16 @@ export async function receiveDelivery(
 			return { noWebhookResponse: true };
 		}
 		case 'ignored':
-			return { webhookResponse: { status: 'ignored', received: outcome.received, reason: outcome.reason } };
+			return {
+				webhookResponse: { status: 'ignored', received: outcome.received, reason: outcome.reason },
+			};
 		case 'accepted':
 			return {
-				webhookResponse: { status: 'accepted', received: outcome.received, emitted: outcome.events.length },
+				webhookResponse: {
+					status: 'accepted',
+					received: outcome.received,
+					emitted: outcome.events.length,
+				},
 				workflowData: [
 					outcome.events.map((event) => ({
 						json: output === 'raw' ? rawItem(event.raw) : (event as unknown as IDataObject),

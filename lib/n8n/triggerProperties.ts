@@ -61,7 +61,8 @@ export function authenticationProperty(
 		type: 'options',
 		options,
 		default: defaultMethod,
-		description: 'How to tell real deliveries from forged ones. A delivery that fails this check is answered 401 and starts nothing.',
+		description:
+			'How to tell real deliveries from forged ones. A delivery that fails this check is answered 401 and starts nothing.',
 	};
 }
 
@@ -85,7 +86,8 @@ export const triggerOptionsProperty: INodeProperties = {
 				{
 					name: 'Canonical Event (with Raw Payload)',
 					value: 'canonical',
-					description: 'The same fields for every provider: event, sender, channel, tags, error… plus the original payload in `raw`',
+					description:
+						'The same fields for every provider: event, sender, channel, tags, error… plus the original payload in `raw`',
 				},
 				{
 					name: 'Raw Payload Only',

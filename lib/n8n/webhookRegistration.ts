@@ -56,9 +56,17 @@ export interface WebhookRegistrationApi {
 }
 
 /** Removes every webhook of a registration; one already gone at the provider is fine. */
-async function removeRegistration(api: ApiClient, registration: WebhookRegistrationApi, stored: RegisteredWebhook) {
+async function removeRegistration(
+	api: ApiClient,
+	registration: WebhookRegistrationApi,
+	stored: RegisteredWebhook,
+) {
 	for (const id of stored.ids) {
-		await api({ method: 'DELETE', path: webhookPath(registration.webhooksPath, id), allowNotFound: true });
+		await api({
+			method: 'DELETE',
+			path: webhookPath(registration.webhooksPath, id),
+			allowNotFound: true,
+		});
 	}
 }
 
@@ -80,19 +88,27 @@ function autoRegisters(context: IHookFunctions): boolean {
 	return context.getNodeParameter(AUTO_REGISTER_PARAMETER, true) as boolean;
 }
 
-async function apiClient(context: IHookFunctions, registration: WebhookRegistrationApi, action: string): Promise<ApiClient> {
+async function apiClient(
+	context: IHookFunctions,
+	registration: WebhookRegistrationApi,
+	action: string,
+): Promise<ApiClient> {
 	const credentials = await context.getCredentials(registration.credentialType);
 	const baseUrl = registration.baseUrl(credentials);
 	const commonQuery = registration.commonQuery?.(credentials) ?? {};
 	return async ({ method, path, body, qs, allowNotFound }) => {
 		try {
-			return await context.helpers.httpRequestWithAuthentication.call(context, registration.credentialType, {
-				method,
-				url: `${baseUrl}${path}`,
-				qs: { ...commonQuery, ...qs },
-				body,
-				json: true,
-			});
+			return await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				registration.credentialType,
+				{
+					method,
+					url: `${baseUrl}${path}`,
+					qs: { ...commonQuery, ...qs },
+					body,
+					json: true,
+				},
+			);
 		} catch (error) {
 			if (allowNotFound && httpStatusOf(error) === 404) return null;
 			throw providerApiError(context, registration.provider.displayName, action, error);
@@ -101,54 +117,78 @@ async function apiClient(context: IHookFunctions, registration: WebhookRegistrat
 }
 
 /** An n8n error that names the provider and the HTTP status, never a stack trace. */
-function providerApiError(context: IHookFunctions, providerName: string, action: string, error: unknown): NodeApiError {
+function providerApiError(
+	context: IHookFunctions,
+	providerName: string,
+	action: string,
+	error: unknown,
+): NodeApiError {
 	const status = httpStatusOf(error);
 	const message = status
 		? `${providerName} answered HTTP ${status} while ${action} the webhook`
 		: `${providerName} could not be reached while ${action} the webhook`;
 	// Built from our own summary: re-wrapping n8n's NodeApiError would hand back its generic text.
-	return new NodeApiError(context.getNode(), { message, httpCode: status ? String(status) : null } as JsonObject, {
-		message,
-		description:
-			status === 401 || status === 403
-				? 'Check the API credentials of this trigger, or turn off "Register Webhook Automatically" and register the URL by hand.'
-				: 'Turn off "Register Webhook Automatically" to register the URL by hand.',
-		httpCode: status ? String(status) : undefined,
-	});
+	return new NodeApiError(
+		context.getNode(),
+		{ message, httpCode: status ? String(status) : null } as JsonObject,
+		{
+			message,
+			description:
+				status === 401 || status === 403
+					? 'Check the API credentials of this trigger, or turn off "Register Webhook Automatically" and register the URL by hand.'
+					: 'Turn off "Register Webhook Automatically" to register the URL by hand.',
+			httpCode: status ? String(status) : undefined,
+		},
+	);
 }
 
 function httpStatusOf(error: unknown): number | undefined {
-	const candidate = error as { httpCode?: string; response?: { status?: number }; status?: number } | undefined;
+	const candidate = error as
+		| { httpCode?: string; response?: { status?: number }; status?: number }
+		| undefined;
 	const status = Number(candidate?.httpCode ?? candidate?.response?.status ?? candidate?.status);
 	return Number.isInteger(status) && status > 0 ? status : undefined;
 }
 
-function currentTarget(context: IHookFunctions, registration: WebhookRegistrationApi): RegistrationTarget {
+function currentTarget(
+	context: IHookFunctions,
+	registration: WebhookRegistrationApi,
+): RegistrationTarget {
 	const testMode = context.getMode() === 'manual';
 	const workflowName = context.getWorkflow().name ?? context.getWorkflow().id ?? 'workflow';
 	return {
 		url: context.getNodeWebhookUrl('default') as string,
-		events: selectedCatalogueEvents(registration.provider, context.getNodeParameter('events', []) as string[]),
+		events: selectedCatalogueEvents(
+			registration.provider,
+			context.getNodeParameter('events', []) as string[],
+		),
 		name: `n8n ${workflowName}${testMode ? ' (test)' : ''}`,
 	};
 }
 
 function sameTarget(stored: RegisteredWebhook, target: RegistrationTarget): boolean {
-	return stored.url === target.url && [...stored.events].sort().join() === [...target.events].sort().join();
+	return (
+		stored.url === target.url &&
+		[...stored.events].sort().join() === [...target.events].sort().join()
+	);
 }
 
 /**
  * `checkExists`: true when this node's registration is still in place for the current URL
  * and events. A stale one (other events, other URL) is removed so `create` starts clean.
  */
-export async function webhookExists(this: IHookFunctions, registration: WebhookRegistrationApi): Promise<boolean> {
+export async function webhookExists(
+	this: IHookFunctions,
+	registration: WebhookRegistrationApi,
+): Promise<boolean> {
 	if (!autoRegisters(this)) return true;
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 	const stored = staticData.registration;
 	if (!stored) return false;
 	const api = await apiClient(this, registration, 'checking');
 	if (sameTarget(stored, currentTarget(this, registration))) {
-		if (!registration.stillRegistered || (await registration.stillRegistered(api, stored))) return true;
+		if (!registration.stillRegistered || (await registration.stillRegistered(api, stored)))
+			return true;
 	} else {
 		await removeRegistration(api, registration, stored);
 	}
@@ -157,7 +197,10 @@ export async function webhookExists(this: IHookFunctions, registration: WebhookR
 }
 
 /** `create`: registers exactly the selected events and keeps what later deliveries need. */
-export async function createWebhook(this: IHookFunctions, registration: WebhookRegistrationApi): Promise<boolean> {
+export async function createWebhook(
+	this: IHookFunctions,
+	registration: WebhookRegistrationApi,
+): Promise<boolean> {
 	if (!autoRegisters(this)) return false;
 	const target = currentTarget(this, registration);
 	const api = await apiClient(this, registration, 'registering');
@@ -165,16 +208,24 @@ export async function createWebhook(this: IHookFunctions, registration: WebhookR
 		// API failures are already NodeApiErrors naming the provider; anything else is a reply we could not use.
 		throw error instanceof NodeApiError
 			? error
-			: new NodeOperationError(this.getNode(), `${registration.provider.displayName}: ${(error as Error).message}`, {
-					description: 'Turn off "Register Webhook Automatically" to register the URL by hand.',
-				});
+			: new NodeOperationError(
+					this.getNode(),
+					`${registration.provider.displayName}: ${(error as Error).message}`,
+					{
+						description: 'Turn off "Register Webhook Automatically" to register the URL by hand.',
+					},
+				);
 	});
-	(this.getWorkflowStaticData('node') as NodeStaticData).registration = registered as RegisteredWebhook & IDataObject;
+	(this.getWorkflowStaticData('node') as NodeStaticData).registration =
+		registered as RegisteredWebhook & IDataObject;
 	return true;
 }
 
 /** `delete`: removes what `create` registered. */
-export async function deleteWebhook(this: IHookFunctions, registration: WebhookRegistrationApi): Promise<boolean> {
+export async function deleteWebhook(
+	this: IHookFunctions,
+	registration: WebhookRegistrationApi,
+): Promise<boolean> {
 	if (!autoRegisters(this)) return false;
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 	const stored = staticData.registration;

@@ -36,7 +36,9 @@ export class DotdigitalTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'dotdigitalCpaasApi', required: true, testedBy: 'dotdigitalCpaasApiTest' }],
+		credentials: [
+			{ name: 'dotdigitalCpaasApi', required: true, testedBy: 'dotdigitalCpaasApiTest' },
+		],
 		webhooks: [messagingWebhook],
 		properties: [
 			...autoRegisterProperties('Dotdigital'),
@@ -67,7 +69,6 @@ export class DotdigitalTrigger implements INodeType {
 
 	webhookMethods = { default: registeredWebhookLifecycle(dotdigitalRegistration) };
 
-
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveDelivery.call(this, dotdigitalProvider, {
 			credentialType: 'dotdigitalCpaasApi',
@@ -75,5 +76,4 @@ export class DotdigitalTrigger implements INodeType {
 			signature: () => ({ secretField: 'webhookSecret' }),
 		});
 	}
-
 }

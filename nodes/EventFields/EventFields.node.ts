@@ -27,7 +27,7 @@ export class EventFields implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["fields"].join(", ")}}',
 		description:
-			'Adds the fields of a messaging event you branch on (sender type, tags, error code…) to each item, from a trigger\'s canonical event or a raw provider payload',
+			"Adds the fields of a messaging event you branch on (sender type, tags, error code…) to each item, from a trigger's canonical event or a raw provider payload",
 		defaults: {
 			name: 'Event Fields',
 		},
@@ -47,7 +47,11 @@ export class EventFields implements INodeType {
 						value,
 						description,
 					})),
-					{ name: 'Has Tag', value: 'hasTag', description: 'Whether the event carries the tag below (true or false)' },
+					{
+						name: 'Has Tag',
+						value: 'hasTag',
+						description: 'Whether the event carries the tag below (true or false)',
+					},
 				].sort((a, b) => a.name.localeCompare(b.name)),
 			},
 			{
@@ -71,7 +75,13 @@ export class EventFields implements INodeType {
 						displayName: 'Field',
 						name: 'field',
 						values: [
-							{ displayName: 'Output Name', name: 'name', type: 'string', default: '', placeholder: 'vipTag' },
+							{
+								displayName: 'Output Name',
+								name: 'name',
+								type: 'string',
+								default: '',
+								placeholder: 'vipTag',
+							},
 							{
 								displayName: 'JSONPath',
 								name: 'jsonPath',
@@ -87,7 +97,11 @@ export class EventFields implements INodeType {
 								default: 'first',
 								options: [
 									{ name: 'First Match', value: 'first' },
-									{ name: 'All Matches', value: 'all', description: 'A list, empty when nothing matches' },
+									{
+										name: 'All Matches',
+										value: 'all',
+										description: 'A list, empty when nothing matches',
+									},
 								],
 							},
 							{
@@ -121,7 +135,8 @@ export class EventFields implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'fields',
-						description: 'Name of an object to add the fields to; empty adds them at the top of the item',
+						description:
+							'Name of an object to add the fields to; empty adds them at the top of the item',
 					},
 				],
 			},
@@ -135,14 +150,21 @@ export class EventFields implements INodeType {
 			const json = items[itemIndex].json;
 			try {
 				const presets = this.getNodeParameter('fields', itemIndex, []) as string[];
-				const custom = (this.getNodeParameter('customFields.field', itemIndex, []) as CustomField[]) ?? [];
-				const { strict = false, destination = '' } = this.getNodeParameter('options', itemIndex, {}) as {
+				const custom =
+					(this.getNodeParameter('customFields.field', itemIndex, []) as CustomField[]) ?? [];
+				const { strict = false, destination = '' } = this.getNodeParameter(
+					'options',
+					itemIndex,
+					{},
+				) as {
 					strict?: boolean;
 					destination?: string;
 				};
 				const missing = (field: string) => {
 					if (strict) {
-						throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no "${field}"`, { itemIndex });
+						throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no "${field}"`, {
+							itemIndex,
+						});
 					}
 					return null;
 				};
@@ -153,23 +175,33 @@ export class EventFields implements INodeType {
 						fields.hasTag = hasTag(json, this.getNodeParameter('tag', itemIndex, '') as string);
 						continue;
 					}
-					fields[preset] = (readPreset(json, preset) as IDataObject[keyof IDataObject]) ?? missing(preset);
+					fields[preset] =
+						(readPreset(json, preset) as IDataObject[keyof IDataObject]) ?? missing(preset);
 				}
 				for (const { name, jsonPath, match, defaultValue } of custom) {
 					const result = queryJsonPath(json, jsonPath);
-					if (!result.ok) throw new NodeOperationError(this.getNode(), result.reason, { itemIndex });
+					if (!result.ok)
+						throw new NodeOperationError(this.getNode(), result.reason, { itemIndex });
 					const fallback = defaultValue ? defaultValue : null;
 					if (match === 'all') {
-						fields[name] = result.matches.length ? (result.matches as IDataObject[]) : (fallback ?? missing(name) ?? []);
+						fields[name] = result.matches.length
+							? (result.matches as IDataObject[])
+							: (fallback ?? missing(name) ?? []);
 					} else {
-						fields[name] = result.matches.length ? (result.matches[0] as IDataObject) : (fallback ?? missing(name));
+						fields[name] = result.matches.length
+							? (result.matches[0] as IDataObject)
+							: (fallback ?? missing(name));
 					}
 				}
 				const merged = destination ? { ...json, [destination]: fields } : { ...json, ...fields };
 				output.push({ json: merged, pairedItem: { item: itemIndex } });
 			} catch (error) {
-				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-				output.push({ json: { ...json, error: (error as Error).message }, pairedItem: { item: itemIndex } });
+				if (!this.continueOnFail())
+					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				output.push({
+					json: { ...json, error: (error as Error).message },
+					pairedItem: { item: itemIndex },
+				});
 			}
 		}
 		return [output];

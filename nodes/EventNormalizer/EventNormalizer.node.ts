@@ -36,7 +36,10 @@ export class EventNormalizer implements INodeType {
 				default: 'auto',
 				options: [
 					{ name: 'Detect From the Payload', value: 'auto' },
-					...messagingProviders.map((provider) => ({ name: provider.displayName, value: provider.id })),
+					...messagingProviders.map((provider) => ({
+						name: provider.displayName,
+						value: provider.id,
+					})),
 				],
 				description: 'Who sent the payloads. Detection looks at the shape of each payload.',
 			},
@@ -59,22 +62,31 @@ export class EventNormalizer implements INodeType {
 			try {
 				const payloadField = this.getNodeParameter('payloadField', itemIndex, '') as string;
 				const chosen = this.getNodeParameter('provider', itemIndex, 'auto') as string;
-				const payload = parsedPayload(payloadField ? items[itemIndex].json[payloadField] : envelopeOfItem(items[itemIndex].json));
+				const payload = parsedPayload(
+					payloadField
+						? items[itemIndex].json[payloadField]
+						: envelopeOfItem(items[itemIndex].json),
+				);
 				const provider = chosen === 'auto' ? detectProvider(payload) : providerById(chosen);
-				if (!provider || (typeof payload !== 'object' || payload === null)) {
-					throw new NodeOperationError(this.getNode(), `Item ${itemIndex} is not a payload of a supported messaging provider`, {
-						itemIndex,
-						description: payloadField
-							? `Its "${payloadField}" field is not a K-LINK, Partoo, Timely.ai, Dotdigital or StaryaAI webhook payload.`
-							: 'Choose the provider, or set "Payload Field" to where the payload is in the item.',
-					});
+				if (!provider || typeof payload !== 'object' || payload === null) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`Item ${itemIndex} is not a payload of a supported messaging provider`,
+						{
+							itemIndex,
+							description: payloadField
+								? `Its "${payloadField}" field is not a K-LINK, Partoo, Timely.ai, Dotdigital or StaryaAI webhook payload.`
+								: 'Choose the provider, or set "Payload Field" to where the payload is in the item.',
+						},
+					);
 				}
 				const envelopes = Array.isArray(payload) ? payload : [payload];
 				for (const event of normalizeEnvelopes(provider, envelopes)) {
 					output.push({ json: event as unknown as IDataObject, pairedItem: { item: itemIndex } });
 				}
 			} catch (error) {
-				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				if (!this.continueOnFail())
+					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 				output.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
 			}
 		}

@@ -8,7 +8,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { FIELD_PRESETS, matchesRule, readRoutingField, type RoutingOperation } from '../../lib/eventFields';
+import {
+	FIELD_PRESETS,
+	matchesRule,
+	readRoutingField,
+	type RoutingOperation,
+} from '../../lib/eventFields';
 import { queryJsonPath } from '../../lib/jsonPath';
 
 interface RoutingRule {
@@ -28,7 +33,9 @@ const configuredOutputs = (parameters: INodeParameters) => {
 	const rules = rulesParameter && rulesParameter.rule ? rulesParameter.rule : [];
 	const outputs = rules.map(function (rule, index) {
 		const subject = rule.field === 'custom' ? rule.jsonPath : rule.field;
-		const summary = [subject, rule.condition, rule.condition === 'exists' ? '' : rule.value].join(' ').trim();
+		const summary = [subject, rule.condition, rule.condition === 'exists' ? '' : rule.value]
+			.join(' ')
+			.trim();
 		return { type: 'main', displayName: rule.outputName || summary || 'Rule ' + (index + 1) };
 	});
 	if (parameters.fallbackOutput !== false) outputs.push({ type: 'main', displayName: 'Fallback' });
@@ -43,7 +50,8 @@ export class EventRouter implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{($parameter["rules"].rule || []).length + " rules"}}',
-		description: 'Routes messaging events to named outputs by sender type, event family, channel, tag, error code or any JSONPath',
+		description:
+			'Routes messaging events to named outputs by sender type, event family, channel, tag, error code or any JSONPath',
 		defaults: {
 			name: 'Event Router',
 		},
@@ -70,9 +78,21 @@ export class EventRouter implements INodeType {
 								default: 'equals',
 								options: [
 									{ name: 'Contains', value: 'contains' },
-									{ name: 'Equals', value: 'equals', description: 'For a list such as Tags: one element equals' },
-									{ name: 'Exists', value: 'exists', description: 'The field is present and not empty' },
-									{ name: 'One Of', value: 'oneOf', description: 'Equals one of a comma-separated list' },
+									{
+										name: 'Equals',
+										value: 'equals',
+										description: 'For a list such as Tags: one element equals',
+									},
+									{
+										name: 'Exists',
+										value: 'exists',
+										description: 'The field is present and not empty',
+									},
+									{
+										name: 'One Of',
+										value: 'oneOf',
+										description: 'Equals one of a comma-separated list',
+									},
 									{ name: 'Starts With', value: 'startsWith' },
 								],
 							},
@@ -83,8 +103,16 @@ export class EventRouter implements INodeType {
 								default: 'senderType',
 								options: [
 									{ name: 'Custom (JSONPath)', value: 'custom' },
-									{ name: 'Event Family', value: 'eventFamily', description: 'Message, contact, conversation, channel, tag…' },
-									...FIELD_PRESETS.map(({ name, value, description }) => ({ name, value, description })),
+									{
+										name: 'Event Family',
+										value: 'eventFamily',
+										description: 'Message, contact, conversation, channel, tag…',
+									},
+									...FIELD_PRESETS.map(({ name, value, description }) => ({
+										name,
+										value,
+										description,
+									})),
 								].sort((a, b) => a.name.localeCompare(b.name)),
 							},
 							{
@@ -95,7 +123,13 @@ export class EventRouter implements INodeType {
 								placeholder: '$.raw.data.sent_by_type',
 								displayOptions: { show: { field: ['custom'] } },
 							},
-							{ displayName: 'Output Name', name: 'outputName', type: 'string', default: '', placeholder: 'AI replies' },
+							{
+								displayName: 'Output Name',
+								name: 'outputName',
+								type: 'string',
+								default: '',
+								placeholder: 'AI replies',
+							},
 							{
 								displayName: 'Value',
 								name: 'value',
@@ -114,7 +148,8 @@ export class EventRouter implements INodeType {
 				name: 'fallbackOutput',
 				type: 'boolean',
 				default: true,
-				description: 'Whether items that match no rule go to a last output named Fallback (otherwise they are dropped)',
+				description:
+					'Whether items that match no rule go to a last output named Fallback (otherwise they are dropped)',
 			},
 			{
 				displayName: 'Send to All Matching Outputs',
@@ -131,7 +166,10 @@ export class EventRouter implements INodeType {
 		const rules = (this.getNodeParameter('rules.rule', 0, []) as RoutingRule[]) ?? [];
 		const fallback = this.getNodeParameter('fallbackOutput', 0, true) as boolean;
 		const allMatching = this.getNodeParameter('allMatchingOutputs', 0, false) as boolean;
-		const outputs: INodeExecutionData[][] = Array.from({ length: rules.length + (fallback ? 1 : 0) }, () => []);
+		const outputs: INodeExecutionData[][] = Array.from(
+			{ length: rules.length + (fallback ? 1 : 0) },
+			() => [],
+		);
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const item = { ...items[itemIndex], pairedItem: { item: itemIndex } };
@@ -141,7 +179,8 @@ export class EventRouter implements INodeType {
 				let value: unknown;
 				if (rule.field === 'custom') {
 					const result = queryJsonPath(item.json, rule.jsonPath ?? '');
-					if (!result.ok) throw new NodeOperationError(this.getNode(), result.reason, { itemIndex });
+					if (!result.ok)
+						throw new NodeOperationError(this.getNode(), result.reason, { itemIndex });
 					value = result.matches;
 				} else {
 					value = readRoutingField(item.json, rule.field);

@@ -45,7 +45,7 @@ export class KlinkTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'K-LINK has no webhook API: copy this node\'s Production URL into K-LINK → Settings → Webhooks → Add webhook (use the Development environment with the Test URL), tick the same events, and choose the same authentication as below',
+					"K-LINK has no webhook API: copy this node's Production URL into K-LINK → Settings → Webhooks → Add webhook (use the Development environment with the Test URL), tick the same events, and choose the same authentication as below",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -55,7 +55,8 @@ export class KlinkTrigger implements INodeType {
 					{
 						...AUTHENTICATION_METHODS.signature,
 						name: 'Signature (Default by K-LINK)',
-						description: 'HMAC-SHA256 of the body in the x-signature header, with the webhook\'s signing secret',
+						description:
+							"HMAC-SHA256 of the body in the x-signature header, with the webhook's signing secret",
 					},
 					AUTHENTICATION_METHODS.basicAuth,
 					{ ...AUTHENTICATION_METHODS.headerAuth, name: 'Custom Header' },
@@ -85,5 +86,4 @@ export class KlinkTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveDelivery.call(this, klinkProvider, { credentialType: 'klinkWebhookApi' });
 	}
-
 }

@@ -29,7 +29,8 @@ export class PartooTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
+		description:
+			'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
 		defaults: {
 			name: 'Partoo Trigger',
 		},
@@ -43,7 +44,8 @@ export class PartooTrigger implements INodeType {
 				[
 					{
 						...AUTHENTICATION_METHODS.signature,
-						description: "Ed25519 signature in X-Partoo-Signature-v1, checked with Partoo's public key for the credential's environment",
+						description:
+							"Ed25519 signature in X-Partoo-Signature-v1, checked with Partoo's public key for the credential's environment",
 					},
 					AUTHENTICATION_METHODS.none,
 				],
@@ -57,14 +59,14 @@ export class PartooTrigger implements INodeType {
 
 	webhookMethods = { default: registeredWebhookLifecycle(partooRegistration) };
 
-
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveDelivery.call(this, partooProvider, {
 			credentialType: 'partooApi',
 			signature: (credentials) => ({
-				publicKey: partooPublicKeys.get(credentials?.environment === 'sandbox' ? 'sandbox' : 'production'),
+				publicKey: partooPublicKeys.get(
+					credentials?.environment === 'sandbox' ? 'sandbox' : 'production',
+				),
 			}),
 		});
 	}
-
 }

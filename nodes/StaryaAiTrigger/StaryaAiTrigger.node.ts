@@ -27,7 +27,8 @@ export class StaryaAiTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on StaryaAI (formerly PsycoAI) webhook events: users, chats, messages, tags',
+		description:
+			'Starts the workflow on StaryaAI (formerly PsycoAI) webhook events: users, chats, messages, tags',
 		defaults: {
 			name: 'StaryaAI Trigger',
 		},
@@ -45,14 +46,17 @@ export class StaryaAiTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'StaryaAI does not sign its webhooks and has no webhook API: give StaryaAI this node\'s Production URL with a secret header (or Basic auth) and set the same values in the credential. With None, anyone who knows the URL can start this workflow.',
+					"StaryaAI does not sign its webhooks and has no webhook API: give StaryaAI this node's Production URL with a secret header (or Basic auth) and set the same values in the credential. With None, anyone who knows the URL can start this workflow.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
 			},
 			authenticationProperty(
 				[
-					{ ...AUTHENTICATION_METHODS.headerAuth, description: 'A secret header StaryaAI sends with each delivery' },
+					{
+						...AUTHENTICATION_METHODS.headerAuth,
+						description: 'A secret header StaryaAI sends with each delivery',
+					},
 					AUTHENTICATION_METHODS.basicAuth,
 					AUTHENTICATION_METHODS.none,
 				],
@@ -77,7 +81,8 @@ export class StaryaAiTrigger implements INodeType {
 	webhookMethods = { default: manualWebhookRegistration };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await receiveDelivery.call(this, staryaAiProvider, { credentialType: 'staryaAiWebhookApi' });
+		return await receiveDelivery.call(this, staryaAiProvider, {
+			credentialType: 'staryaAiWebhookApi',
+		});
 	}
-
 }

@@ -30,7 +30,8 @@ export class TimelyAiTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
+		description:
+			'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
 		defaults: {
 			name: 'Timely.ai Trigger',
 		},
@@ -44,7 +45,8 @@ export class TimelyAiTrigger implements INodeType {
 				[
 					{
 						...AUTHENTICATION_METHODS.signature,
-						description: 'HMAC-SHA256 in X-Timely-Signature; a stale X-Timely-Timestamp is refused as a replay',
+						description:
+							'HMAC-SHA256 in X-Timely-Signature; a stale X-Timely-Timestamp is refused as a replay',
 					},
 					AUTHENTICATION_METHODS.none,
 				],
@@ -62,7 +64,8 @@ export class TimelyAiTrigger implements INodeType {
 						type: 'number',
 						default: 300,
 						typeOptions: { minValue: 1 },
-						description: 'How far X-Timely-Timestamp may be from now before a delivery is refused as a replay',
+						description:
+							'How far X-Timely-Timestamp may be from now before a delivery is refused as a replay',
 					},
 				],
 			},
@@ -80,7 +83,6 @@ export class TimelyAiTrigger implements INodeType {
 
 	webhookMethods = { default: registeredWebhookLifecycle(timelyAiRegistration) };
 
-
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { timestampToleranceSeconds } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
 			timestampToleranceSeconds?: number;
@@ -88,8 +90,10 @@ export class TimelyAiTrigger implements INodeType {
 		return await receiveDelivery.call(this, timelyAiProvider, {
 			credentialType: 'timelyAiApi',
 			keepsSecretAtRegistration: true,
-			signature: () => ({ secretField: 'webhookSecret', toleranceSeconds: timestampToleranceSeconds }),
+			signature: () => ({
+				secretField: 'webhookSecret',
+				toleranceSeconds: timestampToleranceSeconds,
+			}),
 		});
 	}
-
 }

@@ -23,12 +23,19 @@ export function fixtureFiles(provider: ProviderId): FixtureFile[] {
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => ({ provider, name: file.replace(/\.json$/, ''), path: join(dir, file), bytes: readFileSync(join(dir, file)) }));
+		.map((file) => ({
+			provider,
+			name: file.replace(/\.json$/, ''),
+			path: join(dir, file),
+			bytes: readFileSync(join(dir, file)),
+		}));
 }
 
 /** The canonical event the engine makes of a fixture, as n8n stores it (through JSON). */
 export function canonicalEventOf(fixture: FixtureFile): CanonicalEvent {
-	const [event] = normalizeEnvelopes(providerById(fixture.provider)!, [JSON.parse(fixture.bytes.toString('utf8'))]);
+	const [event] = normalizeEnvelopes(providerById(fixture.provider)!, [
+		JSON.parse(fixture.bytes.toString('utf8')),
+	]);
 	return JSON.parse(JSON.stringify(event)) as CanonicalEvent;
 }
 
@@ -46,22 +53,46 @@ export interface DeliverySecrets {
 
 export function newSecrets(): DeliverySecrets {
 	const secret = () => randomBytes(24).toString('hex');
-	return { klink: secret(), timelyai: secret(), dotdigital: secret(), staryaaiHeaderName: 'X-Starya-Token', staryaaiToken: secret() };
+	return {
+		klink: secret(),
+		timelyai: secret(),
+		dotdigital: secret(),
+		staryaaiHeaderName: 'X-Starya-Token',
+		staryaaiToken: secret(),
+	};
 }
 
 /** Credential type and data for each trigger, filled with the given secrets. */
-export function triggerCredentials(secrets: DeliverySecrets): Record<ProviderId, { type: string; data: Record<string, unknown> }> {
+export function triggerCredentials(
+	secrets: DeliverySecrets,
+): Record<ProviderId, { type: string; data: Record<string, unknown> }> {
 	return {
 		klink: { type: 'klinkWebhookApi', data: { signingSecret: secrets.klink } },
-		partoo: { type: 'partooApi', data: { apiKey: 'demo-not-used', environment: 'production', orgId: '' } },
-		timelyai: { type: 'timelyAiApi', data: { apiKey: 'demo-not-used', webhookSecret: secrets.timelyai } },
+		partoo: {
+			type: 'partooApi',
+			data: { apiKey: 'demo-not-used', environment: 'production', orgId: '' },
+		},
+		timelyai: {
+			type: 'timelyAiApi',
+			data: { apiKey: 'demo-not-used', webhookSecret: secrets.timelyai },
+		},
 		dotdigital: {
 			type: 'dotdigitalCpaasApi',
-			data: { webhookSecret: secrets.dotdigital, region: 'r1', apiUser: 'demo-not-used', apiPassword: 'demo-not-used' },
+			data: {
+				webhookSecret: secrets.dotdigital,
+				region: 'r1',
+				apiUser: 'demo-not-used',
+				apiPassword: 'demo-not-used',
+			},
 		},
 		staryaai: {
 			type: 'staryaAiWebhookApi',
-			data: { headerName: secrets.staryaaiHeaderName, headerToken: secrets.staryaaiToken, basicAuthUser: '', basicAuthPassword: '' },
+			data: {
+				headerName: secrets.staryaaiHeaderName,
+				headerToken: secrets.staryaaiToken,
+				basicAuthUser: '',
+				basicAuthPassword: '',
+			},
 		},
 	};
 }
@@ -75,14 +106,22 @@ export interface SigningOptions {
 }
 
 /** The headers a provider sends with these bytes, as its documentation describes them. */
-export function signedHeaders(provider: ProviderId, body: Buffer, secrets: DeliverySecrets, options: SigningOptions = {}): Record<string, string> {
+export function signedHeaders(
+	provider: ProviderId,
+	body: Buffer,
+	secrets: DeliverySecrets,
+	options: SigningOptions = {},
+): Record<string, string> {
 	const json = { 'content-type': 'application/json' };
 	switch (provider) {
 		case 'klink':
 			return { ...json, 'x-signature': `sha256=${hmacHex('sha256', secrets.klink, body)}` };
 		case 'timelyai': {
 			if (options.timelyTimestamp === undefined) {
-				return { ...json, 'x-timely-signature': `sha256=${hmacHex('sha256', secrets.timelyai, body)}` };
+				return {
+					...json,
+					'x-timely-signature': `sha256=${hmacHex('sha256', secrets.timelyai, body)}`,
+				};
 			}
 			const signed = Buffer.concat([Buffer.from(`${options.timelyTimestamp}.`), body]);
 			return {
@@ -102,7 +141,9 @@ export function signedHeaders(provider: ProviderId, body: Buffer, secrets: Deliv
 
 /** A Dotdigital batch (the `batch: true` webhook setting) of `size` distinct events, cycling through the fixtures. */
 export function dotdigitalBatch(size: number, tag = 'batch'): Array<Record<string, unknown>> {
-	const fixtures = fixtureFiles('dotdigital').map((fixture) => JSON.parse(fixture.bytes.toString('utf8')) as Record<string, unknown>);
+	const fixtures = fixtureFiles('dotdigital').map(
+		(fixture) => JSON.parse(fixture.bytes.toString('utf8')) as Record<string, unknown>,
+	);
 	return Array.from({ length: size }, (_, index) => ({
 		...fixtures[index % fixtures.length],
 		eventId: `${tag}-${index}`,

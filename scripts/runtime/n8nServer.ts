@@ -11,8 +11,13 @@ export const PACKAGE_NAME = 'n8n-nodes-messaging-triggers';
 /** `npm pack` of the built package: exactly the files a user's n8n would download. */
 export async function packPackage(destination: string): Promise<string> {
 	mkdirSync(destination, { recursive: true });
-	const output = await run('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT, log: () => {} });
-	const [{ filename }] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string }>;
+	const output = await run('npm', ['pack', '--json', '--pack-destination', destination], {
+		cwd: REPO_ROOT,
+		log: () => {},
+	});
+	const [{ filename }] = JSON.parse(output.slice(output.indexOf('['))) as Array<{
+		filename: string;
+	}>;
 	return join(destination, filename);
 }
 
@@ -26,9 +31,21 @@ export async function installPackage(userFolder: string, tarball: string): Promi
 	const target = join(nodesDir, 'node_modules', PACKAGE_NAME);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
-	await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], { cwd: REPO_ROOT, log: () => {} });
-	const { version } = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { version: string };
-	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2));
+	await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], {
+		cwd: REPO_ROOT,
+		log: () => {},
+	});
+	const { version } = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as {
+		version: string;
+	};
+	writeFileSync(
+		join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } },
+			null,
+			2,
+		),
+	);
 }
 
 export function freePort(): Promise<number> {
@@ -38,7 +55,11 @@ export function freePort(): Promise<number> {
 		server.on('error', reject);
 		server.listen(0, '127.0.0.1', () => {
 			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+			server.close(() =>
+				typeof address === 'object' && address
+					? resolvePort(address.port)
+					: reject(new Error('no port')),
+			);
 		});
 	});
 }
@@ -89,7 +110,10 @@ export function headlessEnv(userFolder: string, port: number): Record<string, st
  * Starts one n8n process in its own process group, so `stop()` (and this script's exit,
  * even on Ctrl-C or failure) takes down n8n and the task runners it spawned.
  */
-export async function startN8n(runtime: N8nRuntime, options: N8nProcessOptions): Promise<N8nProcess> {
+export async function startN8n(
+	runtime: N8nRuntime,
+	options: N8nProcessOptions,
+): Promise<N8nProcess> {
 	mkdirSync(options.userFolder, { recursive: true });
 	const brokerPort = await freePort();
 	const env = {
@@ -100,15 +124,21 @@ export async function startN8n(runtime: N8nRuntime, options: N8nProcessOptions):
 		...options.env,
 	};
 	const log = createWriteStream(options.logFile, { flags: 'a' });
-	const child: ChildProcess = spawn(join(runtime.nodeBinDir, 'node'), [runtime.n8nBin, options.command ?? 'start'], {
-		env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child: ChildProcess = spawn(
+		join(runtime.nodeBinDir, 'node'),
+		[runtime.n8nBin, options.command ?? 'start'],
+		{
+			env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	child.stdout?.pipe(log);
 	child.stderr?.pipe(log);
 	let exited = false;
-	const exitedPromise = new Promise<void>((resolveExit) => child.on('exit', () => ((exited = true), resolveExit())));
+	const exitedPromise = new Promise<void>((resolveExit) =>
+		child.on('exit', () => ((exited = true), resolveExit())),
+	);
 
 	const handle: N8nProcess = {
 		baseUrl: `http://127.0.0.1:${options.port}`,
@@ -130,14 +160,21 @@ export async function startN8n(runtime: N8nRuntime, options: N8nProcessOptions):
 
 	const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
 	while (Date.now() < deadline) {
-		if (exited) throw new Error(`n8n exited during start; see ${options.logFile}:\n${tail(options.logFile)}`);
+		if (exited)
+			throw new Error(`n8n exited during start; see ${options.logFile}:\n${tail(options.logFile)}`);
 		// Readiness means the database is up; the REST API (which n8n 1.x mounts later) must answer too.
 		const ready = await answers(`${handle.baseUrl}/healthz/readiness`);
-		if (ready && (options.command === 'webhook' || (await answers(`${handle.baseUrl}/rest/settings`)))) return handle;
+		if (
+			ready &&
+			(options.command === 'webhook' || (await answers(`${handle.baseUrl}/rest/settings`)))
+		)
+			return handle;
 		await sleep(250);
 	}
 	await handle.stop();
-	throw new Error(`n8n was not ready (/healthz/readiness) in time; see ${options.logFile}:\n${tail(options.logFile)}`);
+	throw new Error(
+		`n8n was not ready (/healthz/readiness) in time; see ${options.logFile}:\n${tail(options.logFile)}`,
+	);
 }
 
 /** This process's environment minus what makes n8n misbehave: under jest, NODE_ENV=test makes n8n exit silently. */
@@ -184,4 +221,5 @@ export function tail(file: string, lines = 30): string {
 	}
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms));
+export const sleep = (ms: number) =>
+	new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms));

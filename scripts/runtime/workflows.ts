@@ -67,13 +67,24 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow 
 			events: options.events ?? ['*'],
 			additionalOptions: options.output ? { output: options.output } : {},
 		},
-		credentials: { [CREDENTIAL_TYPES[options.provider]]: { id: options.credentialId, name: `${options.provider} e2e` } },
+		credentials: {
+			[CREDENTIAL_TYPES[options.provider]]: {
+				id: options.credentialId,
+				name: `${options.provider} e2e`,
+			},
+		},
 	};
-	return { workflow: chain(options.name, trigger, options.then ?? []), webhookPath: `${webhookId}/webhook` };
+	return {
+		workflow: chain(options.name, trigger, options.then ?? []),
+		webhookPath: `${webhookId}/webhook`,
+	};
 }
 
 /** n8n's own Webhook node (POST, answers at once) followed by the given nodes. */
-export function webhookNodeWorkflow(name: string, then: NonNullable<TriggerWorkflowOptions['then']>): BuiltWorkflow {
+export function webhookNodeWorkflow(
+	name: string,
+	then: NonNullable<TriggerWorkflowOptions['then']>,
+): BuiltWorkflow {
 	const webhookId = randomUUID();
 	const webhook = {
 		id: randomUUID(),
@@ -87,11 +98,25 @@ export function webhookNodeWorkflow(name: string, then: NonNullable<TriggerWorkf
 	return { workflow: chain(name, webhook, then), webhookPath: webhookId };
 }
 
-function chain(name: string, first: WorkflowJson['nodes'][number], rest: NonNullable<TriggerWorkflowOptions['then']>): WorkflowJson {
-	const nodes = [first, ...rest.map((node, index) => ({ id: randomUUID(), typeVersion: 1, position: [220 * (index + 1), 0], ...node }))];
+function chain(
+	name: string,
+	first: WorkflowJson['nodes'][number],
+	rest: NonNullable<TriggerWorkflowOptions['then']>,
+): WorkflowJson {
+	const nodes = [
+		first,
+		...rest.map((node, index) => ({
+			id: randomUUID(),
+			typeVersion: 1,
+			position: [220 * (index + 1), 0],
+			...node,
+		})),
+	];
 	const connections: Record<string, unknown> = {};
 	for (let index = 1; index < nodes.length; index++) {
-		connections[nodes[index - 1].name] = { main: [[{ node: nodes[index].name, type: 'main', index: 0 }]] };
+		connections[nodes[index - 1].name] = {
+			main: [[{ node: nodes[index].name, type: 'main', index: 0 }]],
+		};
 	}
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
 }

@@ -19,8 +19,20 @@ import {
 } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner, nodeOutput, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
 import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
-import { freePort, installPackage, packPackage, startN8n, tail, type N8nProcess } from '../../scripts/runtime/n8nServer';
-import { TRIGGER_NODE_NAME, triggerWorkflow, webhookNodeWorkflow, type BuiltWorkflow } from '../../scripts/runtime/workflows';
+import {
+	freePort,
+	installPackage,
+	packPackage,
+	startN8n,
+	tail,
+	type N8nProcess,
+} from '../../scripts/runtime/n8nServer';
+import {
+	TRIGGER_NODE_NAME,
+	triggerWorkflow,
+	webhookNodeWorkflow,
+	type BuiltWorkflow,
+} from '../../scripts/runtime/workflows';
 
 /**
  * Runs the packed package inside a real n8n (the pinned version, or N8N_VERSION), installed
@@ -28,7 +40,14 @@ import { TRIGGER_NODE_NAME, triggerWorkflow, webhookNodeWorkflow, type BuiltWork
  */
 
 const SETUP_TIMEOUT_MS = 20 * 60_000;
-const counts = { posted: 0, accepted: 0, executionsFound: 0, forgedRejected: 0, filteredIgnored: 0, batchItems: 0 };
+const counts = {
+	posted: 0,
+	accepted: 0,
+	executionsFound: 0,
+	forgedRejected: 0,
+	filteredIgnored: 0,
+	batchItems: 0,
+};
 
 let workDir: string;
 let server: N8nProcess | undefined;
@@ -51,7 +70,11 @@ interface Answer {
 	body: { status?: string; emitted?: number; received?: number; reason?: string };
 }
 
-async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Answer> {
+async function post(
+	url: string,
+	body: Buffer | string,
+	headers: Record<string, string>,
+): Promise<Answer> {
 	counts.posted++;
 	const response = await fetch(url, { method: 'POST', headers, body });
 	const text = await response.text();
@@ -69,14 +92,20 @@ function triggerItems(executions: ExecutionDetail[]): Array<Record<string, unkno
 }
 
 const byEventIdAndName = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-	`${a.eventId}|${a.providerEvent}|${JSON.stringify(a.raw)}`.localeCompare(`${b.eventId}|${b.providerEvent}|${JSON.stringify(b.raw)}`);
+	`${a.eventId}|${a.providerEvent}|${JSON.stringify(a.raw)}`.localeCompare(
+		`${b.eventId}|${b.providerEvent}|${JSON.stringify(b.raw)}`,
+	);
 
 beforeAll(async () => {
 	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
 	workDir = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	const userFolder = join(workDir, 'user');
 	await installPackage(userFolder, await packPackage(workDir));
-	server = await startN8n(runtime, { userFolder, port: await freePort(), logFile: join(workDir, 'n8n.log') });
+	server = await startN8n(runtime, {
+		userFolder,
+		port: await freePort(),
+		logFile: join(workDir, 'n8n.log'),
+	});
 	api = await N8nApi.setUp(server.baseUrl, newOwner());
 
 	secrets = newSecrets();
@@ -91,15 +120,42 @@ beforeAll(async () => {
 		const credentialId = credentialIds[provider];
 		// Only Partoo holds Partoo's private key: its accepting workflow trusts the network instead.
 		const acceptingAuthentication = provider === 'partoo' ? 'none' : undefined;
-		await deploy(`${provider}:all`, triggerWorkflow({ provider, name: `e2e ${provider} all events`, credentialId, authentication: acceptingAuthentication }));
-		await deploy(`${provider}:signed`, triggerWorkflow({ provider, name: `e2e ${provider} signed`, credentialId }));
-		const firstEvent = recogniseEnvelope(providerById(provider)!, JSON.parse(fixtureFiles(provider)[0].bytes.toString('utf8'))).recognised.providerEvent;
+		await deploy(
+			`${provider}:all`,
+			triggerWorkflow({
+				provider,
+				name: `e2e ${provider} all events`,
+				credentialId,
+				authentication: acceptingAuthentication,
+			}),
+		);
+		await deploy(
+			`${provider}:signed`,
+			triggerWorkflow({ provider, name: `e2e ${provider} signed`, credentialId }),
+		);
+		const firstEvent = recogniseEnvelope(
+			providerById(provider)!,
+			JSON.parse(fixtureFiles(provider)[0].bytes.toString('utf8')),
+		).recognised.providerEvent;
 		await deploy(
 			`${provider}:filtered`,
-			triggerWorkflow({ provider, name: `e2e ${provider} only ${firstEvent}`, credentialId, events: [firstEvent], authentication: acceptingAuthentication }),
+			triggerWorkflow({
+				provider,
+				name: `e2e ${provider} only ${firstEvent}`,
+				credentialId,
+				events: [firstEvent],
+				authentication: acceptingAuthentication,
+			}),
 		);
 	}
-	await deploy('dotdigital:batch', triggerWorkflow({ provider: 'dotdigital', name: 'e2e dotdigital batch', credentialId: credentialIds.dotdigital }));
+	await deploy(
+		'dotdigital:batch',
+		triggerWorkflow({
+			provider: 'dotdigital',
+			name: 'e2e dotdigital batch',
+			credentialId: credentialIds.dotdigital,
+		}),
+	);
 	await deploy(
 		'helper:fields',
 		triggerWorkflow({
@@ -110,7 +166,9 @@ beforeAll(async () => {
 				{
 					name: 'Event Fields',
 					type: 'n8n-nodes-messaging-triggers.eventFields',
-					parameters: { fields: ['event', 'senderType', 'channel', 'errorCode', 'errorMessage', 'contactPhone'] },
+					parameters: {
+						fields: ['event', 'senderType', 'channel', 'errorCode', 'errorMessage', 'contactPhone'],
+					},
 				},
 			],
 		}),
@@ -129,8 +187,18 @@ beforeAll(async () => {
 						rules: {
 							rule: [
 								{ field: 'senderType', condition: 'equals', value: 'ai', outputName: 'AI' },
-								{ field: 'senderType', condition: 'oneOf', value: 'agent, automation', outputName: 'Human' },
-								{ field: 'senderType', condition: 'equals', value: 'contact', outputName: 'Contact' },
+								{
+									field: 'senderType',
+									condition: 'oneOf',
+									value: 'agent, automation',
+									outputName: 'Human',
+								},
+								{
+									field: 'senderType',
+									condition: 'equals',
+									value: 'contact',
+									outputName: 'Contact',
+								},
 							],
 						},
 					},
@@ -141,7 +209,11 @@ beforeAll(async () => {
 	await deploy(
 		'helper:normalizer',
 		webhookNodeWorkflow('e2e Event Normalizer', [
-			{ name: 'Normalize', type: 'n8n-nodes-messaging-triggers.eventNormalizer', parameters: { provider: 'auto' } },
+			{
+				name: 'Normalize',
+				type: 'n8n-nodes-messaging-triggers.eventNormalizer',
+				parameters: { provider: 'auto' },
+			},
 		]),
 		false,
 	);
@@ -160,7 +232,8 @@ afterAll(async () => {
 
 afterEach(() => {
 	const state = expect.getState();
-	if (server && state.assertionCalls > state.numPassingAsserts) process.stdout.write(`\nn8n log tail:\n${tail(server.logFile)}\n`);
+	if (server && state.assertionCalls > state.numPassingAsserts)
+		process.stdout.write(`\nn8n log tail:\n${tail(server.logFile)}\n`);
 });
 
 describe('in a real n8n, over HTTP', () => {
@@ -174,28 +247,56 @@ describe('in a real n8n, over HTTP', () => {
 			for (const fixture of fixtureFiles(provider).slice(0, 2)) {
 				attempts.push({ key, body: fixture.bytes, headers: jsonOnly });
 				if (provider === 'partoo') {
-					attempts.push({ key, body: fixture.bytes, headers: { ...jsonOnly, 'x-partoo-signature-v1': randomBytes(64).toString('base64') } });
+					attempts.push({
+						key,
+						body: fixture.bytes,
+						headers: { ...jsonOnly, 'x-partoo-signature-v1': randomBytes(64).toString('base64') },
+					});
 					continue;
 				}
-				attempts.push({ key, body: fixture.bytes, headers: signedHeaders(provider, fixture.bytes, wrong) });
+				attempts.push({
+					key,
+					body: fixture.bytes,
+					headers: signedHeaders(provider, fixture.bytes, wrong),
+				});
 				// A header token does not cover the body (StaryaAI does not sign), so only signatures can catch tampering.
 				if (provider === 'staryaai') continue;
-				const tampered = Buffer.from(fixture.bytes.toString('utf8').replace(/"([^"]+)"\s*:\s*"([^"]*)"/, '"$1": "$2 (changed)"'));
-				attempts.push({ key, body: tampered, headers: signedHeaders(provider, fixture.bytes, secrets) });
+				const tampered = Buffer.from(
+					fixture.bytes
+						.toString('utf8')
+						.replace(/"([^"]+)"\s*:\s*"([^"]*)"/, '"$1": "$2 (changed)"'),
+				);
+				attempts.push({
+					key,
+					body: tampered,
+					headers: signedHeaders(provider, fixture.bytes, secrets),
+				});
 			}
 		}
 		for (const fixture of fixtureFiles('timelyai')) {
 			const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
-			attempts.push({ key: 'timelyai:signed', body: fixture.bytes, headers: signedHeaders('timelyai', fixture.bytes, secrets, { timelyTimestamp: tenMinutesAgo }) });
+			attempts.push({
+				key: 'timelyai:signed',
+				body: fixture.bytes,
+				headers: signedHeaders('timelyai', fixture.bytes, secrets, {
+					timelyTimestamp: tenMinutesAgo,
+				}),
+			});
 		}
 
 		for (const attempt of attempts) {
 			const answer = await post(deployed[attempt.key].url, attempt.body, attempt.headers);
-			expect({ key: attempt.key, status: answer.status, answer: answer.body.status }).toEqual({ key: attempt.key, status: 401, answer: 'rejected' });
+			expect({ key: attempt.key, status: answer.status, answer: answer.body.status }).toEqual({
+				key: attempt.key,
+				status: 401,
+				answer: 'rejected',
+			});
 			counts.forgedRejected++;
 		}
 		for (const provider of PROVIDER_IDS) {
-			expect(await api.settledExecutions(deployed[`${provider}:signed`].id, 0, 3000)).toHaveLength(0);
+			expect(await api.settledExecutions(deployed[`${provider}:signed`].id, 0, 3000)).toHaveLength(
+				0,
+			);
 		}
 	});
 
@@ -204,7 +305,11 @@ describe('in a real n8n, over HTTP', () => {
 		async (provider) => {
 			const fixtures = fixtureFiles(provider);
 			for (const fixture of fixtures) {
-				const answer = await post(deployed[`${provider}:all`].url, fixture.bytes, signedHeaders(provider, fixture.bytes, secrets));
+				const answer = await post(
+					deployed[`${provider}:all`].url,
+					fixture.bytes,
+					signedHeaders(provider, fixture.bytes, secrets),
+				);
 				expect({ fixture: fixture.name, status: answer.status, body: answer.body }).toEqual({
 					fixture: fixture.name,
 					status: 200,
@@ -212,14 +317,19 @@ describe('in a real n8n, over HTTP', () => {
 				});
 				counts.accepted++;
 			}
-			const executions = await api.settledExecutions(deployed[`${provider}:all`].id, fixtures.length);
+			const executions = await api.settledExecutions(
+				deployed[`${provider}:all`].id,
+				fixtures.length,
+			);
 			expect(executions).toHaveLength(fixtures.length);
 			expect(executions.map(({ status }) => status)).toEqual(fixtures.map(() => 'success'));
 			counts.executionsFound += executions.length;
 
 			const details = await Promise.all(executions.map(({ id }) => api.execution(id)));
 			const actual = triggerItems(details).sort(byEventIdAndName);
-			const expected = fixtures.map((fixture) => canonicalEventOf(fixture) as unknown as Record<string, unknown>).sort(byEventIdAndName);
+			const expected = fixtures
+				.map((fixture) => canonicalEventOf(fixture) as unknown as Record<string, unknown>)
+				.sort(byEventIdAndName);
 			expect(actual).toEqual(expected);
 		},
 	);
@@ -229,12 +339,23 @@ describe('in a real n8n, over HTTP', () => {
 		async (provider) => {
 			const definition = providerById(provider)!;
 			const fixtures = fixtureFiles(provider);
-			const selected = recogniseEnvelope(definition, JSON.parse(fixtures[0].bytes.toString('utf8'))).recognised.providerEvent;
+			const selected = recogniseEnvelope(definition, JSON.parse(fixtures[0].bytes.toString('utf8')))
+				.recognised.providerEvent;
 			let expectedExecutions = 0;
 			for (const fixture of fixtures) {
-				const isSelected = recogniseEnvelope(definition, JSON.parse(fixture.bytes.toString('utf8'))).recognised.providerEvent === selected;
-				const answer = await post(deployed[`${provider}:filtered`].url, fixture.bytes, signedHeaders(provider, fixture.bytes, secrets));
-				expect({ fixture: fixture.name, status: answer.status, answer: answer.body.status }).toEqual({
+				const isSelected =
+					recogniseEnvelope(definition, JSON.parse(fixture.bytes.toString('utf8'))).recognised
+						.providerEvent === selected;
+				const answer = await post(
+					deployed[`${provider}:filtered`].url,
+					fixture.bytes,
+					signedHeaders(provider, fixture.bytes, secrets),
+				);
+				expect({
+					fixture: fixture.name,
+					status: answer.status,
+					answer: answer.body.status,
+				}).toEqual({
 					fixture: fixture.name,
 					status: 200,
 					answer: isSelected ? 'accepted' : 'ignored',
@@ -242,7 +363,10 @@ describe('in a real n8n, over HTTP', () => {
 				if (isSelected) expectedExecutions++;
 				else counts.filteredIgnored++;
 			}
-			const executions = await api.settledExecutions(deployed[`${provider}:filtered`].id, expectedExecutions);
+			const executions = await api.settledExecutions(
+				deployed[`${provider}:filtered`].id,
+				expectedExecutions,
+			);
 			expect(executions).toHaveLength(expectedExecutions);
 			const items = triggerItems(await Promise.all(executions.map(({ id }) => api.execution(id))));
 			expect(items.map((item) => item.providerEvent)).toEqual(items.map(() => selected));
@@ -251,20 +375,33 @@ describe('in a real n8n, over HTTP', () => {
 
 	it('turns a 500-event Dotdigital batch into one execution with 500 items, in order', async () => {
 		const batch = Buffer.from(JSON.stringify(dotdigitalBatch(500)));
-		const answer = await post(deployed['dotdigital:batch'].url, batch, signedHeaders('dotdigital', batch, secrets));
-		expect(answer).toEqual({ status: 200, body: { status: 'accepted', received: 500, emitted: 500 } });
+		const answer = await post(
+			deployed['dotdigital:batch'].url,
+			batch,
+			signedHeaders('dotdigital', batch, secrets),
+		);
+		expect(answer).toEqual({
+			status: 200,
+			body: { status: 'accepted', received: 500, emitted: 500 },
+		});
 
 		const executions = await api.settledExecutions(deployed['dotdigital:batch'].id, 1);
 		expect(executions).toHaveLength(1);
 		const items = nodeOutput(await api.execution(executions[0].id), TRIGGER_NODE_NAME);
-		expect(items.map((item) => item.eventId)).toEqual(Array.from({ length: 500 }, (_, index) => `batch-${index}`));
+		expect(items.map((item) => item.eventId)).toEqual(
+			Array.from({ length: 500 }, (_, index) => `batch-${index}`),
+		);
 		counts.batchItems = items.length;
 		counts.executionsFound += 1;
 	});
 
 	it('Event Fields adds the error code, sender and channel of a failed Timely.ai message', async () => {
 		const fixture = fixtureFiles('timelyai').find(({ name }) => name === 'message-failed')!;
-		const answer = await post(deployed['helper:fields'].url, fixture.bytes, signedHeaders('timelyai', fixture.bytes, secrets));
+		const answer = await post(
+			deployed['helper:fields'].url,
+			fixture.bytes,
+			signedHeaders('timelyai', fixture.bytes, secrets),
+		);
 		expect(answer.status).toBe(200);
 		const [execution] = await api.settledExecutions(deployed['helper:fields'].id, 1);
 		const [item] = nodeOutput(await api.execution(execution.id), 'Event Fields');
@@ -280,9 +417,19 @@ describe('in a real n8n, over HTTP', () => {
 	});
 
 	it('Event Router sends each Timely.ai message to the output of its sender type', async () => {
-		const fixtures = fixtureFiles('timelyai').filter(({ name }) => name === 'message-sent' || name === 'message-received');
+		const fixtures = fixtureFiles('timelyai').filter(
+			({ name }) => name === 'message-sent' || name === 'message-received',
+		);
 		for (const fixture of fixtures) {
-			expect((await post(deployed['helper:router'].url, fixture.bytes, signedHeaders('timelyai', fixture.bytes, secrets))).status).toBe(200);
+			expect(
+				(
+					await post(
+						deployed['helper:router'].url,
+						fixture.bytes,
+						signedHeaders('timelyai', fixture.bytes, secrets),
+					)
+				).status,
+			).toBe(200);
 		}
 		const executions = await api.settledExecutions(deployed['helper:router'].id, fixtures.length);
 		expect(executions).toHaveLength(fixtures.length);
@@ -291,13 +438,21 @@ describe('in a real n8n, over HTTP', () => {
 		for (const { id } of executions) {
 			const execution = await api.execution(id);
 			outputNames.forEach((name, output) => {
-				for (const item of nodeOutput(execution, 'Event Router', output)) (routed[name] ??= []).push(String(item.providerEvent));
+				for (const item of nodeOutput(execution, 'Event Router', output))
+					(routed[name] ??= []).push(String(item.providerEvent));
 			});
 		}
 		const expected: Record<string, string[]> = {};
 		for (const fixture of fixtures) {
 			const senderType = canonicalEventOf(fixture).sender?.type;
-			const name = senderType === 'ai' ? 'AI' : senderType === 'agent' || senderType === 'automation' ? 'Human' : senderType === 'contact' ? 'Contact' : 'Fallback';
+			const name =
+				senderType === 'ai'
+					? 'AI'
+					: senderType === 'agent' || senderType === 'automation'
+						? 'Human'
+						: senderType === 'contact'
+							? 'Contact'
+							: 'Fallback';
 			(expected[name] ??= []).push(canonicalEventOf(fixture).providerEvent);
 		}
 		for (const list of Object.values(routed)) list.sort();
@@ -310,11 +465,15 @@ describe('in a real n8n, over HTTP', () => {
 		const envelopes = fixtureFiles('dotdigital')
 			.slice(0, 3)
 			.map((fixture) => JSON.parse(fixture.bytes.toString('utf8')) as unknown);
-		const answer = await post(deployed['helper:normalizer'].url, JSON.stringify(envelopes), { 'content-type': 'application/json' });
+		const answer = await post(deployed['helper:normalizer'].url, JSON.stringify(envelopes), {
+			'content-type': 'application/json',
+		});
 		expect(answer.status).toBe(200);
 		const [execution] = await api.settledExecutions(deployed['helper:normalizer'].id, 1);
 		const items = nodeOutput(await api.execution(execution.id), 'Normalize');
-		expect(items).toEqual(JSON.parse(JSON.stringify(normalizeEnvelopes(providerById('dotdigital')!, envelopes))));
+		expect(items).toEqual(
+			JSON.parse(JSON.stringify(normalizeEnvelopes(providerById('dotdigital')!, envelopes))),
+		);
 		counts.executionsFound += 1;
 	});
 });

@@ -16,7 +16,18 @@ export const POLLUTION_FLAG = 'polluted';
 
 /** Field names that hold personal data in the providers' payloads (names, phone numbers, e-mails, texts). */
 const PERSONAL_FIELD = /name|phone|email|mail|message|content|body|text|cpf|birth|label/i;
-const PERSONAL_FIELD_NAMES = ['name', 'phone', 'email', 'text', 'content', 'body', 'message', 'consumer_name', 'phoneNumber', 'cpf'];
+const PERSONAL_FIELD_NAMES = [
+	'name',
+	'phone',
+	'email',
+	'text',
+	'content',
+	'body',
+	'message',
+	'consumer_name',
+	'phoneNumber',
+	'cpf',
+];
 
 function isRecord(value: unknown): value is JsonRecord {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,7 +35,12 @@ function isRecord(value: unknown): value is JsonRecord {
 
 /** Sets an own, enumerable property, even `__proto__` (an assignment would set the prototype instead). */
 export function setOwn(target: JsonRecord, key: string, value: unknown): void {
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	Object.defineProperty(target, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 }
 
 /** A deep copy through JSON, which keeps an own `__proto__` key an own key. */
@@ -90,15 +106,22 @@ function slotsOf(root: unknown): Slot[] {
 		slots.push(slot);
 		const { value, depth } = slot;
 		if (Array.isArray(value)) {
-			value.forEach((entry, index) => stack.push({ parent: value, key: index, value: entry, depth: depth + 1 }));
+			value.forEach((entry, index) =>
+				stack.push({ parent: value, key: index, value: entry, depth: depth + 1 }),
+			);
 		} else if (isRecord(value)) {
-			for (const key of Object.keys(value)) stack.push({ parent: value, key, value: value[key], depth: depth + 1 });
+			for (const key of Object.keys(value))
+				stack.push({ parent: value, key, value: value[key], depth: depth + 1 });
 		}
 	}
 	return slots;
 }
 
-function pickSlot(root: unknown, at: number, filter: (slot: Slot) => boolean = () => true): Slot | undefined {
+function pickSlot(
+	root: unknown,
+	at: number,
+	filter: (slot: Slot) => boolean = () => true,
+): Slot | undefined {
 	const candidates = slotsOf(root).filter(filter);
 	return candidates.length === 0 ? undefined : candidates[at % candidates.length];
 }
@@ -163,7 +186,9 @@ export function applyMutation(
 		}
 		case 'nest': {
 			const slot = pickSlot(root, mutation.at, ({ parent }) => parent !== null);
-			return slot ? replaceAt(root, slot, nested(mutation.depth, mutation.shape, slot.value)) : root;
+			return slot
+				? replaceAt(root, slot, nested(mutation.depth, mutation.shape, slot.value))
+				: root;
 		}
 		case 'hugeString': {
 			const slot = pickSlot(root, mutation.at, ({ parent }) => parent !== null);
@@ -189,7 +214,8 @@ export function applyMutation(
 			// Not the event name: the envelope would no longer be recognised, and its fields not read.
 			const isEventName = (slot: Slot) => slot.depth === 1 && slot.key === context.eventField;
 			for (const slot of slotsOf(root)) {
-				if (typeof slot.value === 'string' && slot.parent !== null && !isEventName(slot)) replaceAt(root, slot, mutation.value);
+				if (typeof slot.value === 'string' && slot.parent !== null && !isEventName(slot))
+					replaceAt(root, slot, mutation.value);
 			}
 			return root;
 		}
@@ -255,7 +281,10 @@ export interface MutationOptions {
 export function structuralMutation(options: MutationOptions): fc.Arbitrary<StructuralMutation> {
 	const at = fc.nat();
 	return fc.oneof(
-		{ weight: 4, arbitrary: fc.record({ kind: fc.constant('retype' as const), at, value: wrongTypeValue }) },
+		{
+			weight: 4,
+			arbitrary: fc.record({ kind: fc.constant('retype' as const), at, value: wrongTypeValue }),
+		},
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at }) },
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('wrapInArray' as const), at }) },
 		{
@@ -295,11 +324,18 @@ export function structuralMutation(options: MutationOptions): fc.Arbitrary<Struc
 		},
 		{
 			weight: 1,
-			arbitrary: fc.record({ kind: fc.constant('addPersonalField' as const), at, key: fc.constantFrom(...PERSONAL_FIELD_NAMES) }),
+			arbitrary: fc.record({
+				kind: fc.constant('addPersonalField' as const),
+				at,
+				key: fc.constantFrom(...PERSONAL_FIELD_NAMES),
+			}),
 		},
 		{
 			weight: 1,
-			arbitrary: fc.record({ kind: fc.constant('everyString' as const), value: fc.oneof(trickyText, fc.string({ maxLength: 8 })) }),
+			arbitrary: fc.record({
+				kind: fc.constant('everyString' as const),
+				value: fc.oneof(trickyText, fc.string({ maxLength: 8 })),
+			}),
 		},
 		{
 			weight: 2,
@@ -340,7 +376,13 @@ const INVALID_UTF8 = [
 ];
 
 export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
-	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('truncate' as const), keepPerMille: fc.integer({ min: 0, max: 999 }) }) },
+	{
+		weight: 3,
+		arbitrary: fc.record({
+			kind: fc.constant('truncate' as const),
+			keepPerMille: fc.integer({ min: 0, max: 999 }),
+		}),
+	},
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('byteOrderMark' as const) }) },
 	{
 		weight: 3,
@@ -358,7 +400,13 @@ export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
 			byte: fc.integer({ min: 0, max: 255 }),
 		}),
 	},
-	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('append' as const), text: fc.constantFrom(' ', '\n', '}', ']', ',', '\u0000', 'x', '{}') }) },
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			kind: fc.constant('append' as const),
+			text: fc.constantFrom(' ', '\n', '}', ']', ',', '\u0000', 'x', '{}'),
+		}),
+	},
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('surroundWithWhitespace' as const) }) },
 );
 
@@ -371,7 +419,11 @@ export function applyByteMutation(bytes: Buffer, mutation: ByteMutation): Buffer
 			return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
 		case 'invalidUtf8': {
 			const at = position(mutation.atPerMille);
-			return Buffer.concat([bytes.subarray(0, at), Buffer.from(mutation.sequence), bytes.subarray(at)]);
+			return Buffer.concat([
+				bytes.subarray(0, at),
+				Buffer.from(mutation.sequence),
+				bytes.subarray(at),
+			]);
 		}
 		case 'replaceByte': {
 			if (bytes.length === 0) return bytes;
@@ -400,7 +452,13 @@ export type ElementPlan =
 	| { kind: 'json'; value: unknown };
 
 export type BodyPlan =
-	| { kind: 'envelope'; fixture: number; mutations: StructuralMutation[]; pretty: boolean; bytes: ByteMutation[] }
+	| {
+			kind: 'envelope';
+			fixture: number;
+			mutations: StructuralMutation[];
+			pretty: boolean;
+			bytes: ByteMutation[];
+	  }
 	| { kind: 'batch'; elements: ElementPlan[]; bytes: ByteMutation[] }
 	/** Any JSON, primitives included (`42`, `"x"`, `null`). */
 	| { kind: 'json'; value: unknown; bytes: ByteMutation[] }
@@ -418,8 +476,17 @@ export function bodyPlan(options: BodyOptions): fc.Arbitrary<BodyPlan> {
 	const fixture = fc.nat({ max: options.fixtureCount - 1 });
 	const mutations = fc.array(structuralMutation(options), { maxLength: 4 });
 	const element: fc.Arbitrary<ElementPlan> = fc.oneof(
-		{ weight: 3, arbitrary: fc.record({ kind: fc.constant('envelope' as const), fixture, mutations }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: fc.jsonValue({ maxDepth: 2 }) }) },
+		{
+			weight: 3,
+			arbitrary: fc.record({ kind: fc.constant('envelope' as const), fixture, mutations }),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('json' as const),
+				value: fc.jsonValue({ maxDepth: 2 }),
+			}),
+		},
 	);
 	return fc.oneof(
 		{
@@ -444,13 +511,34 @@ export function bodyPlan(options: BodyOptions): fc.Arbitrary<BodyPlan> {
 			weight: 2,
 			arbitrary: fc.record({
 				kind: fc.constant('json' as const),
-				value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(42, 'x', null, true, 0, '', [], {})),
+				value: fc.oneof(
+					fc.jsonValue({ maxDepth: 3 }),
+					fc.constantFrom(42, 'x', null, true, 0, '', [], {}),
+				),
 				bytes: byteMutations,
 			}),
 		},
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('randomBytes' as const), bytes: fc.uint8Array({ maxLength: 256 }) }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('text' as const), text: fc.string({ maxLength: 64 }) }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('empty' as const), whitespace: fc.constantFrom('', ' ', '\n', '\r\n\t ') }) },
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('randomBytes' as const),
+				bytes: fc.uint8Array({ maxLength: 256 }),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('text' as const),
+				text: fc.string({ maxLength: 64 }),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('empty' as const),
+				whitespace: fc.constantFrom('', ' ', '\n', '\r\n\t '),
+			}),
+		},
 		{
 			weight: 1,
 			arbitrary: fc.record({
@@ -470,7 +558,11 @@ export interface BodyContext {
 	marker: string;
 }
 
-function mutatedEnvelope(context: BodyContext, fixture: number, mutations: StructuralMutation[]): unknown {
+function mutatedEnvelope(
+	context: BodyContext,
+	fixture: number,
+	mutations: StructuralMutation[],
+): unknown {
 	let envelope = cloneJson(context.fixtures[fixture % context.fixtures.length]);
 	for (const mutation of mutations) envelope = applyMutation(envelope, mutation, context);
 	return envelope;
@@ -478,15 +570,23 @@ function mutatedEnvelope(context: BodyContext, fixture: number, mutations: Struc
 
 export function buildBody(plan: BodyPlan, context: BodyContext): Buffer {
 	const withBytes = (text: string, mutations: ByteMutation[]) =>
-		mutations.reduce<Buffer>((bytes, mutation) => applyByteMutation(bytes, mutation), Buffer.from(text));
+		mutations.reduce<Buffer>(
+			(bytes, mutation) => applyByteMutation(bytes, mutation),
+			Buffer.from(text),
+		);
 	switch (plan.kind) {
 		case 'envelope': {
 			const envelope = mutatedEnvelope(context, plan.fixture, plan.mutations);
-			return withBytes(JSON.stringify(envelope, null, plan.pretty ? 2 : undefined) ?? 'null', plan.bytes);
+			return withBytes(
+				JSON.stringify(envelope, null, plan.pretty ? 2 : undefined) ?? 'null',
+				plan.bytes,
+			);
 		}
 		case 'batch': {
 			const elements = plan.elements.map((element) =>
-				element.kind === 'envelope' ? mutatedEnvelope(context, element.fixture, element.mutations) : element.value,
+				element.kind === 'envelope'
+					? mutatedEnvelope(context, element.fixture, element.mutations)
+					: element.value,
 			);
 			return withBytes(JSON.stringify(elements), plan.bytes);
 		}
@@ -507,7 +607,9 @@ export function buildBody(plan: BodyPlan, context: BodyContext): Buffer {
 
 /** `[[[…]]]` or `{"a":{"a":…}}`, built as text so that no serializer has to recurse. */
 export function deepJson(depth: number, shape: 'array' | 'object'): string {
-	return shape === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+	return shape === 'array'
+		? `${'['.repeat(depth)}${']'.repeat(depth)}`
+		: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -543,7 +645,11 @@ const headerName = fc.oneof(
 	),
 );
 
-const headerValue = fc.oneof(fc.string({ maxLength: 48 }), trickyText, fc.constantFrom('gzip', '0', '-1', '99999999', 'chunked'));
+const headerValue = fc.oneof(
+	fc.string({ maxLength: 48 }),
+	trickyText,
+	fc.constantFrom('gzip', '0', '-1', '99999999', 'chunked'),
+);
 
 /** Headers a delivery might carry besides its authentication: never one of `reserved`. */
 export function extraHeaders(reserved: readonly string[]): fc.Arbitrary<Record<string, string>> {
@@ -551,10 +657,16 @@ export function extraHeaders(reserved: readonly string[]): fc.Arbitrary<Record<s
 	return fc
 		.tuple(
 			fc.option(contentType, { nil: undefined }),
-			fc.uniqueArray(fc.tuple(headerName.filter((name) => !reservedNames.has(name)), headerValue), {
-				maxLength: 5,
-				selector: ([name]) => name,
-			}),
+			fc.uniqueArray(
+				fc.tuple(
+					headerName.filter((name) => !reservedNames.has(name)),
+					headerValue,
+				),
+				{
+					maxLength: 5,
+					selector: ([name]) => name,
+				},
+			),
 		)
 		.map(([type, entries]) => {
 			const headers: Record<string, string> = {};

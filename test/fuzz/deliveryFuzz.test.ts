@@ -61,9 +61,17 @@ let publishedSandboxKey: KeyObject;
 // What is written to the console and to stdout/stderr while deliveries run
 
 const logged: string[] = [];
-const PROTOTYPES = { object: Object.prototype, array: Array.prototype, function: Function.prototype, string: String.prototype };
+const PROTOTYPES = {
+	object: Object.prototype,
+	array: Array.prototype,
+	function: Function.prototype,
+	string: String.prototype,
+};
 const prototypeKeysBefore = Object.fromEntries(
-	Object.entries(PROTOTYPES).map(([name, prototype]) => [name, Reflect.ownKeys(prototype).map(String).sort()]),
+	Object.entries(PROTOTYPES).map(([name, prototype]) => [
+		name,
+		Reflect.ownKeys(prototype).map(String).sort(),
+	]),
 );
 
 beforeAll(() => {
@@ -135,11 +143,39 @@ const AUTHENTICATION_HEADERS = [
 	'x-partoo-signature-v1',
 ];
 
-const HMAC_FORGERIES = ['missing', 'empty', 'wrongSecret', 'otherBytes', 'truncated', 'notHex', 'flippedDigit', 'noSecretConfigured'];
-const BASIC_FORGERIES = ['missing', 'wrongPassword', 'wrongUser', 'bearer', 'garbage', 'noColon', 'notConfigured'];
-const HEADER_FORGERIES = ['missing', 'empty', 'wrongValue', 'extended', 'otherHeader', 'notConfigured'];
+const HMAC_FORGERIES = [
+	'missing',
+	'empty',
+	'wrongSecret',
+	'otherBytes',
+	'truncated',
+	'notHex',
+	'flippedDigit',
+	'noSecretConfigured',
+];
+const BASIC_FORGERIES = [
+	'missing',
+	'wrongPassword',
+	'wrongUser',
+	'bearer',
+	'garbage',
+	'noColon',
+	'notConfigured',
+];
+const HEADER_FORGERIES = [
+	'missing',
+	'empty',
+	'wrongValue',
+	'extended',
+	'otherHeader',
+	'notConfigured',
+];
 
-function hmac(algorithm: 'sha1' | 'sha256', secret: string, ...parts: Array<Buffer | string>): string {
+function hmac(
+	algorithm: 'sha1' | 'sha256',
+	secret: string,
+	...parts: Array<Buffer | string>
+): string {
 	const mac = createHmac(algorithm, secret);
 	for (const part of parts) mac.update(part);
 	return mac.digest('hex');
@@ -168,11 +204,25 @@ function hmacAuthentication(scheme: HmacScheme, plan: AuthPlan, body: Buffer): A
 		scheme.registers &&
 		plan.forgery !== 'noSecretConfigured' &&
 		(plan.variant % 3 === 0 || plan.forgery === 'registeredSecretWins');
-	const credentialSecret = plan.forgery === 'noSecretConfigured' ? '' : registered ? OTHER_SECRET : SIGNING_SECRET;
+	const credentialSecret =
+		plan.forgery === 'noSecretConfigured' ? '' : registered ? OTHER_SECRET : SIGNING_SECRET;
 	const setup: TriggerSetup = {
-		credentials: { [scheme.credentialType]: { apiKey: 'not-used', apiUser: 'not-used', [scheme.secretField]: credentialSecret } },
+		credentials: {
+			[scheme.credentialType]: {
+				apiKey: 'not-used',
+				apiUser: 'not-used',
+				[scheme.secretField]: credentialSecret,
+			},
+		},
 		staticData: registered
-			? { registration: { ids: ['1'], url: 'https://n8n.invalid/webhook', events: ['*'], secret: SIGNING_SECRET } }
+			? {
+					registration: {
+						ids: ['1'],
+						url: 'https://n8n.invalid/webhook',
+						events: ['*'],
+						secret: SIGNING_SECRET,
+					},
+				}
 			: undefined,
 	};
 	const secret =
@@ -224,7 +274,9 @@ function basicAuthentication(credentialType: string, plan: AuthPlan): Authentica
 	const configured = plan.forgery !== 'notConfigured';
 	const setup: TriggerSetup = {
 		credentials: {
-			[credentialType]: configured ? { basicAuthUser: BASIC_USER, basicAuthPassword: BASIC_PASSWORD } : { basicAuthUser: '', basicAuthPassword: '' },
+			[credentialType]: configured
+				? { basicAuthUser: BASIC_USER, basicAuthPassword: BASIC_PASSWORD }
+				: { basicAuthUser: '', basicAuthPassword: '' },
 		},
 	};
 	const encode = (text: string) => Buffer.from(text).toString('base64');
@@ -238,14 +290,21 @@ function basicAuthentication(credentialType: string, plan: AuthPlan): Authentica
 		noColon: `Basic ${encode(BASIC_USER)}`,
 		notConfigured: `Basic ${encode(':')}`,
 	};
-	const value = plan.forgery === null ? `${scheme} ${encode(`${BASIC_USER}:${BASIC_PASSWORD}`)}` : authorization[plan.forgery];
+	const value =
+		plan.forgery === null
+			? `${scheme} ${encode(`${BASIC_USER}:${BASIC_PASSWORD}`)}`
+			: authorization[plan.forgery];
 	return { setup, headers: value === undefined ? {} : { authorization: value } };
 }
 
 function headerAuthentication(credentialType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
 	const setup: TriggerSetup = {
-		credentials: { [credentialType]: configured ? { headerName: HEADER_NAME, headerToken: HEADER_TOKEN } : { headerName: '', headerToken: '' } },
+		credentials: {
+			[credentialType]: configured
+				? { headerName: HEADER_NAME, headerToken: HEADER_TOKEN }
+				: { headerName: '', headerToken: '' },
+		},
 	};
 	const name = HEADER_NAME.toLowerCase();
 	const headers: Record<string, Record<string, string>> = {
@@ -256,15 +315,21 @@ function headerAuthentication(credentialType: string, plan: AuthPlan): Authentic
 		otherHeader: { 'x-other-auth': HEADER_TOKEN },
 		notConfigured: { [name]: HEADER_TOKEN },
 	};
-	return { setup, headers: plan.forgery === null ? { [name]: HEADER_TOKEN } : headers[plan.forgery] };
+	return {
+		setup,
+		headers: plan.forgery === null ? { [name]: HEADER_TOKEN } : headers[plan.forgery],
+	};
 }
 
 function partooAuthentication(plan: AuthPlan, body: Buffer): Authenticated {
 	const environment = plan.forgery === 'productionKey' ? 'production' : 'sandbox';
-	const setup: TriggerSetup = { credentials: { partooApi: { apiKey: 'not-used', environment, orgId: '' } } };
+	const setup: TriggerSetup = {
+		credentials: { partooApi: { apiKey: 'not-used', environment, orgId: '' } },
+	};
 	if (plan.method === 'none') return { setup, headers: {} };
 	const signer = plan.forgery === 'strangerKey' ? stranger.privateKey : partooSandbox.privateKey;
-	const signedBytes = plan.forgery === 'otherBytes' ? Buffer.concat([body, Buffer.from(' ')]) : body;
+	const signedBytes =
+		plan.forgery === 'otherBytes' ? Buffer.concat([body, Buffer.from(' ')]) : body;
 	const signature = sign(null, signedBytes, signer);
 	if (plan.forgery === 'flippedByte') signature[plan.variant % signature.length] ^= 0x01;
 	const encoded: Record<string, string | undefined> = {
@@ -295,14 +360,26 @@ const CASES: ProviderCase[] = [
 		trigger: new KlinkTrigger(),
 		eventField: 'event',
 		eventNames: names(klinkEvents),
-		forgeries: { signature: HMAC_FORGERIES, basicAuth: BASIC_FORGERIES, headerAuth: HEADER_FORGERIES, none: [] },
+		forgeries: {
+			signature: HMAC_FORGERIES,
+			basicAuth: BASIC_FORGERIES,
+			headerAuth: HEADER_FORGERIES,
+			none: [],
+		},
 		authenticate(plan, body) {
 			const credentialType = 'klinkWebhookApi';
 			if (plan.method === 'basicAuth') return basicAuthentication(credentialType, plan);
 			if (plan.method === 'headerAuth') return headerAuthentication(credentialType, plan);
 			if (plan.method === 'none') return noneAuthentication(credentialType);
 			return hmacAuthentication(
-				{ credentialType, secretField: 'signingSecret', header: 'x-signature', algorithm: 'sha256', prefixes: ['', 'sha256=', 'SHA256='], registers: false },
+				{
+					credentialType,
+					secretField: 'signingSecret',
+					header: 'x-signature',
+					algorithm: 'sha256',
+					prefixes: ['', 'sha256=', 'SHA256='],
+					registers: false,
+				},
 				plan,
 				body,
 			);
@@ -313,7 +390,10 @@ const CASES: ProviderCase[] = [
 		trigger: new TimelyAiTrigger(),
 		eventField: 'event',
 		eventNames: names(timelyAiEvents),
-		forgeries: { signature: [...HMAC_FORGERIES, 'registeredSecretWins', 'staleTimestamp', 'timestampMismatch'], none: [] },
+		forgeries: {
+			signature: [...HMAC_FORGERIES, 'registeredSecretWins', 'staleTimestamp', 'timestampMismatch'],
+			none: [],
+		},
 		authenticate(plan, body) {
 			const credentialType = 'timelyAiApi';
 			if (plan.method === 'none') return noneAuthentication(credentialType);
@@ -342,7 +422,14 @@ const CASES: ProviderCase[] = [
 			const credentialType = 'dotdigitalCpaasApi';
 			if (plan.method === 'none') return noneAuthentication(credentialType);
 			return hmacAuthentication(
-				{ credentialType, secretField: 'webhookSecret', header: 'x-comapi-signature', algorithm: 'sha1', prefixes: [''], registers: true },
+				{
+					credentialType,
+					secretField: 'webhookSecret',
+					header: 'x-comapi-signature',
+					algorithm: 'sha1',
+					prefixes: [''],
+					registers: true,
+				},
 				plan,
 				body,
 			);
@@ -354,7 +441,16 @@ const CASES: ProviderCase[] = [
 		eventField: 'type',
 		eventNames: names(partooEvents),
 		forgeries: {
-			signature: ['missing', 'empty', 'strangerKey', 'otherBytes', 'flippedByte', 'notBase64', 'truncated', 'productionKey'],
+			signature: [
+				'missing',
+				'empty',
+				'strangerKey',
+				'otherBytes',
+				'flippedByte',
+				'notBase64',
+				'truncated',
+				'productionKey',
+			],
 			none: [],
 		},
 		authenticate: partooAuthentication,
@@ -379,12 +475,17 @@ const PROVIDER_IDS = CASES.map(({ id }) => id);
 const caseOf = (id: ProviderId) => CASES.find((providerCase) => providerCase.id === id)!;
 
 /** Right authentication (in any of its accepted forms) or, about half the time, a forgery. */
-function authPlan(providerCase: ProviderCase, { forged }: { forged: boolean }): fc.Arbitrary<AuthPlan> {
+function authPlan(
+	providerCase: ProviderCase,
+	{ forged }: { forged: boolean },
+): fc.Arbitrary<AuthPlan> {
 	const methods = Object.keys(providerCase.forgeries) as Method[];
 	return fc.constantFrom(...methods).chain((method) => {
 		const forgeries = providerCase.forgeries[method] ?? [];
 		const forgery =
-			forged && forgeries.length > 0 ? fc.option(fc.constantFrom(...forgeries), { nil: null, freq: 2 }) : fc.constant(null);
+			forged && forgeries.length > 0
+				? fc.option(fc.constantFrom(...forgeries), { nil: null, freq: 2 })
+				: fc.constant(null);
 		return fc.record({ method: fc.constant(method), forgery, variant: fc.nat(10_000) });
 	});
 }
@@ -396,7 +497,9 @@ const BODY_LIMITS = { maxDepth: 300, maxStringLength: 64 * 1024, maxBatch: 6 };
 
 function bodyContext(providerCase: ProviderCase): BodyContext {
 	return {
-		fixtures: providerFixtures(providerCase.id).map(({ envelope }) => plantPersonalData(envelope, PERSONAL_DATA)),
+		fixtures: providerFixtures(providerCase.id).map(({ envelope }) =>
+			plantPersonalData(envelope, PERSONAL_DATA),
+		),
 		eventField: providerCase.eventField,
 		marker: PERSONAL_DATA,
 	};
@@ -455,7 +558,8 @@ function readAsJson(body: Buffer): { json: true; value: unknown } | { json: fals
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const sameJson = (actual: unknown, expected: unknown) => JSON.stringify(actual) === JSON.stringify(expected);
+const sameJson = (actual: unknown, expected: unknown) =>
+	JSON.stringify(actual) === JSON.stringify(expected);
 
 const someEvents = (providerCase: ProviderCase): fc.Arbitrary<string[] | undefined> =>
 	fc.oneof(
@@ -468,131 +572,170 @@ const someEvents = (providerCase: ProviderCase): fc.Arbitrary<string[] | undefin
 const allEvents = fc.constantFrom<string[] | undefined>(undefined, ['*']);
 const output = fc.constantFrom<Output | undefined>(undefined, 'canonical', 'raw');
 
-function assertProperty<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>): Promise<void> {
+function assertProperty<Ts extends [unknown, ...unknown[]]>(
+	property: fc.IAsyncProperty<Ts>,
+): Promise<void> {
 	return fc.assert(property, { numRuns: RUNS });
 }
 
 // ---------------------------------------------------------------------------------------
 
-describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as const))('fuzzing the %s trigger', (_id, providerCase) => {
-	const context = bodyContext(providerCase);
-	const plans = bodyPlans(providerCase);
-	const headers = extraHeaders(AUTHENTICATION_HEADERS);
+describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as const))(
+	'fuzzing the %s trigger',
+	(_id, providerCase) => {
+		const context = bodyContext(providerCase);
+		const plans = bodyPlans(providerCase);
+		const headers = extraHeaders(AUTHENTICATION_HEADERS);
 
-	it(
-		'never throws, and answers 200, 400 or 401 only: 401 exactly when the authentication is wrong, whatever the body and headers',
-		async () => {
-			await assertProperty(
-				fc.asyncProperty(
-					plans,
-					authPlan(providerCase, { forged: true }),
-					headers,
-					someEvents(providerCase),
-					output,
-					async (plan, auth, extra, events, chosenOutput) => {
-						const { run } = await deliverPlanned(providerCase, context, plan, auth, extra, events, chosenOutput);
-						expect([200, 400, 401]).toContain(run.status);
-						if (auth.forgery !== null) expect(run.status).toBe(401);
-						else expect(run.status).not.toBe(401);
-						if (run.status !== 200) {
-							expect(run.items).toBeNull();
-							expect(run.body).toEqual({ status: 'rejected', reason: expect.any(String) });
-						}
-					},
-				),
-			);
-		},
-		TIMEOUT_MS,
-	);
+		it(
+			'never throws, and answers 200, 400 or 401 only: 401 exactly when the authentication is wrong, whatever the body and headers',
+			async () => {
+				await assertProperty(
+					fc.asyncProperty(
+						plans,
+						authPlan(providerCase, { forged: true }),
+						headers,
+						someEvents(providerCase),
+						output,
+						async (plan, auth, extra, events, chosenOutput) => {
+							const { run } = await deliverPlanned(
+								providerCase,
+								context,
+								plan,
+								auth,
+								extra,
+								events,
+								chosenOutput,
+							);
+							expect([200, 400, 401]).toContain(run.status);
+							if (auth.forgery !== null) expect(run.status).toBe(401);
+							else expect(run.status).not.toBe(401);
+							if (run.status !== 200) {
+								expect(run.items).toBeNull();
+								expect(run.body).toEqual({ status: 'rejected', reason: expect.any(String) });
+							}
+						},
+					),
+				);
+			},
+			TIMEOUT_MS,
+		);
 
-	it(
-		'answers a correctly authenticated delivery by its body: 400 only when it is not JSON, else one item per envelope, in order',
-		async () => {
-			await assertProperty(
-				fc.asyncProperty(
-					plans,
-					authPlan(providerCase, { forged: false }),
-					headers,
-					allEvents,
-					output,
-					async (plan, auth, extra, events, chosenOutput) => {
-						const { run, body, headers: sent } = await deliverPlanned(providerCase, context, plan, auth, extra, events, chosenOutput);
-						const read = readAsJson(body);
-						if (!read.json) {
-							expect(run.status).toBe(400);
-							expect(run.items).toBeNull();
-							return;
-						}
-						expect(run.status).toBe(200);
-						const envelopes = Array.isArray(read.value) ? read.value : [read.value];
-						if (envelopes.length === 0) {
-							expect(run.items).toBeNull();
-							expect(run.body).toMatchObject({ status: 'ignored', received: 0 });
-							return;
-						}
-						expect(run.body).toEqual({ status: 'accepted', received: envelopes.length, emitted: envelopes.length });
-						expect(run.items).toHaveLength(envelopes.length);
-						const tryout = providerCase.id === 'partoo' && 'x-partoo-webhook-tryout' in sent;
-						run.items!.forEach((item, index) => {
-							const envelope = envelopes[index];
-							if (chosenOutput === 'raw') {
-								expect(sameJson(item, isObject(envelope) ? envelope : { raw: envelope })).toBe(true);
+		it(
+			'answers a correctly authenticated delivery by its body: 400 only when it is not JSON, else one item per envelope, in order',
+			async () => {
+				await assertProperty(
+					fc.asyncProperty(
+						plans,
+						authPlan(providerCase, { forged: false }),
+						headers,
+						allEvents,
+						output,
+						async (plan, auth, extra, events, chosenOutput) => {
+							const {
+								run,
+								body,
+								headers: sent,
+							} = await deliverPlanned(
+								providerCase,
+								context,
+								plan,
+								auth,
+								extra,
+								events,
+								chosenOutput,
+							);
+							const read = readAsJson(body);
+							if (!read.json) {
+								expect(run.status).toBe(400);
+								expect(run.items).toBeNull();
 								return;
 							}
-							expect(typeof item.event).toBe('string');
-							expect(item.event).not.toBe('');
-							expect(item.provider).toBe(providerCase.id);
-							expect(typeof item.eventId).toBe('string');
-							expect(item.eventId).not.toBe('');
-							expect(Array.isArray(item.problems)).toBe(true);
-							for (const problem of item.problems as unknown[]) expect(typeof problem).toBe('string');
-							expect(item.testDelivery).toBe(tryout);
-							expect(sameJson(item.raw, envelope)).toBe(true);
-							if (!isObject(envelope)) {
-								// JSON that is not an envelope (42, "x", null, [..]) is emitted, not lost, and says why.
-								expect(item.event).toBe('unrecognised');
-								expect((item.problems as string[]).length).toBeGreaterThan(0);
+							expect(run.status).toBe(200);
+							const envelopes = Array.isArray(read.value) ? read.value : [read.value];
+							if (envelopes.length === 0) {
+								expect(run.items).toBeNull();
+								expect(run.body).toMatchObject({ status: 'ignored', received: 0 });
+								return;
 							}
-						});
-					},
-				),
-			);
-		},
-		TIMEOUT_MS,
-	);
+							expect(run.body).toEqual({
+								status: 'accepted',
+								received: envelopes.length,
+								emitted: envelopes.length,
+							});
+							expect(run.items).toHaveLength(envelopes.length);
+							const tryout = providerCase.id === 'partoo' && 'x-partoo-webhook-tryout' in sent;
+							run.items!.forEach((item, index) => {
+								const envelope = envelopes[index];
+								if (chosenOutput === 'raw') {
+									expect(sameJson(item, isObject(envelope) ? envelope : { raw: envelope })).toBe(
+										true,
+									);
+									return;
+								}
+								expect(typeof item.event).toBe('string');
+								expect(item.event).not.toBe('');
+								expect(item.provider).toBe(providerCase.id);
+								expect(typeof item.eventId).toBe('string');
+								expect(item.eventId).not.toBe('');
+								expect(Array.isArray(item.problems)).toBe(true);
+								for (const problem of item.problems as unknown[])
+									expect(typeof problem).toBe('string');
+								expect(item.testDelivery).toBe(tryout);
+								expect(sameJson(item.raw, envelope)).toBe(true);
+								if (!isObject(envelope)) {
+									// JSON that is not an envelope (42, "x", null, [..]) is emitted, not lost, and says why.
+									expect(item.event).toBe('unrecognised');
+									expect((item.problems as string[]).length).toBeGreaterThan(0);
+								}
+							});
+						},
+					),
+				);
+			},
+			TIMEOUT_MS,
+		);
 
-	it(
-		'never shows personal data or a secret in a refusal, a reason, a problem or a log line',
-		async () => {
-			let plantedAndEmitted = 0;
-			await assertProperty(
-				fc.asyncProperty(
-					plans,
-					authPlan(providerCase, { forged: true }),
-					headers,
-					someEvents(providerCase),
-					async (plan, auth, extra, events) => {
-						const { run, body, logs } = await deliverPlanned(providerCase, context, plan, auth, extra, events);
-						const answered = JSON.stringify(run.body) ?? '';
-						const problems = JSON.stringify((run.items ?? []).map((item) => item.problems));
-						for (const marker of [PERSONAL_DATA, ...SECRETS]) {
-							expect(answered).not.toContain(marker);
-							expect(problems).not.toContain(marker);
-							expect(logs).not.toContain(marker);
-						}
-						// Secrets are never in what the workflow gets either (personal data is, in `raw` and the fields).
-						const emitted = JSON.stringify(run.items ?? []);
-						for (const secret of SECRETS) expect(emitted).not.toContain(secret);
-						if (run.items && body.includes(PERSONAL_DATA)) plantedAndEmitted++;
-					},
-				),
-			);
-			// Not vacuous: personal data did go through the triggers.
-			expect(plantedAndEmitted).toBeGreaterThan(0);
-		},
-		TIMEOUT_MS,
-	);
-});
+		it(
+			'never shows personal data or a secret in a refusal, a reason, a problem or a log line',
+			async () => {
+				let plantedAndEmitted = 0;
+				await assertProperty(
+					fc.asyncProperty(
+						plans,
+						authPlan(providerCase, { forged: true }),
+						headers,
+						someEvents(providerCase),
+						async (plan, auth, extra, events) => {
+							const { run, body, logs } = await deliverPlanned(
+								providerCase,
+								context,
+								plan,
+								auth,
+								extra,
+								events,
+							);
+							const answered = JSON.stringify(run.body) ?? '';
+							const problems = JSON.stringify((run.items ?? []).map((item) => item.problems));
+							for (const marker of [PERSONAL_DATA, ...SECRETS]) {
+								expect(answered).not.toContain(marker);
+								expect(problems).not.toContain(marker);
+								expect(logs).not.toContain(marker);
+							}
+							// Secrets are never in what the workflow gets either (personal data is, in `raw` and the fields).
+							const emitted = JSON.stringify(run.items ?? []);
+							for (const secret of SECRETS) expect(emitted).not.toContain(secret);
+							if (run.items && body.includes(PERSONAL_DATA)) plantedAndEmitted++;
+						},
+					),
+				);
+				// Not vacuous: personal data did go through the triggers.
+				expect(plantedAndEmitted).toBeGreaterThan(0);
+			},
+			TIMEOUT_MS,
+		);
+	},
+);
 
 /** The path of the first value in `value` that is not plain JSON data (function, class instance, non-finite number). */
 function firstNonJson(value: unknown, path = 'item'): string | null {
@@ -610,8 +753,10 @@ function firstNonJson(value: unknown, path = 'item'): string | null {
 		}
 		if (typeof current === 'object') {
 			const prototype = Object.getPrototypeOf(current) as unknown;
-			if (prototype !== Object.prototype && prototype !== null) return `${at} (an instance, not a plain object)`;
-			for (const key of Object.keys(current)) stack.push([(current as Record<string, unknown>)[key], `${at}.${key}`]);
+			if (prototype !== Object.prototype && prototype !== null)
+				return `${at} (an instance, not a plain object)`;
+			for (const key of Object.keys(current))
+				stack.push([(current as Record<string, unknown>)[key], `${at}.${key}`]);
 			continue;
 		}
 		return `${at} (${typeof current})`;
@@ -625,7 +770,16 @@ describe('fuzzing: payloads that once broke the engine', () => {
 	it(
 		'emits every canonical field as plain JSON, even when the payload\'s strings are prototype names such as "constructor"',
 		async () => {
-			const prototypeNames = fc.constantFrom('constructor', 'Constructor', 'CON_STRUCTOR', '__proto__', 'prototype', 'toString', 'hasOwnProperty', 'valueOf');
+			const prototypeNames = fc.constantFrom(
+				'constructor',
+				'Constructor',
+				'CON_STRUCTOR',
+				'__proto__',
+				'prototype',
+				'toString',
+				'hasOwnProperty',
+				'valueOf',
+			);
 			await assertProperty(
 				fc.asyncProperty(
 					fc.constantFrom(...PROVIDER_IDS).chain((id) =>
@@ -636,8 +790,13 @@ describe('fuzzing: payloads that once broke the engine', () => {
 								fixture: fc.nat(),
 								mutations: fc
 									.tuple(
-										fc.array(structuralMutation({ ...BODY_LIMITS, eventNames: caseOf(id).eventNames }), { maxLength: 2 }),
-										prototypeNames.map((value): StructuralMutation => ({ kind: 'everyString', value })),
+										fc.array(
+											structuralMutation({ ...BODY_LIMITS, eventNames: caseOf(id).eventNames }),
+											{ maxLength: 2 },
+										),
+										prototypeNames.map(
+											(value): StructuralMutation => ({ kind: 'everyString', value }),
+										),
 									)
 									.map(([mutations, everyString]) => [everyString, ...mutations]),
 								pretty: fc.constant(false),
@@ -647,7 +806,13 @@ describe('fuzzing: payloads that once broke the engine', () => {
 					),
 					async ([id, plan]) => {
 						const auth: AuthPlan = { method: 'none', forgery: null, variant: 0 };
-						const { run } = await deliverPlanned(caseOf(id), bodyContext(caseOf(id)), plan, auth, {});
+						const { run } = await deliverPlanned(
+							caseOf(id),
+							bodyContext(caseOf(id)),
+							plan,
+							auth,
+							{},
+						);
 						for (const item of run.items ?? []) {
 							const canonical = { ...item };
 							delete canonical.raw;
@@ -672,7 +837,13 @@ describe('fuzzing: payloads that once broke the engine', () => {
 						// 10 000 levels are 20 kB of `[` and `]`, far below any body size limit.
 						const plan: BodyPlan = { kind: 'deep', depth, shape: 'array', inBatch: !alone };
 						const auth: AuthPlan = { method: 'none', forgery: null, variant: 0 };
-						const { run } = await deliverPlanned(caseOf(id), bodyContext(caseOf(id)), plan, auth, {});
+						const { run } = await deliverPlanned(
+							caseOf(id),
+							bodyContext(caseOf(id)),
+							plan,
+							auth,
+							{},
+						);
 						expect(run.status).toBe(200);
 					},
 				),
@@ -683,42 +854,57 @@ describe('fuzzing: payloads that once broke the engine', () => {
 });
 
 describe('fuzzing every trigger with prototype keys', () => {
-	const contexts = new Map(CASES.map((providerCase) => [providerCase.id, bodyContext(providerCase)]));
+	const contexts = new Map(
+		CASES.map((providerCase) => [providerCase.id, bodyContext(providerCase)]),
+	);
 	const plansOf = new Map(CASES.map((providerCase) => [providerCase.id, bodyPlans(providerCase)]));
 
 	it(
 		'leaves Object.prototype and the other built-in prototypes untouched by __proto__, constructor and prototype keys',
 		async () => {
 			const pollutingPlan = fc.record({
-					kind: fc.constant('envelope' as const),
-					fixture: fc.nat(),
-					mutations: fc.array(
-						fc.record({
-							kind: fc.constant('prototypeKey' as const),
-							at: fc.nat(),
-							key: fc.constantFrom(...PROTOTYPE_KEYS),
-							payload: fc.nat(),
-						}),
-						{ minLength: 1, maxLength: 6 },
-					),
-					pretty: fc.constant(false),
-					bytes: fc.constant([]),
-				}) as fc.Arbitrary<BodyPlan>;
+				kind: fc.constant('envelope' as const),
+				fixture: fc.nat(),
+				mutations: fc.array(
+					fc.record({
+						kind: fc.constant('prototypeKey' as const),
+						at: fc.nat(),
+						key: fc.constantFrom(...PROTOTYPE_KEYS),
+						payload: fc.nat(),
+					}),
+					{ minLength: 1, maxLength: 6 },
+				),
+				pretty: fc.constant(false),
+				bytes: fc.constant([]),
+			}) as fc.Arbitrary<BodyPlan>;
 			await assertProperty(
 				fc.asyncProperty(
-					fc.constantFrom(...PROVIDER_IDS).chain((id) =>
-						fc.tuple(fc.constant(id), fc.oneof(pollutingPlan, plansOf.get(id)!), output),
-					),
+					fc
+						.constantFrom(...PROVIDER_IDS)
+						.chain((id) =>
+							fc.tuple(fc.constant(id), fc.oneof(pollutingPlan, plansOf.get(id)!), output),
+						),
 					async ([id, plan, chosenOutput]) => {
 						const auth: AuthPlan = { method: 'none', forgery: null, variant: 0 };
-						await deliverPlanned(caseOf(id), contexts.get(id)!, plan, auth, {}, undefined, chosenOutput);
+						await deliverPlanned(
+							caseOf(id),
+							contexts.get(id)!,
+							plan,
+							auth,
+							{},
+							undefined,
+							chosenOutput,
+						);
 						expect(({} as Record<string, unknown>)[POLLUTION_FLAG]).toBeUndefined();
 					},
 				),
 			);
 			// Also covers every delivery the tests above made, since they ran in this module first.
 			for (const [name, prototype] of Object.entries(PROTOTYPES)) {
-				expect([name, Reflect.ownKeys(prototype).map(String).sort()]).toEqual([name, prototypeKeysBefore[name]]);
+				expect([name, Reflect.ownKeys(prototype).map(String).sort()]).toEqual([
+					name,
+					prototypeKeysBefore[name],
+				]);
 			}
 			for (const value of [{}, [], () => undefined, '']) {
 				expect((value as unknown as Record<string, unknown>)[POLLUTION_FLAG]).toBeUndefined();

@@ -22,7 +22,10 @@ export function providerFixtures(provider: string): Fixture[] {
 }
 
 export function fixture(provider: string, name: string): Record<string, unknown> {
-	return JSON.parse(readFileSync(join(FIXTURES_DIR, provider, `${name}.json`), 'utf8')) as Record<string, unknown>;
+	return JSON.parse(readFileSync(join(FIXTURES_DIR, provider, `${name}.json`), 'utf8')) as Record<
+		string,
+		unknown
+	>;
 }
 
 /** A file of this repository, e.g. README.md. */

@@ -25,14 +25,22 @@ function authenticate(
 	request: IHttpRequestOptions,
 ): IHttpRequestOptions {
 	const definition = credentialType.authenticate;
-	if (!definition || typeof definition === 'function' || definition.type !== 'generic') return request;
+	if (!definition || typeof definition === 'function' || definition.type !== 'generic')
+		return request;
 	const resolve = (value: unknown) => {
-		const match = typeof value === 'string' ? /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(value) : null;
+		const match =
+			typeof value === 'string' ? /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(value) : null;
 		return match ? credentials[match[1]] : value;
 	};
 	const resolveAll = (values: IDataObject | undefined): IDataObject =>
-		Object.fromEntries(Object.entries(values ?? {}).map(([key, value]) => [key, resolve(value)])) as IDataObject;
-	const { headers, qs, auth } = definition.properties as { headers?: IDataObject; qs?: IDataObject; auth?: IDataObject };
+		Object.fromEntries(
+			Object.entries(values ?? {}).map(([key, value]) => [key, resolve(value)]),
+		) as IDataObject;
+	const { headers, qs, auth } = definition.properties as {
+		headers?: IDataObject;
+		qs?: IDataObject;
+		auth?: IDataObject;
+	};
 	return {
 		...request,
 		headers: { ...request.headers, ...resolveAll(headers) } as IHttpRequestOptions['headers'],
@@ -65,8 +73,11 @@ export function hookHarness(
 		getParentTypes: () => [],
 		preAuthentication: async () => undefined,
 		getDecrypted: async () => credentials,
-		authenticate: async (decrypted: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) =>
-			authenticate(credentialType, decrypted, request),
+		authenticate: async (
+			decrypted: ICredentialDataDecryptedObject,
+			_type: string,
+			request: IHttpRequestOptions,
+		) => authenticate(credentialType, decrypted, request),
 	};
 
 	return {
@@ -92,15 +103,29 @@ export function hookHarness(
 				connections: {},
 				active: true,
 				staticData: { 'node:Trigger': staticData },
-				nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) },
+				nodeTypes: {
+					getByName: () => nodeType,
+					getByNameAndVersion: () => nodeType,
+					getKnownTypes: () => ({}),
+				},
 			});
 			const additionalData = {
 				credentialsHelper,
 				webhookBaseUrl: WEBHOOK_BASE,
 				webhookTestBaseUrl: WEBHOOK_TEST_BASE,
 			} as unknown as IWorkflowExecuteAdditionalData;
-			const webhookData = { webhookDescription: nodeType.description.webhooks![0], isTest: mode === 'manual' } as IWebhookData;
-			const context = new HookContext(workflow, workflow.getNode('Trigger')!, additionalData, mode, 'activate', webhookData);
+			const webhookData = {
+				webhookDescription: nodeType.description.webhooks![0],
+				isTest: mode === 'manual',
+			} as IWebhookData;
+			const context = new HookContext(
+				workflow,
+				workflow.getNode('Trigger')!,
+				additionalData,
+				mode,
+				'activate',
+				webhookData,
+			);
 			const result = await nodeType.webhookMethods!.default![method].call(context);
 			// n8n keeps the context's static data on the workflow; mirror it for the next call.
 			Object.assign(staticData, workflow.staticData['node:Trigger']);

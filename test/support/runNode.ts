@@ -33,7 +33,11 @@ export async function runNode(
 		nodes: [node],
 		connections: {},
 		active: false,
-		nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) },
+		nodeTypes: {
+			getByName: () => nodeType,
+			getByNameAndVersion: () => nodeType,
+			getKnownTypes: () => ({}),
+		},
 	});
 	const workflowNode = workflow.getNode('Node') as INode;
 	const input = items.map((json) => ({ json: json as IDataObject }));

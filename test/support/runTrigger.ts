@@ -74,9 +74,19 @@ export async function deliver(
 
 	const rawBody = bodyBytes(delivery.body);
 	const headers = Object.fromEntries(
-		Object.entries({ 'content-type': 'application/json', ...delivery.headers }).map(([k, v]) => [k.toLowerCase(), v]),
+		Object.entries({ 'content-type': 'application/json', ...delivery.headers }).map(([k, v]) => [
+			k.toLowerCase(),
+			v,
+		]),
 	);
-	const request = { method: 'POST', headers, rawBody, body: parsedOrEmpty(rawBody), query: {}, params: {} };
+	const request = {
+		method: 'POST',
+		headers,
+		rawBody,
+		body: parsedOrEmpty(rawBody),
+		query: {},
+		params: {},
+	};
 	const response = new RecordingResponse();
 
 	const additionalData = {
@@ -93,10 +103,19 @@ export async function deliver(
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const webhookData = { webhookDescription: nodeType.description.webhooks?.[0] } as IWebhookData;
 
-	const context = new WebhookContext(workflow, workflowNode, additionalData, 'webhook', webhookData, [], null);
+	const context = new WebhookContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		'webhook',
+		webhookData,
+		[],
+		null,
+	);
 	const result = await nodeType.webhook!.call(context);
 
-	if (result.noWebhookResponse) return { status: response.statusCode, body: response.body, items: null };
+	if (result.noWebhookResponse)
+		return { status: response.statusCode, body: response.body, items: null };
 	return {
 		status: 200,
 		body: result.webhookResponse,

@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto';
 
-export function hmacHex(algorithm: 'sha1' | 'sha256', secret: string, body: Buffer | string): string {
+export function hmacHex(
+	algorithm: 'sha1' | 'sha256',
+	secret: string,
+	body: Buffer | string,
+): string {
 	return createHmac(algorithm, secret).update(body).digest('hex');
 }
 

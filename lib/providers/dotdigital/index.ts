@@ -52,12 +52,18 @@ function inboundMessageFields(payload: JsonRecord): CanonicalFields {
 	const from = asRecord(payload.from) ?? {};
 	const channelData = asRecord(payload.channelData) ?? {};
 	const parts = [...asList(payload.messageParts), ...asList(channelData.parts)];
-	const media = [...parts.filter((part) => !isTextPart(part)).map(partMedia), ...facebookAttachments(channelData)];
+	const media = [
+		...parts.filter((part) => !isTextPart(part)).map(partMedia),
+		...facebookAttachments(channelData),
+	];
 	const contactId = firstText(from.profileId, from.phoneNumber, from.fbMessengerId);
 	return {
 		channel: normalizeChannel(payload.channel),
 		direction: 'inbound',
-		conversationId: firstText(pick(payload, 'to', 'conversationId'), pick(channelData, 'context', 'conversationId')),
+		conversationId: firstText(
+			pick(payload, 'to', 'conversationId'),
+			pick(channelData, 'context', 'conversationId'),
+		),
 		contact: {
 			id: contactId,
 			name: null,
@@ -82,7 +88,10 @@ function messageStatusFields(payload: JsonRecord, status: string): CanonicalFiel
 	return {
 		channel: normalizeChannel(channelName),
 		direction: 'outbound',
-		conversationId: firstText(payload.conversationId, pick(details, 'additionalInfo', 'conversationId')),
+		conversationId: firstText(
+			payload.conversationId,
+			pick(details, 'additionalInfo', 'conversationId'),
+		),
 		message: {
 			id: pickText(payload, 'id'),
 			text: pickText(details, 'additionalInfo', 'contentMessage', 'text'),
@@ -90,7 +99,10 @@ function messageStatusFields(payload: JsonRecord, status: string): CanonicalFiel
 			status,
 			media: [],
 		},
-		error: status === 'failed' ? failureOf(details, channelName ? channelStatus[channelName] : undefined) : null,
+		error:
+			status === 'failed'
+				? failureOf(details, channelName ? channelStatus[channelName] : undefined)
+				: null,
 	};
 }
 
@@ -99,7 +111,10 @@ function profileFields(payload: JsonRecord): CanonicalFields {
 	return {
 		contact: {
 			id: firstText(profile.id, payload.profileId),
-			name: firstText(profile.name, [profile.firstName, profile.lastName].filter(Boolean).join(' ')),
+			name: firstText(
+				profile.name,
+				[profile.firstName, profile.lastName].filter(Boolean).join(' '),
+			),
 			phone: firstText(profile.phoneNumber, profile.mobileNumber),
 			email: pickText(profile, 'email'),
 		},
@@ -108,7 +123,9 @@ function profileFields(payload: JsonRecord): CanonicalFields {
 
 /** The one channel that reported in `channelStatus` (`sms`, `rcs`, `fbMessenger`, `email`…). */
 function reportingChannel(channelStatus: JsonRecord): string | null {
-	const channels = Object.keys(channelStatus).filter((key) => asRecord(channelStatus[key]) !== null);
+	const channels = Object.keys(channelStatus).filter(
+		(key) => asRecord(channelStatus[key]) !== null,
+	);
 	return channels.length === 1 ? channels[0] : null;
 }
 
@@ -135,7 +152,11 @@ function isTextPart(part: unknown): boolean {
 }
 
 function partMedia(part: unknown): EventMedia {
-	return { url: pickText(part, 'url'), mimeType: pickText(part, 'type'), name: pickText(part, 'name') };
+	return {
+		url: pickText(part, 'url'),
+		mimeType: pickText(part, 'type'),
+		name: pickText(part, 'name'),
+	};
 }
 
 /** Facebook Messenger's own attachments, which Dotdigital forwards in `channelData.body`. */

@@ -15,7 +15,11 @@ export const dotdigitalRegistration: WebhookRegistrationApi = {
 	credentialType: 'dotdigitalCpaasApi',
 	baseUrl: (credentials) => `https://${regionOf(credentials.region)}-api.dotdigital.com/cpaas`,
 	async stillRegistered(api, stored) {
-		const webhook = await api({ method: 'GET', path: webhookPath(WEBHOOKS_PATH, stored.ids[0]), allowNotFound: true });
+		const webhook = await api({
+			method: 'GET',
+			path: webhookPath(WEBHOOKS_PATH, stored.ids[0]),
+			allowNotFound: true,
+		});
 		return webhook !== null;
 	},
 	async create(api, target) {

@@ -13,7 +13,9 @@ export const dotdigitalEnvelopeSchema = z.object({
 
 const statusPayload = z.object({
 	id: z.string().optional(),
-	details: z.object({ channel: z.string().optional(), channelStatus: z.record(z.unknown()) }).passthrough(),
+	details: z
+		.object({ channel: z.string().optional(), channelStatus: z.record(z.unknown()) })
+		.passthrough(),
 	updatedOn: z.string().optional(),
 });
 

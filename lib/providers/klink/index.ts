@@ -28,7 +28,8 @@ export const klinkProvider: MessagingProvider = {
 		const data = asRecord(envelope.data) ?? {};
 		const common: CanonicalFields = { occurredAt: toIsoTimestamp(envelope.timestamp) };
 		if (providerEvent.startsWith('contact.')) return { ...common, ...contactFields(data) };
-		if (providerEvent.startsWith('message.')) return { ...common, ...messageFields(data, providerEvent) };
+		if (providerEvent.startsWith('message.'))
+			return { ...common, ...messageFields(data, providerEvent) };
 		return { ...common, tags: tagNames(data.tags) };
 	},
 };
@@ -59,7 +60,9 @@ function messageFields(data: JsonRecord, providerEvent: string): CanonicalFields
 	};
 	const senderId = pickText(data, 'senderId');
 	return {
-		channel: normalizeChannel(firstText(pick(room, 'channel', 'type'), pick(room, 'cxLog', 'channel'))),
+		channel: normalizeChannel(
+			firstText(pick(room, 'channel', 'type'), pick(room, 'cxLog', 'channel')),
+		),
 		direction: outbound ? 'outbound' : 'inbound',
 		conversationId: firstText(data.roomId, room.id),
 		contact,
@@ -93,15 +96,30 @@ function platformContactName(room: JsonRecord): string | null {
 /** The agent who sent an outbound message: the room's assignee or actor with that id. */
 function agentName(room: JsonRecord, senderId: string | null): string | null {
 	if (!senderId) return null;
-	const agent = [room.assignee, room.actor].find((candidate) => pickText(candidate, 'id') === senderId);
+	const agent = [room.assignee, room.actor].find(
+		(candidate) => pickText(candidate, 'id') === senderId,
+	);
 	return pickText(agent, 'name');
 }
 
 /** K-LINK documents `attachments` only as "Array/null": read the usual field names. */
 function attachments(value: unknown): EventMedia[] {
 	return asList(value).map((attachment) => ({
-		url: firstText(attachment, pick(attachment, 'url'), pick(attachment, 'fileUrl'), pick(attachment, 'link')),
-		mimeType: firstText(pick(attachment, 'mimeType'), pick(attachment, 'mimetype'), pick(attachment, 'contentType')),
-		name: firstText(pick(attachment, 'name'), pick(attachment, 'fileName'), pick(attachment, 'filename')),
+		url: firstText(
+			attachment,
+			pick(attachment, 'url'),
+			pick(attachment, 'fileUrl'),
+			pick(attachment, 'link'),
+		),
+		mimeType: firstText(
+			pick(attachment, 'mimeType'),
+			pick(attachment, 'mimetype'),
+			pick(attachment, 'contentType'),
+		),
+		name: firstText(
+			pick(attachment, 'name'),
+			pick(attachment, 'fileName'),
+			pick(attachment, 'filename'),
+		),
 	}));
 }

@@ -1,5 +1,13 @@
 import type { CanonicalFields, EventMedia, SenderType } from '../../canonicalEvent';
-import { asRecord, firstText, normalizeChannel, pick, pickText, toIsoTimestamp, type JsonRecord } from '../../envelopeReading';
+import {
+	asRecord,
+	firstText,
+	normalizeChannel,
+	pick,
+	pickText,
+	toIsoTimestamp,
+	type JsonRecord,
+} from '../../envelopeReading';
 import { recogniseByNameField, type MessagingProvider } from '../../messagingProvider';
 import { partooEvents } from './events';
 import { partooEnvelopeSchema, partooEventSchemas } from './schema';
@@ -32,11 +40,20 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 		phone: pickText(conversation, 'consumer_phone_number'),
 		email: pickText(conversation, 'consumer_email'),
 	};
-	const senderType: SenderType = fromConsumer ? 'contact' : message.is_automated === true ? 'automation' : 'agent';
+	const senderType: SenderType = fromConsumer
+		? 'contact'
+		: message.is_automated === true
+			? 'automation'
+			: 'agent';
 	const contentType = pickText(message, 'content_type')?.toLowerCase() ?? null;
 	return {
 		// Partoo has one event for both directions: the sender says which it is.
-		event: providerEvent === 'message_created' ? (fromConsumer ? 'message.received' : 'message.sent') : undefined,
+		event:
+			providerEvent === 'message_created'
+				? fromConsumer
+					? 'message.received'
+					: 'message.sent'
+				: undefined,
 		occurredAt: toIsoTimestamp(message.date),
 		channel: normalizeChannel(conversation.messaging_partner),
 		direction: fromConsumer ? 'inbound' : 'outbound',
@@ -51,7 +68,11 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 		},
 		sender: fromConsumer
 			? { type: 'contact', id: null, name: contact.name }
-			: { type: senderType, id: pickText(message, 'user_id'), name: pickText(message, 'sender_label') },
+			: {
+					type: senderType,
+					id: pickText(message, 'user_id'),
+					name: pickText(message, 'sender_label'),
+				},
 	};
 }
 
@@ -67,7 +88,10 @@ function leadFields(payload: JsonRecord): CanonicalFields {
 	return {
 		contact: {
 			id: pickText(lead, 'id'),
-			name: firstText(lead.name, [pick(lead, 'first_name'), pick(lead, 'last_name')].filter(Boolean).join(' ')),
+			name: firstText(
+				lead.name,
+				[pick(lead, 'first_name'), pick(lead, 'last_name')].filter(Boolean).join(' '),
+			),
 			phone: firstText(lead.phone, lead.phone_number),
 			email: pickText(lead, 'email'),
 		},

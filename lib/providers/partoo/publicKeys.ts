@@ -14,6 +14,10 @@ const PUBLISHED_KEYS: Record<PartooEnvironment, string> = {
 export const partooPublicKeys = new Map<PartooEnvironment, KeyObject>(
 	(Object.keys(PUBLISHED_KEYS) as PartooEnvironment[]).map((environment) => [
 		environment,
-		createPublicKey({ key: Buffer.from(PUBLISHED_KEYS[environment], 'base64'), format: 'der', type: 'spki' }),
+		createPublicKey({
+			key: Buffer.from(PUBLISHED_KEYS[environment], 'base64'),
+			format: 'der',
+			type: 'spki',
+		}),
 	]),
 );

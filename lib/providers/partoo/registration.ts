@@ -20,7 +20,8 @@ export const partooRegistration: WebhookRegistrationApi = {
 	provider: partooProvider,
 	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'partooApi',
-	baseUrl: (credentials) => (credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production),
+	baseUrl: (credentials) =>
+		credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production,
 	commonQuery: (credentials) => (credentials.orgId ? { org_id: credentials.orgId } : {}),
 	async stillRegistered(api, stored) {
 		const registeredIds = await listWebhookIds(api);
@@ -30,9 +31,13 @@ export const partooRegistration: WebhookRegistrationApi = {
 		const response = await api({
 			method: 'POST',
 			path: WEBHOOKS_PATH,
-			body: { items: target.events.map((eventType) => ({ url: target.url, event_type: eventType })) },
+			body: {
+				items: target.events.map((eventType) => ({ url: target.url, event_type: eventType })),
+			},
 		});
-		const ids = webhookItems(response).map(idOf).filter((id): id is string => id !== undefined);
+		const ids = webhookItems(response)
+			.map(idOf)
+			.filter((id): id is string => id !== undefined);
 		return { ids, url: target.url, events: target.events };
 	},
 };

@@ -29,7 +29,11 @@ const conversationSchema = z.object({
 });
 
 const messageEnvelope = partooEnvelopeSchema.extend({
-	payload: z.object({ message: messageSchema, conversation: conversationSchema, org_id: z.number() }),
+	payload: z.object({
+		message: messageSchema,
+		conversation: conversationSchema,
+		org_id: z.number(),
+	}),
 });
 
 export const partooEventSchemas = {

@@ -10,7 +10,11 @@ import {
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
-import { findEventDefinition, type MessagingProvider, type RecognisedEvent } from '../../messagingProvider';
+import {
+	findEventDefinition,
+	type MessagingProvider,
+	type RecognisedEvent,
+} from '../../messagingProvider';
 import { staryaAiEvents } from './events';
 import { staryaAiEnvelopeSchema, staryaAiEventSchemas } from './schema';
 
@@ -56,11 +60,21 @@ export const staryaAiProvider: MessagingProvider = {
 				return { ...common, contact: userContact(data) };
 			case 'chat.created':
 			case 'chat.deleted':
-				return { ...common, conversationId: pickText(data, 'id'), contact: idOnlyContact(data.userId) };
+				return {
+					...common,
+					conversationId: pickText(data, 'id'),
+					contact: idOnlyContact(data.userId),
+				};
 			case 'chat.message.created':
-				return { ...messageFields(data), occurredAt: toIsoTimestamp(data.timestamp) ?? common.occurredAt };
+				return {
+					...messageFields(data),
+					occurredAt: toIsoTimestamp(data.timestamp) ?? common.occurredAt,
+				};
 			case 'chat.message.status.updated':
-				return { ...statusFields(data), occurredAt: toIsoTimestamp(data.timestamp) ?? common.occurredAt };
+				return {
+					...statusFields(data),
+					occurredAt: toIsoTimestamp(data.timestamp) ?? common.occurredAt,
+				};
 			case 'chat.tag.appended':
 				return {
 					...common,
@@ -137,8 +151,16 @@ function messageFields(data: JsonRecord): CanonicalFields {
 
 /** `content.image[]` are StaryaAI file ids; `content.medias[]` are links. */
 function mediaOf(content: JsonRecord): EventMedia[] {
-	const images = asList(content.image).map((image) => ({ url: null, mimeType: 'image/*', name: pickText(image, 'fileId') }));
-	const links = asList(content.medias).map((link) => ({ url: asText(link), mimeType: null, name: null }));
+	const images = asList(content.image).map((image) => ({
+		url: null,
+		mimeType: 'image/*',
+		name: pickText(image, 'fileId'),
+	}));
+	const links = asList(content.medias).map((link) => ({
+		url: asText(link),
+		mimeType: null,
+		name: null,
+	}));
 	return [...images, ...links];
 }
 
@@ -150,6 +172,8 @@ function statusFields(data: JsonRecord): CanonicalFields {
 		conversationId: pickText(data, 'chatId'),
 		contact: idOnlyContact(data.userId),
 		message: { id: pickText(data, 'messageId'), text: null, type: null, status, media: [] },
-		error: failed ? { code: asText(data.error) ?? null, message: pickText(data, 'errorMessage') } : null,
+		error: failed
+			? { code: asText(data.error) ?? null, message: pickText(data, 'errorMessage') }
+			: null,
 	};
 }

@@ -44,5 +44,7 @@ export const staryaAiEventSchemas = {
 	'chat.message.status.updated': envelopeWith(
 		z.object({ messageId: z.string(), status: z.string(), chatId: z.string(), userId: z.string() }),
 	),
-	'chat.tag.appended': envelopeWith(z.object({ chatId: z.string(), tagId: z.string(), tagName: z.string() })),
+	'chat.tag.appended': envelopeWith(
+		z.object({ chatId: z.string(), tagId: z.string(), tagName: z.string() }),
+	),
 };

@@ -47,12 +47,19 @@ export const timelyAiProvider: MessagingProvider = {
 	recogniseEvent: (envelope) => recogniseByNameField(timelyAiProvider, envelope, 'event'),
 	toCanonicalFields(envelope, { providerEvent }) {
 		const data = asRecord(envelope.data) ?? {};
-		const contactId = firstText(data.contact_id, pick(data, 'contact', 'id'), providerEvent.startsWith('contact.') ? data.id : null);
+		const contactId = firstText(
+			data.contact_id,
+			pick(data, 'contact', 'id'),
+			providerEvent.startsWith('contact.') ? data.id : null,
+		);
 		const fields: CanonicalFields = {
 			eventId: pickText(envelope, 'event_id') ?? undefined,
 			occurredAt: toIsoTimestamp(envelope.timestamp),
 			channel: normalizeChannel(firstText(data.channel_type, pick(data, 'channel', 'type'))),
-			conversationId: firstText(data.conversation_id, providerEvent.startsWith('conversation.') ? data.id : null),
+			conversationId: firstText(
+				data.conversation_id,
+				providerEvent.startsWith('conversation.') ? data.id : null,
+			),
 			contact: contactId || data.phone || data.email ? contactOf(data, contactId) : null,
 			tags: tagNames(data.tags ?? pick(data, 'contact', 'tags')),
 			error: pickText(data, 'error_code') || pickText(data, 'error_message') ? errorOf(data) : null,
@@ -63,7 +70,11 @@ export const timelyAiProvider: MessagingProvider = {
 	},
 };
 
-function messageFields(data: JsonRecord, status: string, contactId: string | null): CanonicalFields {
+function messageFields(
+	data: JsonRecord,
+	status: string,
+	contactId: string | null,
+): CanonicalFields {
 	const inbound = status === 'received' || pickText(data, 'direction') === 'inbound';
 	const mediaUrl = pickText(data, 'media_url');
 	const senderType = SENDER_TYPES.get(pickText(data, 'sent_by_type') ?? '');
@@ -74,7 +85,9 @@ function messageFields(data: JsonRecord, status: string, contactId: string | nul
 			text: pickText(data, 'content'),
 			type: pickText(data, 'type'),
 			status,
-			media: mediaUrl ? [{ url: mediaUrl, mimeType: pickText(data, 'media_mime_type'), name: null }] : [],
+			media: mediaUrl
+				? [{ url: mediaUrl, mimeType: pickText(data, 'media_mime_type'), name: null }]
+				: [],
 		},
 		sender: inbound
 			? { type: 'contact', id: contactId, name: null }
@@ -97,4 +110,3 @@ function contactOf(data: JsonRecord, contactId: string | null) {
 function errorOf(data: JsonRecord) {
 	return { code: pickText(data, 'error_code'), message: pickText(data, 'error_message') };
 }
-

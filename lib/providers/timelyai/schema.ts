@@ -42,6 +42,10 @@ export const timelyAiEventSchemas = {
 	'message.delivered': envelopeWith(messageBase.extend({ delivered_at: z.string() })),
 	'message.read': envelopeWith(messageBase.extend({ read_at: z.string() })),
 	'message.failed': envelopeWith(
-		messageBase.extend({ error_code: z.string(), error_message: z.string(), failed_at: z.string() }),
+		messageBase.extend({
+			error_code: z.string(),
+			error_message: z.string(),
+			failed_at: z.string(),
+		}),
 	),
 };
