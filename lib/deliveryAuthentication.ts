@@ -24,6 +24,8 @@ export type DeliveryAuthentication =
 			scheme: HmacSignatureScheme;
 			secret: string;
 			toleranceSeconds?: number;
+			/** Refuse deliveries without the scheme's timestamp, and accept only signatures that cover it. */
+			requireTimestamp?: boolean;
 	  }
 	| { kind: 'ed25519Signature'; header: string; publicKey: KeyObject }
 	| { kind: 'basicAuth'; user: string; password: string }
@@ -79,7 +81,12 @@ export function authenticateDelivery(
 
 function checkHmacSignature(
 	delivery: IncomingDelivery,
-	{ scheme, secret, toleranceSeconds }: Extract<DeliveryAuthentication, { kind: 'hmacSignature' }>,
+	{
+		scheme,
+		secret,
+		toleranceSeconds,
+		requireTimestamp,
+	}: Extract<DeliveryAuthentication, { kind: 'hmacSignature' }>,
 	nowMs: number,
 ): AuthenticationResult {
 	if (!secret) return { ok: false, reason: 'no signing secret is configured for this trigger' };
@@ -91,13 +98,24 @@ function checkHmacSignature(
 	const received = decodeStrictly(signature.trim(), scheme.encoding);
 	if (received === null) return { ok: false, reason: `${scheme.header} is not ${scheme.encoding}` };
 
-	const signedPayloads: Buffer[] = [delivery.rawBody];
 	const timestamp = scheme.timestampHeader
 		? headerValue(delivery.headers, scheme.timestampHeader)
 		: null;
+	if (scheme.timestampHeader && timestamp === null && requireTimestamp) {
+		return {
+			ok: false,
+			reason: `missing ${scheme.timestampHeader} header, which Require Timestamp asks for`,
+		};
+	}
+	// Without a timestamp in what was signed, a captured delivery can be replayed as it is:
+	// with requireTimestamp only `${timestamp}.${body}` is accepted.
+	const signedPayloads: Buffer[] = requireTimestamp ? [] : [delivery.rawBody];
 	if (scheme.timestampHeader && timestamp !== null) {
 		if (!isFresh(timestamp, toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, nowMs)) {
-			return { ok: false, reason: `${scheme.timestampHeader} is outside the accepted time window` };
+			return {
+				ok: false,
+				reason: `${scheme.timestampHeader} is outside the accepted time window`,
+			};
 		}
 		signedPayloads.unshift(Buffer.concat([Buffer.from(`${timestamp}.`), delivery.rawBody]));
 	}

@@ -5,18 +5,30 @@ import {
 	type IncomingDelivery,
 } from './deliveryAuthentication';
 import type { EventSelection } from './eventSelection';
-import { recogniseEnvelope, toCanonicalEvent } from './eventNormalization';
+import {
+	boundNesting,
+	DEFAULT_MAX_EVENTS_PER_DELIVERY,
+	envelopeShape,
+	TOO_DEEP_MARKER,
+} from './deliveryLimits';
+import { recogniseEnvelope, toCanonicalEvent, unnormalizedEvent } from './eventNormalization';
 import type { MessagingProvider } from './messagingProvider';
 
 export interface DeliverySettings {
 	authentication: DeliveryAuthentication;
 	selection: EventSelection;
+	/** More envelopes than this in one delivery are refused with 413 before any is read. */
+	maxEventsPerDelivery?: number;
 }
 
-/** What to answer and what to emit for one HTTP delivery. */
+/**
+ * What to answer and what to emit for one HTTP delivery. A refusal's `reason` is for the
+ * workflow's owner (n8n's log); what the caller is told is `answer`.
+ */
 export type DeliveryOutcome =
 	| { kind: 'unauthenticated'; status: 401; reason: string }
 	| { kind: 'malformed'; status: 400; reason: string }
+	| { kind: 'tooManyEvents'; status: 413; received: number; reason: string }
 	| { kind: 'ignored'; status: 200; received: number; reason: string }
 	| { kind: 'accepted'; status: 200; received: number; events: CanonicalEvent[] };
 
@@ -39,8 +51,9 @@ export function parseDeliveryBody(rawBody: Buffer): ParsedBody {
 }
 
 /**
- * The whole engine for one delivery: authenticate → parse → recognise → filter → normalize.
- * Never throws; every outcome carries the HTTP status to answer with.
+ * The whole engine for one delivery: authenticate → parse → count → recognise → filter →
+ * normalize. Never throws; every outcome carries the HTTP status to answer with, and one
+ * envelope that cannot be normalized never costs the others.
  */
 export function processDelivery(
 	provider: MessagingProvider,
@@ -58,14 +71,24 @@ export function processDelivery(
 	const received = body.envelopes.length;
 	if (received === 0)
 		return { kind: 'ignored', status: 200, received, reason: 'the delivery holds no events' };
+	const maxEvents = settings.maxEventsPerDelivery ?? DEFAULT_MAX_EVENTS_PER_DELIVERY;
+	if (received > maxEvents) {
+		return {
+			kind: 'tooManyEvents',
+			status: 413,
+			received,
+			reason: `the delivery holds ${received} events; this trigger takes at most ${maxEvents} per delivery`,
+		};
+	}
 
 	const testDelivery =
 		provider.testDeliveryHeader !== undefined &&
 		delivery.headers[provider.testDeliveryHeader.toLowerCase()] !== undefined;
-	const events = body.envelopes
-		.map((envelope) => recogniseEnvelope(provider, envelope))
-		.filter(({ recognised }) => settings.selection.matches(recognised))
-		.map((recognised) => toCanonicalEvent(provider, recognised, testDelivery));
+	const events: CanonicalEvent[] = [];
+	for (const envelope of body.envelopes) {
+		const event = receiveEnvelope(provider, envelope, settings.selection, testDelivery);
+		if (event) events.push(event);
+	}
 
 	if (events.length === 0) {
 		return {
@@ -81,9 +104,36 @@ export function processDelivery(
 /** Normalizes envelopes that arrived by another path (no HTTP, no authentication, no filter). */
 export function normalizeEnvelopes(
 	provider: MessagingProvider,
-	envelopes: unknown[],
+	envelopes: readonly unknown[],
 ): CanonicalEvent[] {
-	return envelopes.map((envelope) =>
-		toCanonicalEvent(provider, recogniseEnvelope(provider, envelope)),
-	);
+	return envelopes.map((envelope) => receiveEnvelope(provider, envelope, undefined, false)!);
+}
+
+/**
+ * One envelope: recognised, filtered, bounded and normalized. Never throws: whatever fails
+ * is emitted with the envelope (as far as it can be carried) and a problem saying so.
+ */
+function receiveEnvelope(
+	provider: MessagingProvider,
+	envelope: unknown,
+	selection: EventSelection | undefined,
+	testDelivery: boolean,
+): CanonicalEvent | null {
+	const { recognised } = recogniseEnvelope(provider, envelope);
+	if (selection && !selection.matches(recognised)) return null;
+	let raw: unknown = TOO_DEEP_MARKER;
+	try {
+		const shape = envelopeShape(envelope);
+		const bounded = boundNesting(envelope, shape);
+		raw = bounded.value;
+		return toCanonicalEvent(
+			provider,
+			{ envelope: raw, recognised },
+			testDelivery,
+			shape,
+			bounded.problems,
+		);
+	} catch (failure) {
+		return unnormalizedEvent(provider, recognised, raw, failure, testDelivery);
+	}
 }

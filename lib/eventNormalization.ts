@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ZodIssue, ZodTypeAny } from 'zod';
 
-import type { CanonicalEvent } from './canonicalEvent';
+import type { CanonicalEvent, CanonicalFields } from './canonicalEvent';
+import {
+	envelopeShape,
+	MAX_VALIDATED_ELEMENTS,
+	ProblemList,
+	validationView,
+	type EnvelopeShape,
+} from './deliveryLimits';
 import { asRecord } from './envelopeReading';
 import type { MessagingProvider, RecognisedEvent } from './messagingProvider';
 
@@ -45,39 +52,79 @@ export function recogniseEnvelope(
 }
 
 /**
- * Turns a recognised envelope into the canonical event. Never throws and never drops:
- * whatever does not fit the documented schema is listed in `problems`.
+ * Turns a recognised envelope into the canonical event. Never drops: whatever does not fit
+ * the documented schema is listed in `problems`. The envelope must already be bounded in
+ * depth (see `boundNesting`); `shape` says whether its schema check looks at a cut view.
  */
 export function toCanonicalEvent(
 	provider: MessagingProvider,
 	{ envelope, recognised }: RecognisedEnvelope,
 	testDelivery = false,
+	shape: EnvelopeShape = envelopeShape(envelope),
+	boundingProblems: readonly string[] = [],
 ): CanonicalEvent {
-	const problems = [...(recognised.problems ?? [])];
+	const problems = new ProblemList();
+	problems.addAll(recognised.problems ?? []);
+	problems.addAll(boundingProblems);
 	if (!recognised.definition && recognised.providerEvent !== UNRECOGNISED_EVENT) {
-		problems.push(
+		problems.add(
 			`"${truncate(recognised.providerEvent)}" is not in the ${provider.displayName} event catalogue`,
 		);
 	}
 
 	const record = asRecord(envelope);
-	let fields: ReturnType<MessagingProvider['toCanonicalFields']> = {};
+	let fields: CanonicalFields = {};
 	if (record) {
+		if (shape.tooWide) {
+			problems.add(
+				`a list or object holds more than ${MAX_VALIDATED_ELEMENTS} elements; only the first ${MAX_VALIDATED_ELEMENTS} of each were checked against the schema`,
+			);
+		}
 		const schema = schemaFor(provider, recognised.providerEvent);
-		const validation = schema.safeParse(record);
-		if (!validation.success) problems.push(...validation.error.issues.map(describeIssue));
+		const validation = schema.safeParse(validationView(record, shape));
+		if (!validation.success) {
+			for (const issue of validation.error.issues) problems.add(describeIssue(issue));
+		}
 		try {
 			fields = provider.toCanonicalFields(record, recognised);
 		} catch {
-			problems.push('the envelope could not be mapped to the canonical event');
+			problems.add('the envelope could not be mapped to the canonical event');
 		}
 	}
 
+	return canonicalEvent(provider, recognised, envelope, testDelivery, fields, problems.toArray());
+}
+
+/**
+ * The event emitted for an envelope whose normalization failed outright (a provider bug, or
+ * an envelope too large to work on): its name when known, its raw part, and what failed.
+ */
+export function unnormalizedEvent(
+	provider: MessagingProvider,
+	recognised: RecognisedEvent,
+	raw: unknown,
+	failure: unknown,
+	testDelivery = false,
+): CanonicalEvent {
+	const kind = failure instanceof Error ? failure.name : typeof failure;
+	return canonicalEvent(provider, recognised, raw, testDelivery, {}, [
+		`the envelope could not be normalized (${kind}); it is emitted as received`,
+	]);
+}
+
+function canonicalEvent(
+	provider: MessagingProvider,
+	recognised: RecognisedEvent,
+	raw: unknown,
+	testDelivery: boolean,
+	fields: CanonicalFields,
+	problems: string[],
+): CanonicalEvent {
 	return {
 		event: fields.event ?? recognised.definition?.canonical ?? recognised.providerEvent,
 		providerEvent: recognised.providerEvent,
 		provider: provider.id,
-		eventId: fields.eventId ?? contentHash(envelope),
+		eventId: fields.eventId ?? contentHash(raw),
 		occurredAt: fields.occurredAt ?? null,
 		channel: fields.channel ?? null,
 		direction: fields.direction ?? null,
@@ -89,7 +136,7 @@ export function toCanonicalEvent(
 		error: fields.error ?? null,
 		problems,
 		testDelivery,
-		raw: envelope,
+		raw,
 	};
 }
 

@@ -293,7 +293,14 @@ describe('Dotdigital CPaaS Trigger authentication', () => {
 		const unsigned = await deliver(trigger, setup, { body });
 		for (const run of [wrongSecret, tampered, unsigned])
 			expect(run).toMatchObject({ status: 401, items: null });
-		expect(unsigned.body).toMatchObject({ reason: 'missing x-comapi-signature header' });
+		for (const run of [wrongSecret, tampered, unsigned])
+			expect(run.body).toEqual({ status: 'rejected', reason: 'the delivery is not authenticated' });
+		expect(unsigned.warnings.map(({ meta }) => meta.reason)).toEqual([
+			'missing x-comapi-signature header',
+		]);
+		expect(tampered.warnings.map(({ meta }) => meta.reason)).toEqual([
+			'x-comapi-signature does not match the body',
+		]);
 	});
 
 	it('checks the signature before anything else, so a forged batch is refused whole', async () => {

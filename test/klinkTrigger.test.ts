@@ -135,13 +135,25 @@ describe('K-LINK Trigger authentication', () => {
 		expect(run).toMatchObject({ status: 401, items: null });
 	});
 
-	it('answers 401 and starts nothing when the x-signature header is missing', async () => {
+	it('answers 401 and starts nothing when the x-signature header is missing, telling only the log why', async () => {
 		const run = await deliver(trigger, signatureSetup, { body: envelope });
 		expect(run).toMatchObject({
 			status: 401,
 			items: null,
-			body: { reason: 'missing x-signature header' },
+			body: { status: 'rejected', reason: 'the delivery is not authenticated' },
 		});
+		expect(run.warnings).toEqual([
+			{
+				message: 'K-LINK delivery refused with 401: missing x-signature header',
+				meta: {
+					workflowId: 'wf',
+					node: 'Trigger',
+					provider: 'klink',
+					status: 401,
+					reason: 'missing x-signature header',
+				},
+			},
+		]);
 	});
 
 	it('answers 401 when the credential has no signing secret, whatever the header says', async () => {

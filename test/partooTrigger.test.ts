@@ -155,8 +155,9 @@ describe('Partoo Trigger signature', () => {
 		expect(unsigned).toMatchObject({
 			status: 401,
 			items: null,
-			body: { reason: 'missing x-partoo-signature-v1 header' },
+			body: { status: 'rejected', reason: 'the delivery is not authenticated' },
 		});
+		expect(unsigned.warnings[0].meta.reason).toBe('missing x-partoo-signature-v1 header');
 	});
 
 	it("checks production deliveries against Partoo's production key, not the sandbox one", async () => {

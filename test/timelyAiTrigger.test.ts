@@ -150,11 +150,15 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 
 	it('answers 401 to a replay older than the tolerance, and accepts it within a wider configured one', async () => {
 		const stale = signed(envelope, { timestamp: secondsAgo(600) });
-		expect(await deliver(trigger, setup, stale)).toMatchObject({
+		const refused = await deliver(trigger, setup, stale);
+		expect(refused).toMatchObject({
 			status: 401,
 			items: null,
-			body: { reason: 'x-timely-timestamp is outside the accepted time window' },
+			body: { status: 'rejected', reason: 'the delivery is not authenticated' },
 		});
+		expect(refused.warnings[0].meta.reason).toBe(
+			'x-timely-timestamp is outside the accepted time window',
+		);
 		const tolerant = {
 			...setup,
 			parameters: { additionalOptions: { timestampToleranceSeconds: 900 } },

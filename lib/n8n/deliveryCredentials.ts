@@ -13,6 +13,8 @@ export interface SignatureSettings {
 	registeredSecret?: string;
 	/** Replay window for providers that send a timestamp. */
 	toleranceSeconds?: number;
+	/** Refuse deliveries whose signature does not cover a timestamp. */
+	requireTimestamp?: boolean;
 	/** The provider's public key, for providers that sign with their own key pair. */
 	publicKey?: KeyObject;
 }
@@ -49,6 +51,7 @@ export function deliveryAuthenticationFrom(
 						signature.registeredSecret ||
 						text(credentials, signature.secretField ?? 'signingSecret'),
 					toleranceSeconds: signature.toleranceSeconds,
+					requireTimestamp: signature.requireTimestamp,
 				};
 			}
 			return {

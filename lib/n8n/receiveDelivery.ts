@@ -5,11 +5,15 @@ import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 import { deliveryAuthenticationOf, type TriggerAuthentication } from './deliveryCredentials';
-import { TRIGGER_OPTIONS_PARAMETER, type TriggerOutput } from './triggerProperties';
+import { TRIGGER_OPTIONS_PARAMETER, type TriggerOptions } from './triggerProperties';
+
+/** What an unauthenticated caller is told; why it failed goes to n8n's log only. */
+export const UNAUTHENTICATED_ANSWER = 'the delivery is not authenticated';
 
 /**
  * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
- * and turns its outcome into n8n's answer. Refusals are answered here and start nothing.
+ * and turns its outcome into n8n's answer. Refusals are answered here, start nothing, and
+ * tell the workflow's owner why in n8n's log (never body bytes, payload values or secrets).
  */
 export async function receiveDelivery(
 	this: IWebhookFunctions,
@@ -18,9 +22,10 @@ export async function receiveDelivery(
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const events = this.getNodeParameter('events', []) as string[];
-	const { output = 'canonical' } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
-		output?: TriggerOutput;
-	};
+	const { output = 'canonical', maxEventsPerDelivery } = this.getNodeParameter(
+		TRIGGER_OPTIONS_PARAMETER,
+		{},
+	) as TriggerOptions;
 
 	const outcome = processDelivery(
 		provider,
@@ -28,19 +33,23 @@ export async function receiveDelivery(
 		{
 			authentication: await deliveryAuthenticationOf(this, provider, trigger),
 			selection: compileEventSelection(events),
+			maxEventsPerDelivery,
 		},
 	);
 
 	switch (outcome.kind) {
 		case 'unauthenticated':
-		case 'malformed': {
-			const response = this.getResponseObject();
-			response.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
-			return { noWebhookResponse: true };
-		}
+			return refuse(this, provider, outcome.status, outcome.reason, UNAUTHENTICATED_ANSWER);
+		case 'malformed':
+		case 'tooManyEvents':
+			return refuse(this, provider, outcome.status, outcome.reason, outcome.reason);
 		case 'ignored':
 			return {
-				webhookResponse: { status: 'ignored', received: outcome.received, reason: outcome.reason },
+				webhookResponse: {
+					status: 'ignored',
+					received: outcome.received,
+					reason: outcome.reason,
+				},
 			};
 		case 'accepted':
 			return {
@@ -56,6 +65,25 @@ export async function receiveDelivery(
 				],
 			};
 	}
+}
+
+/** Answers a refused delivery by itself and logs the reason for the workflow's owner. */
+function refuse(
+	context: IWebhookFunctions,
+	provider: MessagingProvider,
+	status: number,
+	reason: string,
+	answer: string,
+): IWebhookResponseData {
+	context.logger.warn(`${provider.displayName} delivery refused with ${status}: ${reason}`, {
+		workflowId: context.getWorkflow().id,
+		node: context.getNode().name,
+		provider: provider.id,
+		status,
+		reason,
+	});
+	context.getResponseObject().status(status).json({ status: 'rejected', reason: answer });
+	return { noWebhookResponse: true };
 }
 
 /** An n8n item must be an object: a raw envelope that is not one is wrapped. */

@@ -1,5 +1,9 @@
 import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 'n8n-workflow';
 
+import {
+	DEFAULT_MAX_EVENTS_PER_DELIVERY,
+	MAX_EVENTS_PER_DELIVERY_CEILING,
+} from '../deliveryLimits';
 import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 
@@ -68,6 +72,12 @@ export function authenticationProperty(
 
 export type TriggerOutput = 'canonical' | 'raw';
 
+/** The Options every messaging trigger has. */
+export interface TriggerOptions {
+	output?: TriggerOutput;
+	maxEventsPerDelivery?: number;
+}
+
 export const TRIGGER_OPTIONS_PARAMETER = 'additionalOptions';
 
 export const triggerOptionsProperty: INodeProperties = {
@@ -95,6 +105,14 @@ export const triggerOptionsProperty: INodeProperties = {
 					description: "The provider's envelope exactly as received, one item per event",
 				},
 			],
+		},
+		{
+			displayName: 'Max Events per Delivery',
+			name: 'maxEventsPerDelivery',
+			type: 'number',
+			default: DEFAULT_MAX_EVENTS_PER_DELIVERY,
+			typeOptions: { minValue: 1, maxValue: MAX_EVENTS_PER_DELIVERY_CEILING },
+			description: `A delivery holding more events is refused with 413 and starts nothing. Dotdigital sends at most 500 per batch and retries a 413; the other providers send one event per delivery.`,
 		},
 	],
 };

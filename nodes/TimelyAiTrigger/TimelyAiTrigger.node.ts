@@ -46,7 +46,7 @@ export class TimelyAiTrigger implements INodeType {
 					{
 						...AUTHENTICATION_METHODS.signature,
 						description:
-							'HMAC-SHA256 in X-Timely-Signature; a stale X-Timely-Timestamp is refused as a replay',
+							'HMAC-SHA256 in X-Timely-Signature; a stale X-Timely-Timestamp is refused as a replay (see Options → Require Timestamp)',
 					},
 					AUTHENTICATION_METHODS.none,
 				],
@@ -67,6 +67,14 @@ export class TimelyAiTrigger implements INodeType {
 						description:
 							'How far X-Timely-Timestamp may be from now before a delivery is refused as a replay',
 					},
+					{
+						displayName: 'Require Timestamp',
+						name: 'requireTimestamp',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to refuse deliveries without X-Timely-Timestamp and accept only signatures over the timestamp and the body. Without it, a captured delivery signed over the body alone can be replayed. Turn it on once your Timely.ai webhook sends the header (Timely.ai's docs describe both signatures).",
+					},
 				],
 			},
 		],
@@ -84,15 +92,17 @@ export class TimelyAiTrigger implements INodeType {
 	webhookMethods = { default: registeredWebhookLifecycle(timelyAiRegistration) };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const { timestampToleranceSeconds } = this.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as {
-			timestampToleranceSeconds?: number;
-		};
+		const { timestampToleranceSeconds, requireTimestamp } = this.getNodeParameter(
+			TRIGGER_OPTIONS_PARAMETER,
+			{},
+		) as { timestampToleranceSeconds?: number; requireTimestamp?: boolean };
 		return await receiveDelivery.call(this, timelyAiProvider, {
 			credentialType: 'timelyAiApi',
 			keepsSecretAtRegistration: true,
 			signature: () => ({
 				secretField: 'webhookSecret',
 				toleranceSeconds: timestampToleranceSeconds,
+				requireTimestamp,
 			}),
 		});
 	}

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import type { ProviderId } from '../../lib/canonicalEvent';
+import { MAX_NESTING_DEPTH, TOO_DEEP_MARKER } from '../../lib/deliveryLimits';
 import { dotdigitalEvents } from '../../lib/providers/dotdigital/events';
 import { klinkEvents } from '../../lib/providers/klink/events';
 import { partooEvents } from '../../lib/providers/partoo/events';
@@ -561,6 +562,16 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const sameJson = (actual: unknown, expected: unknown) =>
 	JSON.stringify(actual) === JSON.stringify(expected);
 
+/** What an item carries of an envelope: containers below the depth limit become the marker. */
+function carried(value: unknown, depth = 1): unknown {
+	if (typeof value !== 'object' || value === null) return value;
+	if (depth > MAX_NESTING_DEPTH) return TOO_DEEP_MARKER;
+	if (Array.isArray(value)) return value.map((element) => carried(element, depth + 1));
+	return Object.fromEntries(
+		Object.entries(value).map(([key, member]) => [key, carried(member, depth + 1)]),
+	);
+}
+
 const someEvents = (providerCase: ProviderCase): fc.Arbitrary<string[] | undefined> =>
 	fc.oneof(
 		fc.constant(undefined),
@@ -668,9 +679,8 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 							run.items!.forEach((item, index) => {
 								const envelope = envelopes[index];
 								if (chosenOutput === 'raw') {
-									expect(sameJson(item, isObject(envelope) ? envelope : { raw: envelope })).toBe(
-										true,
-									);
+									const raw = carried(envelope);
+									expect(sameJson(item, isObject(raw) ? raw : { raw })).toBe(true);
 									return;
 								}
 								expect(typeof item.event).toBe('string');
@@ -682,7 +692,7 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 								for (const problem of item.problems as unknown[])
 									expect(typeof problem).toBe('string');
 								expect(item.testDelivery).toBe(tryout);
-								expect(sameJson(item.raw, envelope)).toBe(true);
+								expect(sameJson(item.raw, carried(envelope))).toBe(true);
 								if (!isObject(envelope)) {
 									// JSON that is not an envelope (42, "x", null, [..]) is emitted, not lost, and says why.
 									expect(item.event).toBe('unrecognised');
@@ -707,14 +717,12 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 						headers,
 						someEvents(providerCase),
 						async (plan, auth, extra, events) => {
-							const { run, body, logs } = await deliverPlanned(
-								providerCase,
-								context,
-								plan,
-								auth,
-								extra,
-								events,
-							);
+							const {
+								run,
+								body,
+								logs: printed,
+							} = await deliverPlanned(providerCase, context, plan, auth, extra, events);
+							const logs = printed + JSON.stringify(run.warnings);
 							const answered = JSON.stringify(run.body) ?? '';
 							const problems = JSON.stringify((run.items ?? []).map((item) => item.problems));
 							for (const marker of [PERSONAL_DATA, ...SECRETS]) {

@@ -29,6 +29,8 @@ export interface TriggerRun {
 	body: unknown;
 	/** Items of the execution that was started, or null when none was. */
 	items: IDataObject[] | null;
+	/** What the node wrote to n8n's log as warnings: message and metadata. */
+	warnings: Array<{ message: string; meta: Record<string, unknown> }>;
 }
 
 export function bodyBytes(body: TestDelivery['body']): Buffer {
@@ -112,14 +114,19 @@ export async function deliver(
 		[],
 		null,
 	);
+	const warnings: TriggerRun['warnings'] = [];
+	jest.spyOn(context.logger, 'warn').mockImplementation((message, meta) => {
+		warnings.push({ message, meta: (meta ?? {}) as Record<string, unknown> });
+	});
 	const result = await nodeType.webhook!.call(context);
 
 	if (result.noWebhookResponse)
-		return { status: response.statusCode, body: response.body, items: null };
+		return { status: response.statusCode, body: response.body, items: null, warnings };
 	return {
 		status: 200,
 		body: result.webhookResponse,
 		items: result.workflowData ? result.workflowData[0].map((item) => item.json) : null,
+		warnings,
 	};
 }
 

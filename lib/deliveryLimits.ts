@@ -1,0 +1,149 @@
+import { asRecord } from './envelopeReading';
+
+/**
+ * Every bound the engine puts on one delivery, in one place (README, "Limits").
+ *
+ * Envelopes per delivery: Dotdigital's documented batch maximum is 500 and no other provider
+ * batches, so the default leaves four times that; the trigger's Options can change it.
+ */
+export const DEFAULT_MAX_EVENTS_PER_DELIVERY = 2000;
+export const MAX_EVENTS_PER_DELIVERY_CEILING = 100_000;
+
+/**
+ * Nesting depth of what an item carries. n8n copies items with recursive functions
+ * (n8n-workflow's deepCopy, JSON.stringify, structuredClone), which overflow the stack at a
+ * few thousand levels (measured on Node 20: structuredClone ~1,950, deepCopy ~3,700), and
+ * less when they run deep in n8n's own call stack. The providers' documented payloads are
+ * at most 6 levels deep.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
+/** Problems listed per event; the rest are counted in one last entry. */
+export const MAX_PROBLEMS_PER_EVENT = 20;
+
+/**
+ * Elements of one list, and members of one object, checked against the documented schema.
+ * Longer ones are still emitted whole; only their first elements are validated, so the
+ * cost of validation (and of the issues it reports) does not grow with a hostile list.
+ */
+export const MAX_VALIDATED_ELEMENTS = 1000;
+
+/** What replaces a part of an envelope nested deeper than MAX_NESTING_DEPTH. */
+export const TOO_DEEP_MARKER = `[removed: nested deeper than ${MAX_NESTING_DEPTH} levels]`;
+
+/** A list of problems that keeps the first MAX_PROBLEMS_PER_EVENT and counts the others. */
+export class ProblemList {
+	private readonly kept: string[] = [];
+	private dropped = 0;
+
+	constructor(private readonly limit = MAX_PROBLEMS_PER_EVENT) {}
+
+	add(problem: string): void {
+		if (this.kept.length < this.limit) this.kept.push(problem);
+		else this.dropped++;
+	}
+
+	addAll(problems: Iterable<string>): void {
+		for (const problem of problems) this.add(problem);
+	}
+
+	toArray(): string[] {
+		return this.dropped > 0
+			? [...this.kept, `…and ${this.dropped} more problem${this.dropped === 1 ? '' : 's'}`]
+			: [...this.kept];
+	}
+}
+
+export interface EnvelopeShape {
+	/** A container sits deeper than MAX_NESTING_DEPTH. */
+	tooDeep: boolean;
+	/** A list or object holds more than MAX_VALIDATED_ELEMENTS elements. */
+	tooWide: boolean;
+}
+
+/**
+ * How deep and how wide a JSON value is, without recursion (a parsed body can be nested
+ * millions of levels deep) and without looking below MAX_NESTING_DEPTH.
+ */
+export function envelopeShape(value: unknown): EnvelopeShape {
+	const shape: EnvelopeShape = { tooDeep: false, tooWide: false };
+	const pending: Array<[unknown, number]> = [[value, 1]];
+	while (pending.length > 0) {
+		const [current, depth] = pending.pop()!;
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth > MAX_NESTING_DEPTH) {
+			shape.tooDeep = true;
+			continue;
+		}
+		const children = Array.isArray(current) ? current : Object.values(current);
+		if (children.length > MAX_VALIDATED_ELEMENTS) shape.tooWide = true;
+		for (const child of children) {
+			if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+		}
+	}
+	return shape;
+}
+
+export interface BoundedEnvelope {
+	value: unknown;
+	/** Where parts were replaced by TOO_DEEP_MARKER, as problems. */
+	problems: string[];
+}
+
+/**
+ * The envelope with every part nested deeper than MAX_NESTING_DEPTH replaced by a marker.
+ * The input is never changed: a copy is made only when something is too deep.
+ */
+export function boundNesting(value: unknown, shape = envelopeShape(value)): BoundedEnvelope {
+	if (!shape.tooDeep) return { value, problems: [] };
+	const problems = new ProblemList();
+	const copy = (current: unknown, depth: number, path: string): unknown => {
+		if (typeof current !== 'object' || current === null) return current;
+		if (depth > MAX_NESTING_DEPTH) {
+			problems.add(`${shortPath(path)}: nested deeper than ${MAX_NESTING_DEPTH} levels; removed`);
+			return TOO_DEEP_MARKER;
+		}
+		if (Array.isArray(current)) {
+			return current.map((element, index) => copy(element, depth + 1, `${path}[${index}]`));
+		}
+		return Object.fromEntries(
+			Object.entries(current).map(([key, member]) => [
+				key,
+				copy(member, depth + 1, path ? `${path}.${pathKey(key)}` : pathKey(key)),
+			]),
+		);
+	};
+	return { value: copy(value, 1, ''), problems: problems.toArray() };
+}
+
+/**
+ * What the schema is checked against: the envelope with each list and object cut to its
+ * first MAX_VALIDATED_ELEMENTS elements. The envelope itself is emitted whole.
+ */
+export function validationView(value: unknown, shape: EnvelopeShape): unknown {
+	if (!shape.tooWide) return value;
+	const copy = (current: unknown): unknown => {
+		if (Array.isArray(current)) return current.slice(0, MAX_VALIDATED_ELEMENTS).map(copy);
+		const record = asRecord(current);
+		if (!record) return current;
+		const members: Array<[string, unknown]> = [];
+		for (const key in record) {
+			if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+			if (members.length === MAX_VALIDATED_ELEMENTS) break;
+			members.push([key, copy(record[key])]);
+		}
+		return Object.fromEntries(members);
+	};
+	return copy(value);
+}
+
+/** A path as a problem names it: its last 120 characters at most. */
+function shortPath(path: string): string {
+	if (path === '') return 'envelope';
+	return path.length > 120 ? `…${path.slice(-119)}` : path;
+}
+
+/** A key as it appears in a problem's path: never more than 40 characters. */
+function pathKey(key: string): string {
+	return key.length > 40 ? `${key.slice(0, 37)}...` : key;
+}
