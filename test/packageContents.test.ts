@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- runs `npm pack` and reads the packed file list of the built package; not part of the published package */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 
 import type { Icon } from 'n8n-workflow';
@@ -87,6 +87,12 @@ describe('the npm package', () => {
 		const credential = await loadClass<{ icon?: Icon }>(file);
 		expect(files).toContain(file);
 		for (const icon of iconFiles(file, credential.icon)) expect(files).toContain(icon);
+	});
+
+	it('ships icons drawn with shapes, not with <text> that renders in whatever font the browser has', () => {
+		const icons = files.filter((file) => file.endsWith('.svg'));
+		expect(icons.length).toBeGreaterThan(0);
+		for (const icon of icons) expect(readFileSync(join(ROOT, icon), 'utf8')).not.toMatch(/<text\b/);
 	});
 
 	it('ships exactly the nodes and credentials listed in package.json', () => {
