@@ -1,11 +1,26 @@
 /**
- * Build steps after `tsc` (run by `npm run build`):
+ * `npm run build`: an empty dist/, then `tsc`, then the files n8n loads that tsc does not emit.
+ * dist/ holds only what ships: `n8n-node build` is not used because it copies every .png and
+ * .svg of the project (docs/, bench/…) into dist/.
  * - bundle: copies jsonpath-plus's self-contained CommonJS build into dist/vendor, because n8n
  *   installs no runtime dependencies of a community package and does not ship jsonpath-plus.
  * - icons: copies node and credential icons next to the compiled files.
  */
-const { src, dest, parallel } = require('gulp');
+const { src, dest, parallel, series } = require('gulp');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
+
+function removeDist() {
+	return fs.promises.rm('dist', { recursive: true, force: true });
+}
+
+/** tsconfig.json decides what is compiled: nodes/, credentials/, lib/ and the codex JSON files. */
+function compileTypeScript() {
+	return spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+		stdio: 'inherit',
+	});
+}
 
 function bundleJsonPath() {
 	const packageDir = path.dirname(require.resolve('jsonpath-plus/package.json'));
@@ -21,7 +36,7 @@ function copyIcons() {
 	}).pipe(dest('dist'));
 }
 
-exports.build = parallel(bundleJsonPath, copyIcons);
+exports.build = series(removeDist, compileTypeScript, parallel(bundleJsonPath, copyIcons));
 exports.default = exports.build;
 
 /**
@@ -29,7 +44,6 @@ exports.default = exports.build;
  * (run `npm run docs` after changing an event list in lib/providers/).
  */
 function eventTables(done) {
-	const fs = require('node:fs');
 	let readme = fs.readFileSync('README.md', 'utf8');
 	for (const provider of fs.readdirSync('dist/lib/providers')) {
 		const catalogue = require(`./dist/lib/providers/${provider}/events.js`);

@@ -40,7 +40,7 @@ export class DotdigitalCpaasApi implements ICredentialType {
 			name: 'apiUser',
 			type: 'string',
 			default: '',
-			placeholder: 'apiuser-xxxx@apiconnector.com',
+			placeholder: 'e.g. apiuser-xxxx@apiconnector.com',
 			description:
 				'An API user of your account (Settings → Access → API users), used to register webhooks',
 		},

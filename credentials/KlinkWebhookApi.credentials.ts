@@ -49,7 +49,7 @@ export class KlinkWebhookApi implements ICredentialType {
 			name: 'headerName',
 			type: 'string',
 			default: '',
-			placeholder: 'X-Webhook-Token',
+			placeholder: 'e.g. X-Webhook-Token',
 			description: 'For Header Auth: the custom header K-LINK sends',
 		},
 		{

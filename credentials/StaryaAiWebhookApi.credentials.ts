@@ -25,7 +25,7 @@ export class StaryaAiWebhookApi implements ICredentialType {
 			name: 'headerName',
 			type: 'string',
 			default: '',
-			placeholder: 'X-Webhook-Token',
+			placeholder: 'e.g. X-Webhook-Token',
 			description: 'For Header Auth: the header StaryaAI sends with each delivery',
 		},
 		{
@@ -41,7 +41,7 @@ export class StaryaAiWebhookApi implements ICredentialType {
 			name: 'basicAuthUser',
 			type: 'string',
 			default: '',
-			description: 'For Basic Auth',
+			description: 'For Basic Auth: the user name StaryaAI sends',
 		},
 		{
 			displayName: 'Basic Auth Password',
@@ -49,7 +49,7 @@ export class StaryaAiWebhookApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'For Basic Auth',
+			description: 'For Basic Auth: the password StaryaAI sends',
 		},
 	];
 }

@@ -49,7 +49,7 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 	{
 		value: 'event',
 		name: 'Event',
-		description: 'Canonical event type, e.g. message.received',
+		description: 'Canonical event type, such as message.received',
 		read: (e) => e.event,
 	},
 	{
@@ -61,14 +61,20 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 	{
 		value: 'provider',
 		name: 'Provider',
-		description: 'klink, partoo, timelyai, dotdigital or staryaai',
+		description: 'Which provider sent it: klink, partoo, timelyai, dotdigital or staryaai',
 		read: (e) => e.provider,
 	},
-	{ value: 'eventId', name: 'Event ID', description: 'De-duplication key', read: (e) => e.eventId },
+	{
+		value: 'eventId',
+		name: 'Event ID',
+		description:
+			"The provider's event ID, or a stable hash of the payload; the key to drop duplicates by",
+		read: (e) => e.eventId,
+	},
 	{
 		value: 'senderType',
 		name: 'Sender Type',
-		description: 'contact, agent, ai, automation, api or system',
+		description: 'Who sent it: contact, agent, ai, automation, api or system',
 		read: (e) => e.sender?.type,
 	},
 	{
@@ -80,13 +86,13 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 	{
 		value: 'channel',
 		name: 'Channel',
-		description: 'whatsapp, sms, messenger, email…',
+		description: 'Channel in lower case, such as whatsapp, sms, messenger or email',
 		read: (e) => e.channel,
 	},
 	{
 		value: 'direction',
 		name: 'Direction',
-		description: 'inbound or outbound',
+		description: 'Inbound (from the contact) or outbound',
 		read: (e) => e.direction,
 	},
 	{
@@ -104,7 +110,7 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 	{
 		value: 'messageStatus',
 		name: 'Message Status',
-		description: 'sent, delivered, read, failed…',
+		description: 'Delivery status, such as sent, delivered, read or failed',
 		read: (e) => e.message?.status,
 	},
 	{ value: 'tags', name: 'Tags', description: 'Tag names, as a list', read: (e) => e.tags },

@@ -50,26 +50,31 @@ export interface EventOption {
 	name: string;
 	value: string;
 	description: string;
+	/** The label of this choice in the editor's list of the trigger's actions ("On …"). */
+	action: string;
 }
 
 /** The Events multi-select of a trigger: all, one wildcard per family, then every catalogued event. */
 export function eventOptions(provider: Pick<MessagingProvider, 'events'>): EventOption[] {
 	const families = [...new Set(provider.events.map((definition) => definition.family))];
 	const wildcards = families.map((family) => ({
-		name: `All ${capitalize(family)} Events (${family}.*)`,
+		name: `All ${titleCase(words(family))} Events`,
 		value: `${family}.*`,
-		description: `Every ${family} event, including ones added by the provider later`,
+		description: `Every ${words(family)} event, including ones the provider adds later`,
+		action: `On any ${words(family)} event`,
 	}));
 	const events = provider.events.map((definition: EventDefinition) => ({
 		name: definition.name,
 		value: definition.name,
 		description: definition.description,
+		action: `On ${words(definition.name)}`,
 	}));
 	return [
 		{
-			name: 'All Events (*)',
+			name: 'All Events',
 			value: ALL_EVENTS,
 			description: 'Every event, including names not listed here',
+			action: 'On any event',
 		},
 		...wildcards.sort(byName),
 		...events.sort(byName),
@@ -80,9 +85,18 @@ function byName(a: EventOption, b: EventOption): number {
 	return a.name.localeCompare(b.name);
 }
 
-function capitalize(text: string): string {
+/** An event or family name as lower-case words: `conversation.participantTypingOff` → `conversation participant typing off`. */
+function words(name: string): string {
+	return name
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.split(/[._\s-]+/)
+		.join(' ')
+		.toLowerCase();
+}
+
+function titleCase(text: string): string {
 	return text.replace(
-		/(^|[\s_-])(\w)/g,
+		/(^|\s)(\w)/g,
 		(_match, gap: string, letter: string) => gap + letter.toUpperCase(),
 	);
 }

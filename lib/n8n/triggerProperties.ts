@@ -33,17 +33,21 @@ export const rawBodyProperty: INodeProperties = {
 	default: { binaryData: true },
 };
 
+/** n8n's guidelines name a trigger's event selector "Trigger On"; n8n lists its options as the node's actions. */
 export function eventsProperty(provider: MessagingProvider): INodeProperties {
 	return {
-		displayName: 'Events',
+		displayName: 'Trigger On',
 		name: 'events',
 		type: 'multiOptions',
 		required: true,
 		default: [ALL_EVENTS],
-		description: `The ${provider.displayName} events that start the workflow. Deliveries of other events are answered 200 and start nothing.`,
+		hint: `Deliveries of other ${provider.displayName} events are answered 200 and start no execution`,
 		options: eventOptions(provider),
 	};
 }
+
+/** The node's subtitle on the canvas: the chosen events, or "All Events". */
+export const eventsSubtitle = `={{$parameter["events"].includes("${ALL_EVENTS}") ? "All Events" : $parameter["events"].join(", ")}}`;
 
 /** How deliveries are authenticated; the values are those `deliveryAuthenticationFrom` reads. */
 export const AUTHENTICATION_METHODS = {
@@ -63,6 +67,7 @@ export function authenticationProperty(
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
+		noDataExpression: true,
 		options,
 		default: defaultMethod,
 		description:
@@ -91,13 +96,14 @@ export const triggerOptionsProperty: INodeProperties = {
 			displayName: 'Output',
 			name: 'output',
 			type: 'options',
+			noDataExpression: true,
 			default: 'canonical',
 			options: [
 				{
 					name: 'Canonical Event (with Raw Payload)',
 					value: 'canonical',
 					description:
-						'The same fields for every provider: event, sender, channel, tags, error… plus the original payload in `raw`',
+						"The same fields for every provider (event, sender, channel, tags, error…) plus the provider's payload in 'raw'",
 				},
 				{
 					name: 'Raw Payload Only',

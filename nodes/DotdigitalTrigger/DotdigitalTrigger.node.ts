@@ -13,6 +13,7 @@ import {
 	authenticationProperty,
 	autoRegisterProperties,
 	eventsProperty,
+	eventsSubtitle,
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
@@ -28,7 +29,7 @@ export class DotdigitalTrigger implements INodeType {
 		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle,
 		description:
 			'Starts the workflow on Dotdigital Enterprise Communications API (formerly Comapi) webhook events: messages, profiles, conversations',
 		defaults: {

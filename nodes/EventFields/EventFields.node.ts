@@ -40,7 +40,7 @@ export class EventFields implements INodeType {
 				name: 'fields',
 				type: 'multiOptions',
 				default: ['event', 'senderType', 'channel'],
-				description: 'Fields to add, each under its own name (e.g. senderType)',
+				description: 'Fields to add, each under its own name (such as senderType)',
 				options: [
 					...FIELD_PRESETS.map(({ name, value, description }) => ({
 						name,
@@ -59,8 +59,8 @@ export class EventFields implements INodeType {
 				name: 'tag',
 				type: 'string',
 				default: '',
-				placeholder: 'VVIP',
-				description: 'The tag "Has Tag" looks for, compared without case',
+				placeholder: 'e.g. VVIP',
+				description: "The tag 'Has Tag' looks for, compared without case",
 				displayOptions: { show: { fields: ['hasTag'] } },
 			},
 			{
@@ -80,23 +80,28 @@ export class EventFields implements INodeType {
 								name: 'name',
 								type: 'string',
 								default: '',
-								placeholder: 'vipTag',
+								placeholder: 'e.g. vipTag',
 							},
 							{
 								displayName: 'JSONPath',
 								name: 'jsonPath',
 								type: 'string',
 								default: '',
-								placeholder: "$.raw.data.tags[?(@.name=='VVIP')].name",
+								placeholder: "e.g. $.raw.data.tags[?(@.name=='VVIP')].name",
 								description: 'Evaluated on the item in safe mode (no code runs)',
 							},
 							{
 								displayName: 'Match',
 								name: 'match',
 								type: 'options',
+								noDataExpression: true,
 								default: 'first',
 								options: [
-									{ name: 'First Match', value: 'first' },
+									{
+										name: 'First Match',
+										value: 'first',
+										description: 'The first value found, or the default',
+									},
 									{
 										name: 'All Matches',
 										value: 'all',
@@ -134,7 +139,7 @@ export class EventFields implements INodeType {
 						name: 'destination',
 						type: 'string',
 						default: '',
-						placeholder: 'fields',
+						placeholder: 'e.g. fields',
 						description:
 							'Name of an object to add the fields to; empty adds them at the top of the item',
 					},

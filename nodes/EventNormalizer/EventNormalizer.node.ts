@@ -12,6 +12,12 @@ import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
 import { envelopeOfItem } from '../../lib/eventFields';
 import { detectProvider, messagingProviders, providerById } from '../../lib/providerRegistry';
 
+/** The node's subtitle on the canvas for each Provider choice. */
+const providerSubtitles: Record<string, string> = {
+	auto: 'Detect Provider',
+	...Object.fromEntries(messagingProviders.map((provider) => [provider.id, provider.displayName])),
+};
+
 export class EventNormalizer implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Normalize Messaging Event',
@@ -19,7 +25,7 @@ export class EventNormalizer implements INodeType {
 		icon: { light: 'file:eventNormalizer.svg', dark: 'file:eventNormalizer.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["provider"] === "auto" ? "detect provider" : $parameter["provider"]}}',
+		subtitle: `={{(${JSON.stringify(providerSubtitles)})[$parameter["provider"]]}}`,
 		description:
 			'Turns K-LINK, Partoo, Timely.ai, Dotdigital or StaryaAI webhook payloads that arrived another way (Webhook node, queue, database, file) into the canonical messaging event',
 		defaults: {
@@ -33,6 +39,7 @@ export class EventNormalizer implements INodeType {
 				displayName: 'Provider',
 				name: 'provider',
 				type: 'options',
+				noDataExpression: true,
 				default: 'auto',
 				options: [
 					{ name: 'Detect From the Payload', value: 'auto' },
@@ -48,7 +55,7 @@ export class EventNormalizer implements INodeType {
 				name: 'payloadField',
 				type: 'string',
 				default: '',
-				placeholder: 'body',
+				placeholder: 'e.g. body',
 				description:
 					"Where the provider's payload is in each item. Empty: the item itself, or its body when it comes from n8n's Webhook node. A JSON string is parsed.",
 			},

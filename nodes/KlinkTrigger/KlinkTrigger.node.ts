@@ -13,6 +13,7 @@ import {
 	AUTHENTICATION_METHODS,
 	authenticationProperty,
 	eventsProperty,
+	eventsSubtitle,
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
@@ -26,7 +27,7 @@ export class KlinkTrigger implements INodeType {
 		icon: { light: 'file:klink.svg', dark: 'file:klink.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle,
 		description: 'Starts the workflow when K-LINK sends a contact or message webhook event',
 		defaults: {
 			name: 'K-LINK Trigger',

@@ -12,6 +12,7 @@ import {
 	authenticationProperty,
 	autoRegisterProperties,
 	eventsProperty,
+	eventsSubtitle,
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
@@ -28,7 +29,7 @@ export class PartooTrigger implements INodeType {
 		icon: { light: 'file:partoo.svg', dark: 'file:partoo.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle,
 		description:
 			'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
 		defaults: {

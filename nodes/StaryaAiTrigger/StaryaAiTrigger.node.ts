@@ -13,6 +13,7 @@ import {
 	AUTHENTICATION_METHODS,
 	authenticationProperty,
 	eventsProperty,
+	eventsSubtitle,
 	messagingWebhook,
 	rawBodyProperty,
 	triggerOptionsProperty,
@@ -26,7 +27,7 @@ export class StaryaAiTrigger implements INodeType {
 		icon: { light: 'file:staryaai.svg', dark: 'file:staryaai.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle,
 		description:
 			'Starts the workflow on StaryaAI (formerly PsycoAI) webhook events: users, chats, messages, tags',
 		defaults: {

@@ -13,6 +13,7 @@ import {
 	authenticationProperty,
 	autoRegisterProperties,
 	eventsProperty,
+	eventsSubtitle,
 	messagingWebhook,
 	rawBodyProperty,
 	TRIGGER_OPTIONS_PARAMETER,
@@ -29,7 +30,7 @@ export class TimelyAiTrigger implements INodeType {
 		icon: { light: 'file:timelyai.svg', dark: 'file:timelyai.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle,
 		description:
 			'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
 		defaults: {
