@@ -1,10 +1,12 @@
 import { deepCopy } from 'n8n-workflow';
 
+import { KlinkWebhookApi } from '../credentials/KlinkWebhookApi.credentials';
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
 import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { fixture } from './support/fixtures';
+import { hookHarness } from './support/runHooks';
 import { deliver, type TriggerRun } from './support/runTrigger';
 import { hmacHex } from './support/signing';
 
@@ -299,5 +301,23 @@ describe('Timely.ai replays', () => {
 		});
 		expect(run.status).toBe(200);
 		expect(run.items).toHaveLength(1);
+	});
+});
+
+describe('a workflow whose stored parameters overwrite the raw-body setting', () => {
+	const credentialType = new KlinkWebhookApi();
+
+	it('tells the owner at activation that n8n will answer bodies that are not JSON itself', async () => {
+		const overwritten = hookHarness(klink, credentialType, {}, { options: {} });
+		expect(await overwritten.run('checkExists')).toBe(true);
+		expect(overwritten.warnings).toEqual([
+			'The stored parameters of "Trigger" set "options" without "binaryData": true. n8n will answer a body that is not JSON with its own 422 before the trigger runs. Remove "options" from the node\'s parameters in the workflow JSON to get the trigger\'s 400.',
+		]);
+	});
+
+	it('says nothing for a trigger as the editor saves it', async () => {
+		const asSaved = hookHarness(klink, credentialType, {}, {});
+		await asSaved.run('checkExists');
+		expect(asSaved.warnings).toEqual([]);
 	});
 });

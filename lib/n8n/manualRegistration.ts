@@ -1,5 +1,7 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
+import { warnWhenRawBodyIsOverwritten } from './triggerProperties';
+
 /**
  * Webhook lifecycle of a provider with no webhook API: the user pastes the URL into the
  * provider's dashboard, so there is nothing to check, create or delete. `checkExists` answers
@@ -7,6 +9,7 @@ import type { IHookFunctions } from 'n8n-workflow';
  */
 export const manualWebhookRegistration = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
+		warnWhenRawBodyIsOverwritten(this);
 		return true;
 	},
 	async create(this: IHookFunctions): Promise<boolean> {

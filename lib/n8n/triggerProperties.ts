@@ -1,4 +1,9 @@
-import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+	IWebhookDescription,
+} from 'n8n-workflow';
 
 import {
 	DEFAULT_MAX_EVENTS_PER_DELIVERY,
@@ -25,6 +30,10 @@ export const messagingWebhook: IWebhookDescription = {
  * `options.binaryData` is set, and answers a body that does not parse with its own 422,
  * which quotes the body and carries a stack trace. This hidden parameter keeps the bytes
  * for the trigger, which answers malformed bodies itself (400, a one-line reason).
+ * n8n reads it from the workflow's stored parameters, so a workflow written by hand with
+ * `"options": {}` on the trigger loses it: signatures are still checked over the exact bytes
+ * (n8n keeps them while parsing), but a body that is not JSON gets n8n's 422 before the
+ * trigger runs. `warnWhenRawBodyIsOverwritten` tells the owner at activation.
  */
 export const rawBodyProperty: INodeProperties = {
 	displayName: 'Raw Body',
@@ -122,6 +131,16 @@ export const triggerOptionsProperty: INodeProperties = {
 		},
 	],
 };
+
+/** Logs, at activation, that the stored parameters took the raw body away (see rawBodyProperty). */
+export function warnWhenRawBodyIsOverwritten(context: IHookFunctions): void {
+	const options = context.getNodeParameter(rawBodyProperty.name, {}) as { binaryData?: unknown };
+	if (options?.binaryData === true) return;
+	context.logger.warn(
+		`The stored parameters of "${context.getNode().name}" set "options" without "binaryData": true. n8n will answer a body that is not JSON with its own 422 before the trigger runs. Remove "options" from the node's parameters in the workflow JSON to get the trigger's 400.`,
+		{ workflowId: context.getWorkflow().id, node: context.getNode().name },
+	);
+}
 
 /** The node parameter that turns registration off for users who paste the URL by hand. */
 export const AUTO_REGISTER_PARAMETER = 'autoRegister';

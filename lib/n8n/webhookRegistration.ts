@@ -10,7 +10,7 @@ import {
 
 import { selectedCatalogueEvents } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
-import { AUTO_REGISTER_PARAMETER } from './triggerProperties';
+import { AUTO_REGISTER_PARAMETER, warnWhenRawBodyIsOverwritten } from './triggerProperties';
 
 /** What a trigger asks the provider to send, and where. */
 export interface RegistrationTarget {
@@ -246,6 +246,7 @@ export function idOf(value: unknown): string | undefined {
 export function registeredWebhookLifecycle(registration: WebhookRegistrationApi) {
 	return {
 		async checkExists(this: IHookFunctions): Promise<boolean> {
+			warnWhenRawBodyIsOverwritten(this);
 			return await webhookExists.call(this, registration);
 		},
 		async create(this: IHookFunctions): Promise<boolean> {

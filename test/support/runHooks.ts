@@ -51,6 +51,8 @@ function authenticate(
 
 export interface HookHarness {
 	staticData: IDataObject;
+	/** What the node wrote to n8n's log as warnings. */
+	warnings: string[];
 	run(method: 'checkExists' | 'create' | 'delete', mode?: WorkflowExecuteMode): Promise<boolean>;
 	setParameters(parameters: INode['parameters']): void;
 }
@@ -67,6 +69,7 @@ export function hookHarness(
 	parameters: INode['parameters'] = {},
 ): HookHarness {
 	const staticData: IDataObject = {};
+	const warnings: string[] = [];
 	let nodeParameters = parameters;
 	const credentialsHelper = {
 		isCredentialUsableByNode: () => true,
@@ -82,6 +85,7 @@ export function hookHarness(
 
 	return {
 		staticData,
+		warnings,
 		setParameters(next) {
 			nodeParameters = next;
 		},
@@ -126,6 +130,9 @@ export function hookHarness(
 				'activate',
 				webhookData,
 			);
+			jest
+				.spyOn(context.logger, 'warn')
+				.mockImplementation((message: string) => void warnings.push(message));
 			const result = await nodeType.webhookMethods!.default![method].call(context);
 			// n8n keeps the context's static data on the workflow; mirror it for the next call.
 			Object.assign(staticData, workflow.staticData['node:Trigger']);
