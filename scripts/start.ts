@@ -1,13 +1,18 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- the `npm start` demo; not part of the published package */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
 import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
-import { N8nApi, newOwner, type WorkflowJson } from './runtime/n8nApi';
+import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, PACKAGE_NAME, startN8n } from './runtime/n8nServer';
-import { CREDENTIAL_TYPES, TRIGGER_NODE_TYPES, triggerWorkflow } from './runtime/workflows';
+import {
+	CREDENTIAL_TYPES,
+	exampleFiles,
+	exampleWorkflow,
+	triggerWorkflow,
+} from './runtime/workflows';
 
 /** The sample each printed curl sends: an inbound message where the provider documents one. */
 const SAMPLE_FIXTURE: Record<ProviderId, string> = {
@@ -123,37 +128,17 @@ ${curls.join('\n\n')}
 Ctrl-C stops n8n. The next \`npm start\` begins again from a fresh instance.`);
 }
 
-/**
- * Imports the workflows in examples/ with the demo credentials, and with webhook
- * registration off (no provider API is reachable from a demo machine).
- */
+/** Imports and activates the workflows in examples/ with the demo credentials. */
 async function importExamples(
 	api: N8nApi,
 	credentialIds: Record<ProviderId, string>,
 ): Promise<string[]> {
-	const dir = join(REPO_ROOT, 'examples');
-	if (!existsSync(dir)) return [];
-	const credentialIdByType = new Map(
+	const credentialIdsByType = Object.fromEntries(
 		PROVIDER_IDS.map((provider) => [CREDENTIAL_TYPES[provider], credentialIds[provider]]),
 	);
-	const triggerTypes = new Set(
-		Object.values(TRIGGER_NODE_TYPES).map((name) => `${PACKAGE_NAME}.${name}`),
-	);
 	const imported: string[] = [];
-	for (const file of readdirSync(dir)
-		.filter((name) => name.endsWith('.json'))
-		.sort()) {
-		const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as WorkflowJson;
-		for (const node of workflow.nodes) {
-			if (triggerTypes.has(node.type)) node.parameters.autoRegister = false;
-			const credentials = node.credentials as
-				| Record<string, { id: string; name: string }>
-				| undefined;
-			for (const [type, reference] of Object.entries(credentials ?? {})) {
-				const id = credentialIdByType.get(type);
-				if (id) reference.id = id;
-			}
-		}
+	for (const file of exampleFiles()) {
+		const { workflow } = exampleWorkflow(file, credentialIdsByType);
 		const id = await api.createWorkflow(workflow);
 		try {
 			await api.activateWorkflow(id);

@@ -84,7 +84,6 @@ it('the package lists every node and credential it builds', () => {
 			'DotdigitalTrigger',
 			'StaryaAiTrigger',
 			'EventFields',
-			'EventRouter',
 			'EventNormalizer',
 		].map((node) => `dist/nodes/${node}/${node}.node.js`),
 	);

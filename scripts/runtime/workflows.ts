@@ -1,7 +1,11 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development script (demo, end-to-end); not part of the published package */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { ProviderId } from '../../lib/canonicalEvent';
 import type { WorkflowJson } from './n8nApi';
+import { REPO_ROOT } from './n8nRuntime';
 import { PACKAGE_NAME } from './n8nServer';
 
 export const TRIGGER_NODE_TYPES: Record<ProviderId, string> = {
@@ -37,7 +41,12 @@ export interface TriggerWorkflowOptions {
 	authentication?: string;
 	output?: 'canonical' | 'raw';
 	/** Nodes after the trigger: each is connected to the previous one's first output. */
-	then?: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+	then?: Array<{
+		name: string;
+		type: string;
+		typeVersion?: number;
+		parameters: Record<string, unknown>;
+	}>;
 }
 
 export const TRIGGER_NODE_NAME = 'Trigger';
@@ -119,4 +128,46 @@ function chain(
 		};
 	}
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+
+/** The importable workflow files in examples/, sorted. */
+export function exampleFiles(): string[] {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((name) => name.endsWith('.json'))
+		.sort();
+}
+
+export interface ExampleWorkflow {
+	workflow: WorkflowJson;
+	/** The production URL path (after `/webhook/`) of each of our triggers, by node name. */
+	triggerPaths: Record<string, string>;
+}
+
+/**
+ * An example as a user imports it, with its credential placeholders pointed at existing
+ * credentials (by credential type) and webhook registration off (no provider API is
+ * reachable from a demo or test machine).
+ */
+export function exampleWorkflow(
+	file: string,
+	credentialIdsByType: Record<string, string>,
+): ExampleWorkflow {
+	const workflow = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson;
+	const triggerTypes = new Set(
+		Object.values(TRIGGER_NODE_TYPES).map((name) => `${PACKAGE_NAME}.${name}`),
+	);
+	const triggerPaths: Record<string, string> = {};
+	for (const node of workflow.nodes) {
+		if (triggerTypes.has(node.type)) {
+			node.parameters.autoRegister = false;
+			triggerPaths[node.name] = `${String(node.webhookId)}/webhook`;
+		}
+		const credentials = node.credentials as Record<string, { id: string }> | undefined;
+		for (const [type, reference] of Object.entries(credentials ?? {})) {
+			if (credentialIdsByType[type]) reference.id = credentialIdsByType[type];
+		}
+	}
+	return { workflow, triggerPaths };
 }

@@ -1,8 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 import { PROVIDER_IDS, type ProviderId } from '../../lib/canonicalEvent';
 import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
@@ -17,17 +20,26 @@ import {
 	triggerCredentials,
 	type DeliverySecrets,
 } from '../../scripts/runtime/deliveries';
-import { N8nApi, newOwner, nodeOutput, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
+import {
+	N8nApi,
+	newOwner,
+	nodeOutput,
+	waitForWebhook,
+	type ExecutionDetail,
+} from '../../scripts/runtime/n8nApi';
 import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
 import {
 	freePort,
 	installPackage,
 	packPackage,
+	PACKAGE_NAME,
 	startN8n,
 	tail,
 	type N8nProcess,
 } from '../../scripts/runtime/n8nServer';
 import {
+	CREDENTIAL_TYPES,
+	exampleWorkflow,
 	TRIGGER_NODE_NAME,
 	triggerWorkflow,
 	webhookNodeWorkflow,
@@ -47,12 +59,14 @@ const counts = {
 	forgedRejected: 0,
 	filteredIgnored: 0,
 	batchItems: 0,
+	writesAtStandIn: 0,
 };
 
 let workDir: string;
 let server: N8nProcess | undefined;
 let api: N8nApi;
 let secrets: DeliverySecrets;
+let standIn: StandIn;
 
 interface DeployedWorkflow {
 	id: string;
@@ -95,6 +109,170 @@ const byEventIdAndName = (a: Record<string, unknown>, b: Record<string, unknown>
 	`${a.eventId}|${a.providerEvent}|${JSON.stringify(a.raw)}`.localeCompare(
 		`${b.eventId}|${b.providerEvent}|${JSON.stringify(b.raw)}`,
 	);
+
+/** What n8n's HTTP Request nodes send instead of to Slack or a user's system: recorded, answered 200. */
+interface StandIn {
+	url: string;
+	requests: Array<{ path: string; headers: IncomingHttpHeaders; body: Record<string, unknown> }>;
+	close(): Promise<void>;
+}
+
+async function startStandIn(): Promise<StandIn> {
+	const requests: StandIn['requests'] = [];
+	const server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			requests.push({
+				path: decodeURIComponent(request.url ?? ''),
+				headers: request.headers,
+				body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+			});
+			response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		requests,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+/** One provider delivery: a documented payload, or one changed by hand to cover a case no fixture shows. */
+interface Delivery {
+	label: string;
+	provider: ProviderId;
+	bytes: Buffer;
+}
+
+/** A change to a payload: a label, and new values by dotted path (`data.sent_by_type`). */
+interface PayloadChange {
+	label: string;
+	set: Record<string, unknown>;
+}
+
+function delivery(provider: ProviderId, fixtureName: string, change?: PayloadChange): Delivery {
+	const fixture = fixtureFiles(provider).find(({ name }) => name === fixtureName)!;
+	if (!change) return { label: `${provider}/${fixtureName}`, provider, bytes: fixture.bytes };
+	const envelope = JSON.parse(fixture.bytes.toString('utf8')) as Record<string, unknown>;
+	for (const [path, value] of Object.entries(change.set)) {
+		const keys = path.split('.');
+		const parent = keys
+			.slice(0, -1)
+			.reduce((record, key) => record[key] as Record<string, unknown>, envelope);
+		parent[keys[keys.length - 1]] = value;
+	}
+	return {
+		label: `${provider}/${fixtureName} ${change.label}`,
+		provider,
+		bytes: Buffer.from(JSON.stringify(envelope)),
+	};
+}
+
+/** The delivery an item came from: its `raw` is the envelope the provider sent, untouched. */
+function deliveryOfItem(deliveries: Delivery[], item: Record<string, unknown>): string {
+	const match = deliveries.find((candidate) =>
+		isDeepStrictEqual(JSON.parse(candidate.bytes.toString('utf8')), item.raw),
+	);
+	return match ? match.label : `unknown delivery ${String(item.eventId)}`;
+}
+
+interface DeployedExample {
+	id: string;
+	urls: Record<string, string>;
+}
+const examples: Record<string, DeployedExample> = {};
+
+/**
+ * An example file imported as a user would, with the e2e credentials. Partoo's trigger takes
+ * unsigned deliveries (only Partoo can sign them); HTTP Request nodes post to the stand-in;
+ * the HubSpot node is disabled, so n8n passes the items that reach it through unchanged.
+ */
+async function deployExample(file: string, credentialIdsByType: Record<string, string>) {
+	const { workflow, triggerPaths } = exampleWorkflow(file, credentialIdsByType);
+	for (const node of workflow.nodes) {
+		if (node.type === `${PACKAGE_NAME}.partooTrigger`) node.parameters.authentication = 'none';
+		if (node.type === 'n8n-nodes-base.httpRequest')
+			node.parameters.url = `${standIn.url}/${file}/${node.name}`;
+		if (node.type === 'n8n-nodes-base.hubspot') node.disabled = true;
+	}
+	const id = await api.createWorkflow(workflow);
+	await api.activateWorkflow(id);
+	const urls: Record<string, string> = {};
+	for (const [name, path] of Object.entries(triggerPaths)) {
+		urls[name] = `${api.baseUrl}/webhook/${path}`;
+		await waitForWebhook(urls[name]);
+	}
+	examples[file] = { id, urls };
+}
+
+/** Posts each delivery, correctly signed, to the example trigger of its provider. */
+async function postToExample(
+	example: DeployedExample,
+	deliveries: Array<Delivery & { trigger: string }>,
+): Promise<void> {
+	for (const { trigger, provider, bytes, label } of deliveries) {
+		const answer = await post(
+			example.urls[trigger],
+			bytes,
+			signedHeaders(provider, bytes, secrets),
+		);
+		expect({ label, status: answer.status, answer: answer.body.status }).toEqual({
+			label,
+			status: 200,
+			answer: 'accepted',
+		});
+		counts.accepted++;
+	}
+}
+
+/** For each item a trigger emitted in these executions: its delivery, and which of the given nodes it reached. */
+async function branchesReached(
+	example: DeployedExample,
+	executions: ExecutionDetail[],
+	deliveries: Delivery[],
+	branchNodes: string[],
+): Promise<Record<string, string[]>> {
+	const reached: Record<string, string[]> = {};
+	for (const { id } of executions) {
+		const execution = await api.execution(id);
+		const items = Object.keys(example.urls).flatMap((trigger) => nodeOutput(execution, trigger));
+		for (const item of items) {
+			reached[deliveryOfItem(deliveries, item)] = branchNodes.filter(
+				(node) => nodeOutput(execution, node).length > 0,
+			);
+		}
+	}
+	return reached;
+}
+
+const equalsAny = (field: string, values: string[]) => ({
+	options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 3 },
+	conditions: values.map((value) => ({
+		leftValue: `={{ $json.${field} }}`,
+		rightValue: value,
+		operator: { type: 'string', operation: 'equals' },
+	})),
+	combinator: 'or',
+});
+
+/** n8n's own Switch (typeVersion 3.4, n8n 2.41) on the sender type Event Fields adds. */
+const SENDER_TYPE_SWITCH = {
+	rules: {
+		values: [
+			{ outputKey: 'AI', values: ['ai'] },
+			{ outputKey: 'Human', values: ['agent', 'automation'] },
+			{ outputKey: 'Contact', values: ['contact'] },
+		].map(({ outputKey, values }) => ({
+			conditions: equalsAny('senderType', values),
+			renameOutput: true,
+			outputKey,
+		})),
+	},
+	options: { fallbackOutput: 'extra', renameFallbackOutput: 'Fallback' },
+};
 
 beforeAll(async () => {
 	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
@@ -174,34 +352,22 @@ beforeAll(async () => {
 		}),
 	);
 	await deploy(
-		'helper:router',
+		'helper:switch',
 		triggerWorkflow({
 			provider: 'timelyai',
-			name: 'e2e Event Router',
+			name: 'e2e Event Fields + Switch',
 			credentialId: credentialIds.timelyai,
 			then: [
 				{
-					name: 'Event Router',
-					type: 'n8n-nodes-messaging-triggers.eventRouter',
-					parameters: {
-						rules: {
-							rule: [
-								{ field: 'senderType', condition: 'equals', value: 'ai', outputName: 'AI' },
-								{
-									field: 'senderType',
-									condition: 'oneOf',
-									value: 'agent, automation',
-									outputName: 'Human',
-								},
-								{
-									field: 'senderType',
-									condition: 'equals',
-									value: 'contact',
-									outputName: 'Contact',
-								},
-							],
-						},
-					},
+					name: 'Event Fields',
+					type: 'n8n-nodes-messaging-triggers.eventFields',
+					parameters: { fields: ['senderType'] },
+				},
+				{
+					name: 'Switch',
+					type: 'n8n-nodes-base.switch',
+					typeVersion: 3.4,
+					parameters: SENDER_TYPE_SWITCH,
 				},
 			],
 		}),
@@ -217,15 +383,40 @@ beforeAll(async () => {
 		]),
 		false,
 	);
+
+	standIn = await startStandIn();
+	// The AI-vs-human example stores its rows in this data table (examples/README.md).
+	await api.createDataTable('ai-vs-human-messages', [
+		{ name: 'eventId', type: 'string' },
+		{ name: 'provider', type: 'string' },
+		{ name: 'channel', type: 'string' },
+		{ name: 'senderClass', type: 'string' },
+		{ name: 'sentAt', type: 'date' },
+	]);
+	const credentialIdsByType: Record<string, string> = {
+		hubspotAppToken: await api.createCredential('hubspotAppToken', 'HubSpot stand-in', {
+			appToken: 'stand-in-not-used',
+		}),
+	};
+	for (const provider of PROVIDER_IDS)
+		credentialIdsByType[CREDENTIAL_TYPES[provider]] = credentialIds[provider];
+	for (const file of [
+		'inbound-to-crm.json',
+		'failed-message-alert.json',
+		'ai-vs-human-counts.json',
+		'dedupe-retries.json',
+	])
+		await deployExample(file, credentialIdsByType);
 }, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
 	if (server) await server.stop();
+	if (standIn) await standIn.close();
 	process.stdout.write(
 		`\nEnd-to-end against a real n8n ${process.env.N8N_VERSION ?? '(pinned)'}: ` +
 			`${counts.posted} deliveries posted, ${counts.accepted} accepted, ${counts.executionsFound} executions found, ` +
 			`${counts.forgedRejected} forged/tampered/replayed rejected with 401, ${counts.filteredIgnored} filtered out with no execution, ` +
-			`batch of ${counts.batchItems} items in one execution.\n`,
+			`batch of ${counts.batchItems} items in one execution, ${counts.writesAtStandIn} writes received by the HTTP stand-in.\n`,
 	);
 	if (workDir && process.env.E2E_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
 }, 60_000);
@@ -416,48 +607,198 @@ describe('in a real n8n, over HTTP', () => {
 		counts.executionsFound += 1;
 	});
 
-	it('Event Router sends each Timely.ai message to the output of its sender type', async () => {
-		const fixtures = fixtureFiles('timelyai').filter(
-			({ name }) => name === 'message-sent' || name === 'message-received',
-		);
-		for (const fixture of fixtures) {
-			expect(
-				(
-					await post(
-						deployed['helper:router'].url,
-						fixture.bytes,
-						signedHeaders('timelyai', fixture.bytes, secrets),
-					)
-				).status,
-			).toBe(200);
+	it('Event Fields + Switch sends each Timely.ai message to the output of its sender type', async () => {
+		// Timely.ai's sent_by_type "agent" is its AI agent, "attendant" a human (providers.md): no fixture shows an attendant.
+		const byAttendant = {
+			label: 'by an attendant',
+			set: { event_id: 'evt_01HX4B3M2PGTS6YADOV8Q1XDG', 'data.sent_by_type': 'attendant' },
+		};
+		const deliveries = [
+			...fixtureFiles('timelyai').map((fixture) => delivery('timelyai', fixture.name)),
+			delivery('timelyai', 'message-sent', byAttendant),
+		];
+		const expected: Record<string, string> = {
+			'timelyai/message-delivered': 'Fallback',
+			'timelyai/message-failed': 'Fallback',
+			'timelyai/message-read': 'Fallback',
+			'timelyai/message-received': 'Contact',
+			'timelyai/message-sent': 'AI',
+			'timelyai/message-sent by an attendant': 'Human',
+		};
+		for (const { bytes } of deliveries) {
+			const answer = await post(
+				deployed['helper:switch'].url,
+				bytes,
+				signedHeaders('timelyai', bytes, secrets),
+			);
+			expect(answer.status).toBe(200);
 		}
-		const executions = await api.settledExecutions(deployed['helper:router'].id, fixtures.length);
-		expect(executions).toHaveLength(fixtures.length);
+		const executions = await api.settledExecutions(deployed['helper:switch'].id, deliveries.length);
+		expect(executions).toHaveLength(deliveries.length);
 		const outputNames = ['AI', 'Human', 'Contact', 'Fallback'];
-		const routed: Record<string, string[]> = {};
+		const routed: Record<string, string> = {};
 		for (const { id } of executions) {
 			const execution = await api.execution(id);
 			outputNames.forEach((name, output) => {
-				for (const item of nodeOutput(execution, 'Event Router', output))
-					(routed[name] ??= []).push(String(item.providerEvent));
+				for (const item of nodeOutput(execution, 'Switch', output))
+					routed[deliveryOfItem(deliveries, item)] = name;
 			});
 		}
-		const expected: Record<string, string[]> = {};
-		for (const fixture of fixtures) {
-			const senderType = canonicalEventOf(fixture).sender?.type;
-			const name =
-				senderType === 'ai'
-					? 'AI'
-					: senderType === 'agent' || senderType === 'automation'
-						? 'Human'
-						: senderType === 'contact'
-							? 'Contact'
-							: 'Fallback';
-			(expected[name] ??= []).push(canonicalEventOf(fixture).providerEvent);
-		}
-		for (const list of Object.values(routed)) list.sort();
-		for (const list of Object.values(expected)) list.sort();
 		expect(routed).toEqual(expected);
+		counts.executionsFound += executions.length;
+	});
+
+	describe('the example workflows, imported as they ship, route as before', () => {
+		it('inbound-to-crm: contacts with an e-mail reach HubSpot, other contacts No E-mail, replies by the team or AI the ignored branch', async () => {
+			const example = examples['inbound-to-crm.json'];
+			const fromTheConsumer = {
+				label: 'from the consumer',
+				set: { 'payload.message.sender_type': 'Consumer' },
+			};
+			const deliveries = [
+				{ trigger: 'K-LINK Trigger', ...delivery('klink', 'message-inbound') },
+				{ trigger: 'Partoo Trigger', ...delivery('partoo', 'message-created') },
+				{ trigger: 'Partoo Trigger', ...delivery('partoo', 'message-created', fromTheConsumer) },
+				{ trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-received') },
+				{ trigger: 'Dotdigital CPaaS Trigger', ...delivery('dotdigital', 'message-inbound-1-sms') },
+				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-user') },
+				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-agent') },
+			];
+			const hubSpot = 'HubSpot: Create or Update Contact';
+			const noEmail = 'No E-mail: Not Sent to HubSpot';
+			const ignored = 'Replies by Team or AI (Ignored)';
+			await postToExample(example, deliveries);
+			const executions = await api.settledExecutions(example.id, deliveries.length);
+			expect(executions.map(({ status }) => status)).toEqual(deliveries.map(() => 'success'));
+			expect(
+				await branchesReached(example, executions, deliveries, [hubSpot, noEmail, ignored]),
+			).toEqual({
+				'klink/message-inbound': [noEmail],
+				'partoo/message-created': [ignored],
+				'partoo/message-created from the consumer': [hubSpot],
+				'timelyai/message-received': [noEmail],
+				'dotdigital/message-inbound-1-sms': [noEmail],
+				'staryaai/chat-message-created-user': [noEmail],
+				'staryaai/chat-message-created-agent': [ignored],
+			});
+			counts.executionsFound += executions.length;
+		});
+
+		it('failed-message-alert: each failure, and only failures, posts one alert with its error code', async () => {
+			const example = examples['failed-message-alert.json'];
+			const asFailed = {
+				label: 'with status failed',
+				set: { 'data.status': 'failed' },
+			};
+			const deliveries = [
+				{ trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-failed') },
+				{ trigger: 'Dotdigital CPaaS Trigger', ...delivery('dotdigital', 'message-failed-2-sms') },
+				{
+					trigger: 'Dotdigital CPaaS Trigger',
+					...delivery('dotdigital', 'message-failed-5-fbMessenger'),
+				},
+				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-status-updated') },
+				{
+					trigger: 'StaryaAI Trigger',
+					...delivery('staryaai', 'chat-message-status-updated', asFailed),
+				},
+			];
+			const alert = 'Alert in Slack';
+			await postToExample(example, deliveries);
+			const executions = await api.settledExecutions(example.id, deliveries.length);
+			expect(executions.map(({ status }) => status)).toEqual(deliveries.map(() => 'success'));
+			expect(await branchesReached(example, executions, deliveries, [alert])).toEqual({
+				'timelyai/message-failed': [alert],
+				'dotdigital/message-failed-2-sms': [alert],
+				'dotdigital/message-failed-5-fbMessenger': [alert],
+				'staryaai/chat-message-status-updated': [],
+				'staryaai/chat-message-status-updated with status failed': [alert],
+			});
+			const alerts = standIn.requests
+				.filter(({ path }) => path === `/failed-message-alert.json/${alert}`)
+				.map(({ body }) => String(body.text));
+			expect(alerts).toHaveLength(4);
+			expect(alerts).toContain(
+				'Message msg_01HX4B3M to cont_456 failed on whatsapp (timelyai): 131026 Message undeliverable — number not registered on WhatsApp',
+			);
+			counts.writesAtStandIn += alerts.length;
+			counts.executionsFound += executions.length;
+		});
+
+		it("ai-vs-human-counts: messages sent by AI or an agent are stored, a contact's are not", async () => {
+			const example = examples['ai-vs-human-counts.json'];
+			const deliveries = [
+				{ trigger: 'K-LINK Trigger', ...delivery('klink', 'message-outbound') },
+				{ trigger: 'Partoo Trigger', ...delivery('partoo', 'message-created') },
+				{ trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-sent') },
+				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-agent') },
+				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-user') },
+			];
+			const store = 'Store Sent Message';
+			await postToExample(example, deliveries);
+			const executions = await api.settledExecutions(example.id, deliveries.length);
+			expect(executions.map(({ status }) => status)).toEqual(deliveries.map(() => 'success'));
+			expect(await branchesReached(example, executions, deliveries, [store])).toEqual({
+				'klink/message-outbound': [store],
+				'partoo/message-created': [store],
+				'timelyai/message-sent': [store],
+				'staryaai/chat-message-created-agent': [store],
+				'staryaai/chat-message-created-user': [],
+			});
+			counts.executionsFound += executions.length;
+		});
+	});
+
+	it('dedupe-retries: the same delivery posted twice writes once; another event ID writes again', async () => {
+		const example = examples['dedupe-retries.json'];
+		const anotherEvent = {
+			label: 'with another event ID',
+			set: { event_id: 'evt_01HX4A1K9MFQR4YZDNV7P9WCF' },
+		};
+		const timely = { trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-received') };
+		const dotdigital = {
+			trigger: 'Dotdigital CPaaS Trigger',
+			...delivery('dotdigital', 'message-inbound-1-sms'),
+		};
+		const partoo = { trigger: 'Partoo Trigger', ...delivery('partoo', 'message-created') };
+		const sequence = [
+			timely,
+			timely,
+			{ trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-received', anotherEvent) },
+			dotdigital,
+			dotdigital,
+			partoo,
+			partoo,
+		];
+		// A provider retries seconds to hours later: each delivery is posted once the previous one has run.
+		for (const [index, next] of sequence.entries()) {
+			await postToExample(example, [next]);
+			await api.settledExecutions(example.id, index + 1);
+		}
+		const executions = await api.settledExecutions(example.id, sequence.length);
+		expect(executions.map(({ status }) => status)).toEqual(sequence.map(() => 'success'));
+
+		const writes = standIn.requests.filter(
+			({ path }) => path === '/dedupe-retries.json/Save Message',
+		);
+		expect(writes.map(({ body }) => [body.provider, body.eventId])).toEqual([
+			['timelyai', 'evt_01HX4A1K9MFQR4YZDNV7P9WCE'],
+			['timelyai', 'evt_01HX4A1K9MFQR4YZDNV7P9WCF'],
+			['dotdigital', '0028ebc3-c0e9-4924-9b44-9135c7990f57'],
+			['partoo', expect.any(String)],
+		]);
+		for (const { headers, body } of writes) expect(headers['idempotency-key']).toBe(body.eventId);
+
+		const saved = 'Save Message';
+		const skipped = 'Already Saved (Retry)';
+		const executionsInOrder = [...executions].sort((a, b) => Number(a.id) - Number(b.id));
+		const branches: string[][] = [];
+		for (const { id } of executionsInOrder) {
+			const execution = await api.execution(id);
+			branches.push([saved, skipped].filter((node) => nodeOutput(execution, node).length > 0));
+		}
+		expect(branches).toEqual([[saved], [skipped], [saved], [saved], [skipped], [saved], [skipped]]);
+		counts.writesAtStandIn += writes.length;
 		counts.executionsFound += executions.length;
 	});
 
