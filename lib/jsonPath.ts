@@ -74,13 +74,15 @@ function syntaxProblem(path: string): string | undefined {
 	if (!path.startsWith('$')) return 'it does not start with $';
 	const unbalanced = unbalancedDelimiter(path);
 	if (unbalanced) return unbalanced;
-	try {
-		for (const segment of JSONPath.toPathArray(path)) {
-			const script = scriptOfSegment(segment);
-			if (script !== undefined) new JSONPath.prototype.safeVm.Script(script);
+	for (const segment of JSONPath.toPathArray(path)) {
+		const script = scriptOfSegment(segment);
+		if (script === undefined) continue;
+		try {
+			new JSONPath.prototype.safeVm.Script(script);
+		} catch (error) {
+			// The parser counts characters in its rewritten script, not in what the user wrote.
+			return `in [${segment}]: ${(error as Error).message.replace(/ at character \d+$/, '')}`;
 		}
-	} catch (error) {
-		return (error as Error).message;
 	}
 	return undefined;
 }
@@ -100,7 +102,10 @@ function unbalancedDelimiter(path: string): string | undefined {
 		} else if (char in closing) {
 			open.push(closing[char]);
 		} else if (char === ']' || char === ')') {
-			if (open.pop() !== char) return `"${char}" at character ${index + 1} closes nothing`;
+			const expected = open.pop();
+			if (expected === undefined) return `"${char}" at character ${index + 1} closes nothing`;
+			if (expected !== char)
+				return `"${char}" at character ${index + 1} where "${expected}" was expected`;
 		}
 	}
 	if (quote) return `the quote ${quote} is never closed`;
