@@ -169,28 +169,27 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 
 const presetsByValue = new Map(FIELD_PRESETS.map((preset) => [preset.value, preset]));
 
-/** A preset field of an item, or undefined when the item has no such field. */
-export function readPreset(json: unknown, preset: string): unknown {
-	const event = canonicalEventOfItem(json);
+/** A preset field of an item's canonical event, or undefined when it has no such field. */
+export function readPreset(event: CanonicalEvent | undefined, preset: string): unknown {
 	const reader = presetsByValue.get(preset);
 	if (!event || !reader) return undefined;
 	const value = reader.read(event);
 	return value === null ? undefined : value;
 }
 
-/** Whether the item's event carries a tag, compared without case. */
-export function hasTag(json: unknown, tag: string): boolean {
+/** Whether the canonical event carries a tag, compared without case. */
+export function hasTag(event: CanonicalEvent | undefined, tag: string): boolean {
 	const wanted = tag.trim().toLowerCase();
-	return (canonicalEventOfItem(json)?.tags ?? []).some((name) => name.toLowerCase() === wanted);
+	return (event?.tags ?? []).some((name) => name.toLowerCase() === wanted);
 }
 
 /** Fields the Event Router can route on, beyond the presets. */
 export function readRoutingField(json: unknown, field: string): unknown {
 	if (field === 'eventFamily') {
-		const event = readPreset(json, 'event');
+		const event = readPreset(canonicalEventOfItem(json), 'event');
 		return typeof event === 'string' ? event.split(/[._]/)[0] : undefined;
 	}
-	return readPreset(json, field);
+	return readPreset(canonicalEventOfItem(json), field);
 }
 
 export type RoutingOperation = 'equals' | 'oneOf' | 'contains' | 'startsWith' | 'exists';
