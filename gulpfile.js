@@ -46,13 +46,13 @@ async function bundleJsonPathInto(directory) {
 	// licence along.
 	const bundledPackages = new Map(
 		Object.keys(metafile.inputs).map((input) => {
-			const [, directory, name] = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
-			return [name, directory];
+			const [, location, name] = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+			return [name, location];
 		}),
 	);
-	for (const [name, directory] of bundledPackages) {
+	for (const [name, location] of bundledPackages) {
 		fs.copyFileSync(
-			path.join(directory, 'LICENSE'),
+			path.join(location, 'LICENSE'),
 			path.join(directory, `LICENSE.${name.replace('@', '').replace('/', '-')}`),
 		);
 	}

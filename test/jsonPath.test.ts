@@ -8,7 +8,8 @@ import {
 import { repositoryFile } from './support/fixtures';
 
 // The bundle jest's globalSetup builds exactly as `npm run build` does (gulpfile.js).
-const BUNDLE = 'node_modules/.cache/jsonpath-plus-bundle/jsonpath-plus.js';
+const BUNDLE_DIR = 'node_modules/.cache/jsonpath-plus-bundle';
+const BUNDLE = `${BUNDLE_DIR}/jsonpath-plus.js`;
 
 function compiled(path: string): CompiledJsonPath {
 	const compilation = compileJsonPath(path);
@@ -23,6 +24,13 @@ describe('the jsonpath-plus bundle', () => {
 		expect(code).not.toMatch(/\beval\(/);
 		expect(code).not.toMatch(/new Function|\bFunction\(/);
 		expect(code).toContain('only has eval: "safe"');
+	});
+
+	it('carries the licence of every package it bundles', () => {
+		for (const name of ['jsonpath-plus', 'jsep', 'jsep-plugin-regex', 'jsep-plugin-assignment'])
+			expect(repositoryFile(`${BUNDLE_DIR}/LICENSE.${name}`)).toContain(
+				'Permission is hereby granted, free of charge',
+			);
 	});
 
 	it('refuses eval: native, and evaluates filters in safe mode', () => {
