@@ -2,8 +2,8 @@
  * `npm run build`: an empty dist/, then `tsc`, then the files n8n loads that tsc does not emit.
  * dist/ holds only what ships: `n8n-node build` is not used because it copies every .png and
  * .svg of the project (docs/, bench/…) into dist/.
- * - bundle: copies jsonpath-plus's self-contained CommonJS build into dist/vendor, because n8n
- *   installs no runtime dependencies of a community package and does not ship jsonpath-plus.
+ * - bundle: bundles jsonpath-plus (safe evaluation only) into dist/vendor, because n8n installs
+ *   no runtime dependencies of a community package and does not ship jsonpath-plus.
  * - icons: copies node and credential icons next to the compiled files.
  */
 const { src, dest, parallel, series } = require('gulp');
@@ -22,11 +22,58 @@ function compileTypeScript() {
 	});
 }
 
-function bundleJsonPath() {
+// Node's `vm` is what jsonpath-plus's eval: 'native' runs filters with (its browser build uses
+// `new Function`). We only ever use eval: 'safe', so the bundle has neither: this branch of
+// src/jsonpath.js is replaced by an error, and its source entry point does not import `vm`.
+const NATIVE_EVAL_BRANCH = 'JSONPath.cache[scriptCacheKey] = new this.vm.Script(script);';
+const NATIVE_EVAL_REFUSED = `throw new TypeError('This build of jsonpath-plus only has eval: "safe"');`;
+
+const safeEvaluationOnly = {
+	name: 'jsonpath-plus-safe-evaluation-only',
+	setup(build) {
+		build.onLoad({ filter: /jsonpath-plus[\\/]src[\\/]jsonpath\.js$/ }, ({ path: file }) => {
+			const source = fs.readFileSync(file, 'utf8');
+			if (source.split(NATIVE_EVAL_BRANCH).length !== 2)
+				throw new Error(`${file} changed: its native eval branch was not found exactly once`);
+			return { contents: source.replace(NATIVE_EVAL_BRANCH, NATIVE_EVAL_REFUSED), loader: 'js' };
+		});
+	},
+};
+
+/** Bundles jsonpath-plus into `directory` (the build's, or the tests': jest.config.js). */
+async function bundleJsonPathInto(directory) {
+	const esbuild = require('esbuild');
 	const packageDir = path.dirname(require.resolve('jsonpath-plus/package.json'));
-	return src([path.join(packageDir, 'dist/index-node-cjs.cjs'), path.join(packageDir, 'LICENSE')], {
-		allowEmpty: false,
-	}).pipe(dest('dist/vendor/jsonpath-plus'));
+	const { metafile } = await esbuild.build({
+		entryPoints: [path.join(packageDir, 'src/jsonpath.js')],
+		outfile: path.join(directory, 'jsonpath-plus.js'),
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node18',
+		mainFields: ['module', 'main'],
+		plugins: [safeEvaluationOnly],
+		metafile: true,
+		logLevel: 'warning',
+	});
+	// Every bundled package (jsonpath-plus, the jsep parser and its plugins; all MIT) brings its
+	// licence along.
+	const bundledPackages = new Map(
+		Object.keys(metafile.inputs).map((input) => {
+			const [, location, name] = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+			return [name, location];
+		}),
+	);
+	for (const [name, location] of bundledPackages) {
+		fs.copyFileSync(
+			path.join(location, 'LICENSE'),
+			path.join(directory, `LICENSE.${name.replace('@', '').replace('/', '-')}`),
+		);
+	}
+}
+
+function bundleJsonPath() {
+	return bundleJsonPathInto('dist/vendor/jsonpath-plus');
 }
 
 function copyIcons() {
@@ -38,6 +85,7 @@ function copyIcons() {
 
 exports.build = series(removeDist, compileTypeScript, parallel(bundleJsonPath, copyIcons));
 exports.default = exports.build;
+exports.bundleJsonPathInto = bundleJsonPathInto;
 
 /**
  * docs: rewrites the per-provider event tables in README.md from the compiled catalogues

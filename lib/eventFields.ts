@@ -175,17 +175,16 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 
 const presetsByValue = new Map(FIELD_PRESETS.map((preset) => [preset.value, preset]));
 
-/** A preset field of an item, or undefined when the item has no such field. */
-export function readPreset(json: unknown, preset: string): unknown {
-	const event = canonicalEventOfItem(json);
+/** A preset field of an item's canonical event, or undefined when it has no such field. */
+export function readPreset(event: CanonicalEvent | undefined, preset: string): unknown {
 	const reader = presetsByValue.get(preset);
 	if (!event || !reader) return undefined;
 	const value = reader.read(event);
 	return value === null ? undefined : value;
 }
 
-/** Whether the item's event carries a tag, compared without case. */
-export function hasTag(json: unknown, tag: string): boolean {
+/** Whether the canonical event carries a tag, compared without case. */
+export function hasTag(event: CanonicalEvent | undefined, tag: string): boolean {
 	const wanted = tag.trim().toLowerCase();
-	return (canonicalEventOfItem(json)?.tags ?? []).some((name) => name.toLowerCase() === wanted);
+	return (event?.tags ?? []).some((name) => name.toLowerCase() === wanted);
 }

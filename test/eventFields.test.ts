@@ -4,11 +4,13 @@ import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
 import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
 import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
+import * as deliveryPipeline from '../lib/deliveryPipeline';
 import { FIELD_PRESETS } from '../lib/eventFields';
+import * as jsonPath from '../lib/jsonPath';
 import { fixture, providerFixtures } from './support/fixtures';
 import { runNode } from './support/runNode';
 import { deliver } from './support/runTrigger';
-import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 
 const eventFields = new EventFields();
 const ALL_PRESETS = FIELD_PRESETS.map((preset) => preset.value);
@@ -239,5 +241,155 @@ describe('Event Fields custom JSONPath', () => {
 		exit.mockRestore();
 		expect(output.json.x ?? null).toBeNull();
 		/* eslint-enable @n8n/community-nodes/no-restricted-globals */
+	});
+});
+
+describe('Event Fields robustness', () => {
+	const raw = fixture('klink', 'contact-create');
+	const rawData = raw.data as IDataObject;
+	const vvipTag = (rawData.tags as IDataObject[])[0];
+	const withNullTag = { ...raw, data: { ...rawData, tags: [null, vvipTag] } };
+	const custom = (...field: INodeParameters[]): INodeParameters => ({
+		fields: [],
+		customFields: { field },
+	});
+
+	afterEach(() => jest.restoreAllMocks());
+
+	it("reads the node's own placeholder over tags with a null entry", async () => {
+		const customFields = eventFields.description.properties.find(
+			(property) => property.name === 'customFields',
+		)!;
+		const [{ values }] = customFields.options as Array<{ values: INodeProperties[] }>;
+		const placeholder = values.find((value) => value.name === 'jsonPath')!.placeholder!;
+		expect(placeholder).toBe("$.raw.data.tags[?(@.name=='VVIP')].name");
+
+		const canonical = await canonicalOf('klink', withNullTag);
+		const output = await fieldsOf(
+			canonical,
+			custom({ name: 'vip', jsonPath: placeholder, match: 'all' }),
+		);
+		expect(output.vip).toEqual(['VVIP']);
+	});
+
+	it('lets a filter that fails on an element skip it, without failing the run', async () => {
+		const output = await fieldsOf(
+			withNullTag,
+			custom(
+				{ name: 'vip', jsonPath: "$.data.tags[?(@.name.toLowerCase() == 'vvip')].name" },
+				{ name: 'called', jsonPath: '$.data.tags[?(@.name())]', match: 'all' },
+			),
+		);
+		expect(output.vip).toBe('VVIP');
+		expect(output.called).toEqual([]);
+	});
+
+	it('leaves the input item as it was, whatever the filters call', async () => {
+		const item = await canonicalOf('klink', raw);
+		const before = structuredClone(item);
+		const attempts = [
+			'$.raw.data[?(@.reverse && @.reverse())]',
+			'$..[?(@.splice && @.splice(0))]',
+			"$.raw.data.tags[?(@root.tags.push('hacked'))]",
+			'$..[?(@.sort && @.sort())]',
+			"$.raw.data.tags[?(@.name = 'changed')]",
+		];
+		const [[output]] = await runNode(
+			eventFields,
+			{
+				fields: ['tags'],
+				customFields: {
+					field: attempts.map((path, index) => ({ name: `attempt${index}`, jsonPath: path })),
+				},
+			},
+			[item],
+		);
+		expect(item).toEqual(before);
+		expect(output.json.tags).toEqual(['VVIP']);
+		expect(output.json.raw).toEqual(raw);
+	});
+
+	it('fails the run once, before reading any item, when a JSONPath is invalid', async () => {
+		const compile = jest.spyOn(jsonPath, 'compileJsonPath');
+		const normalize = jest.spyOn(deliveryPipeline, 'normalizeEnvelopes');
+		const parameters = {
+			fields: ['event'],
+			customFields: { field: [{ name: 'vip', jsonPath: '$.data.tags[?(@.name==)].name' }] },
+		};
+		await expect(runNode(eventFields, parameters, [raw, raw, raw])).rejects.toThrow(
+			'Custom field "vip": "$.data.tags[?(@.name==)].name" is not a valid JSONPath: in [?(@.name==)]: Expected expression after ==',
+		);
+		expect(compile).toHaveBeenCalledTimes(1);
+		expect(normalize).not.toHaveBeenCalled();
+
+		const [output] = await runNode(eventFields, parameters, [raw, raw], {
+			continueOnFail: true,
+		});
+		expect(output).toEqual(
+			[0, 1].map((item) => ({
+				json: {
+					...raw,
+					error:
+						'Custom field "vip": "$.data.tags[?(@.name==)].name" is not a valid JSONPath: in [?(@.name==)]: Expected expression after ==',
+				},
+				pairedItem: { item },
+			})),
+		);
+	});
+
+	it('refuses a custom field without an output name', async () => {
+		await expect(
+			runNode(eventFields, custom({ name: '', jsonPath: '$.event' }), [raw]),
+		).rejects.toThrow('Custom field 1 has no output name');
+	});
+
+	it('reads every parameter for each item, and gives only a failing item an error under continue on fail', async () => {
+		const parameters = {
+			fields: ['hasTag'],
+			tag: '={{ $json.wanted }}',
+			customFields: { field: [{ name: 'picked', jsonPath: '={{ $json.path }}' }] },
+		};
+		const items = [
+			{ ...raw, wanted: 'vvip', path: '$.data.name' },
+			{ ...raw, wanted: 'vvip', path: '$.data.tags[0' },
+			{ ...raw, wanted: 'churned', path: '$.data.channel' },
+		];
+		const [output] = await runNode(eventFields, parameters, items, { continueOnFail: true });
+		expect(output.map(({ json }) => [json.hasTag, json.picked, json.error])).toEqual([
+			[true, 'John', undefined],
+			[
+				undefined,
+				undefined,
+				'Custom field "picked": "$.data.tags[0" is not a valid JSONPath: "]" is missing at the end',
+			],
+			[false, 'whatsapp', undefined],
+		]);
+		expect(output.map(({ pairedItem }) => pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
+		await expect(runNode(eventFields, parameters, items)).rejects.toThrow(
+			'Custom field "picked": "$.data.tags[0" is not a valid JSONPath',
+		);
+	});
+
+	it('normalizes a raw item once, however many presets it reads', async () => {
+		const normalize = jest.spyOn(deliveryPipeline, 'normalizeEnvelopes');
+		const everyField = { fields: [...ALL_PRESETS, 'hasTag'], tag: 'VVIP' };
+		const [output] = await runNode(eventFields, everyField, [
+			raw,
+			fixture('timelyai', 'message-sent'),
+		]);
+		expect(output.map(({ json }) => [json.event, json.hasTag])).toEqual([
+			['contact.created', true],
+			['message.sent', false],
+		]);
+		expect(normalize).toHaveBeenCalledTimes(2);
+
+		const canonical = await canonicalOf('klink', raw);
+		normalize.mockClear();
+		await runNode(eventFields, everyField, [canonical]);
+		expect(normalize).not.toHaveBeenCalled();
 	});
 });

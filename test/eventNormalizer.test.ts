@@ -92,4 +92,27 @@ describe('Normalize Messaging Event', () => {
 		]);
 		expect(item.json).toMatchObject({ provider: 'klink', event: 'room.solved' });
 	});
+
+	it('reads the provider and the payload field for each item', async () => {
+		const parameters = { provider: '={{ $json.from }}', payloadField: '={{ $json.where }}' };
+		const items = [
+			{ from: 'klink', where: 'payload', payload: fixture('klink', 'message-inbound') },
+			{ from: 'whatsapp', where: 'payload', payload: fixture('klink', 'message-inbound') },
+			{ from: 'timelyai', where: 'body', body: fixture('timelyai', 'message-sent') },
+		];
+		const [output] = await runNode(normalizer, parameters, items, { continueOnFail: true });
+		expect(output.map(({ json }) => json.error ?? [json.provider, json.event])).toEqual([
+			['klink', 'message.received'],
+			'"whatsapp" is not a known provider',
+			['timelyai', 'message.sent'],
+		]);
+		expect(output.map(({ pairedItem }) => pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
+		await expect(runNode(normalizer, parameters, items)).rejects.toThrow(
+			'"whatsapp" is not a known provider',
+		);
+	});
 });

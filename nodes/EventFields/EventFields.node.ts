@@ -8,14 +8,28 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { FIELD_PRESETS, hasTag, readPreset } from '../../lib/eventFields';
-import { queryJsonPath } from '../../lib/jsonPath';
+import { canonicalEventOfItem, FIELD_PRESETS, hasTag, readPreset } from '../../lib/eventFields';
+import {
+	compileJsonPath,
+	matchesOf,
+	type CompiledJsonPath,
+	type JsonPathCompilation,
+} from '../../lib/jsonPath';
 
 interface CustomField {
 	name: string;
 	jsonPath: string;
-	match: 'first' | 'all';
+	match?: 'first' | 'all';
 	defaultValue?: string;
+}
+
+/** The node's parameters for one item, its custom fields' JSONPaths checked. */
+interface FieldSettings {
+	presets: string[];
+	tag: string;
+	customFields: Array<CustomField & { query: CompiledJsonPath }>;
+	strict: boolean;
+	destination: string;
 }
 
 export class EventFields implements INodeType {
@@ -150,65 +164,122 @@ export class EventFields implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const json = items[itemIndex].json;
+		const compilations = new Map<string, JsonPathCompilation>();
+		// Every item's settings first: an invalid JSONPath fails the run before any item is read.
+		const settings = items.map((_, itemIndex) => {
 			try {
-				const presets = this.getNodeParameter('fields', itemIndex, []) as string[];
-				const custom =
-					(this.getNodeParameter('customFields.field', itemIndex, []) as CustomField[]) ?? [];
-				const { strict = false, destination = '' } = this.getNodeParameter(
-					'options',
-					itemIndex,
-					{},
-				) as {
-					strict?: boolean;
-					destination?: string;
-				};
-				const missing = (field: string) => {
-					if (strict) {
-						throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no "${field}"`, {
-							itemIndex,
-						});
-					}
-					return null;
-				};
+				return readFieldSettings(this, itemIndex, compilations);
+			} catch (error) {
+				return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			}
+		});
+		const invalid = settings.find((entry) => entry instanceof NodeOperationError);
+		if (invalid && !this.continueOnFail()) throw invalid;
 
-				const fields: IDataObject = {};
-				for (const preset of presets) {
-					if (preset === 'hasTag') {
-						fields.hasTag = hasTag(json, this.getNodeParameter('tag', itemIndex, '') as string);
-						continue;
-					}
-					fields[preset] =
-						(readPreset(json, preset) as IDataObject[keyof IDataObject]) ?? missing(preset);
-				}
-				for (const { name, jsonPath, match, defaultValue } of custom) {
-					const result = queryJsonPath(json, jsonPath);
-					if (!result.ok)
-						throw new NodeOperationError(this.getNode(), result.reason, { itemIndex });
-					const fallback = defaultValue ? defaultValue : null;
-					if (match === 'all') {
-						fields[name] = result.matches.length
-							? (result.matches as IDataObject[])
-							: (fallback ?? missing(name) ?? []);
-					} else {
-						fields[name] = result.matches.length
-							? (result.matches[0] as IDataObject)
-							: (fallback ?? missing(name));
-					}
-				}
-				const merged = destination ? { ...json, [destination]: fields } : { ...json, ...fields };
-				output.push({ json: merged, pairedItem: { item: itemIndex } });
+		const output = items.map(({ json }, itemIndex): INodeExecutionData => {
+			try {
+				const itemSettings = settings[itemIndex];
+				if (itemSettings instanceof NodeOperationError) throw itemSettings;
+				const fields = readFields(this, json, itemSettings, itemIndex);
+				const { destination } = itemSettings;
+				return {
+					json: destination ? { ...json, [destination]: fields } : { ...json, ...fields },
+					pairedItem: { item: itemIndex },
+				};
 			} catch (error) {
 				if (!this.continueOnFail())
 					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-				output.push({
+				return {
 					json: { ...json, error: (error as Error).message },
 					pairedItem: { item: itemIndex },
-				});
+				};
 			}
-		}
+		});
 		return [output];
 	}
+}
+
+function readFieldSettings(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	compilations: Map<string, JsonPathCompilation>,
+): FieldSettings {
+	const presets = context.getNodeParameter('fields', itemIndex, []) as string[];
+	const tag = presets.includes('hasTag')
+		? (context.getNodeParameter('tag', itemIndex, '') as string)
+		: '';
+	const customFields =
+		(context.getNodeParameter('customFields.field', itemIndex, []) as CustomField[]) ?? [];
+	const { strict = false, destination = '' } = context.getNodeParameter(
+		'options',
+		itemIndex,
+		{},
+	) as { strict?: boolean; destination?: string };
+
+	return {
+		presets,
+		tag,
+		strict,
+		destination,
+		customFields: customFields.map((field, position) => {
+			if (!field.name) {
+				throw new NodeOperationError(
+					context.getNode(),
+					`Custom field ${position + 1} has no output name`,
+					{ itemIndex },
+				);
+			}
+			const path = field.jsonPath ?? '';
+			let compilation = compilations.get(path);
+			if (!compilation) {
+				compilation = compileJsonPath(path);
+				compilations.set(path, compilation);
+			}
+			if (!compilation.ok) {
+				throw new NodeOperationError(
+					context.getNode(),
+					`Custom field "${field.name}": ${compilation.reason}`,
+					{ itemIndex },
+				);
+			}
+			return { ...field, query: compilation.query };
+		}),
+	};
+}
+
+function readFields(
+	context: IExecuteFunctions,
+	json: IDataObject,
+	settings: FieldSettings,
+	itemIndex: number,
+): IDataObject {
+	const missing = (field: string) => {
+		if (settings.strict) {
+			throw new NodeOperationError(context.getNode(), `Item ${itemIndex} has no "${field}"`, {
+				itemIndex,
+			});
+		}
+		return null;
+	};
+
+	const fields: IDataObject = {};
+	const event = settings.presets.length ? canonicalEventOfItem(json) : undefined;
+	for (const preset of settings.presets) {
+		if (preset === 'hasTag') {
+			fields.hasTag = hasTag(event, settings.tag);
+			continue;
+		}
+		fields[preset] =
+			(readPreset(event, preset) as IDataObject[keyof IDataObject]) ?? missing(preset);
+	}
+	for (const { name, query, match, defaultValue } of settings.customFields) {
+		const matches = matchesOf(query, json) as IDataObject[];
+		const fallback = defaultValue ? defaultValue : null;
+		if (match === 'all') {
+			fields[name] = matches.length ? matches : (fallback ?? missing(name) ?? []);
+		} else {
+			fields[name] = matches.length ? matches[0] : (fallback ?? missing(name));
+		}
+	}
+	return fields;
 }

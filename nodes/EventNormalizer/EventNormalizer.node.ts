@@ -75,6 +75,12 @@ export class EventNormalizer implements INodeType {
 						: envelopeOfItem(items[itemIndex].json),
 				);
 				const provider = chosen === 'auto' ? detectProvider(payload) : providerById(chosen);
+				if (chosen !== 'auto' && !provider) {
+					throw new NodeOperationError(this.getNode(), `"${chosen}" is not a known provider`, {
+						itemIndex,
+						description: `Provider must be auto or one of: ${messagingProviders.map(({ id }) => id).join(', ')}.`,
+					});
+				}
 				if (!provider || typeof payload !== 'object' || payload === null) {
 					throw new NodeOperationError(
 						this.getNode(),
