@@ -261,8 +261,9 @@ describe('Event Fields robustness', () => {
 			(property) => property.name === 'customFields',
 		)!;
 		const [{ values }] = customFields.options as Array<{ values: INodeProperties[] }>;
-		const placeholder = values.find((value) => value.name === 'jsonPath')!.placeholder!;
-		expect(placeholder).toBe("$.raw.data.tags[?(@.name=='VVIP')].name");
+		const shown = values.find((value) => value.name === 'jsonPath')!.placeholder!;
+		expect(shown).toBe("e.g. $.raw.data.tags[?(@.name=='VVIP')].name");
+		const placeholder = shown.replace(/^e\.g\. /, '');
 
 		const canonical = await canonicalOf('klink', withNullTag);
 		const output = await fieldsOf(

@@ -102,9 +102,11 @@ describe('UI text, per n8n node UI guidelines', () => {
 	});
 
 	it('accepts no expression in the mode selectors of the nodes', () => {
+		// Normalize Messaging Event's Provider is data, not a mode: items from a queue may name
+		// their provider in a field (`{{ $json.source }}`), read item by item.
 		const modes = nodes
 			.flatMap((node) => allParameters(node.description.properties))
-			.filter((parameter) => parameter.type === 'options')
+			.filter((parameter) => parameter.type === 'options' && parameter.name !== 'provider')
 			.map((parameter) => [parameter.name, parameter.noDataExpression]);
 		expect(modes).toContainEqual(['authentication', true]);
 		expect(modes.filter(([, noDataExpression]) => noDataExpression !== true)).toEqual([]);

@@ -33,7 +33,7 @@ const SHIPPED = [
 	/^dist\/nodes\/\w+\/\w+(\.dark)?\.svg$/,
 	/^dist\/credentials\/\w+\.credentials\.js$/,
 	/^dist\/lib\/(\w+\/)*\w+\.js$/,
-	/^dist\/vendor\/jsonpath-plus\/(index-node-cjs\.cjs|LICENSE)$/,
+	/^dist\/vendor\/jsonpath-plus\/(jsonpath-plus\.js|LICENSE\.[a-z-]+)$/,
 ];
 
 /** The icon files a node or credential names, relative to the package root. */

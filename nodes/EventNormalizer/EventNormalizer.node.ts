@@ -39,7 +39,7 @@ export class EventNormalizer implements INodeType {
 				displayName: 'Provider',
 				name: 'provider',
 				type: 'options',
-				noDataExpression: true,
+
 				default: 'auto',
 				options: [
 					{ name: 'Detect From the Payload', value: 'auto' },
