@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,7 @@ let workDir: string;
 let server: N8nProcess | undefined;
 let api: N8nApi;
 let secrets: DeliverySecrets;
+let credentialIdOf: Record<ProviderId, string>;
 let standIn: StandIn;
 
 interface DeployedWorkflow {
@@ -289,6 +290,7 @@ beforeAll(async () => {
 	secrets = newSecrets();
 	const credentials = triggerCredentials(secrets);
 	const credentialIds = {} as Record<ProviderId, string>;
+	credentialIdOf = credentialIds;
 	for (const provider of PROVIDER_IDS) {
 		const { type, data } = credentials[provider];
 		credentialIds[provider] = await api.createCredential(type, `${provider} e2e`, data);
@@ -816,5 +818,127 @@ describe('in a real n8n, over HTTP', () => {
 			JSON.parse(JSON.stringify(normalizeEnvelopes(providerById('dotdigital')!, envelopes))),
 		);
 		counts.executionsFound += 1;
+	});
+});
+
+/** The lines of n8n's log written since `mark` (a length of the log file). */
+function logSince(mark: number): string {
+	return readFileSync(server!.logFile, 'utf8').slice(mark);
+}
+const logLength = () => readFileSync(server!.logFile, 'utf8').length;
+
+describe('in a real n8n, one hostile request at a time', () => {
+	const contactCreate = () =>
+		JSON.parse(
+			fixtureFiles('klink')
+				.find(({ name }) => name === 'contact-create')!
+				.bytes.toString('utf8'),
+		) as { event: string; data: Record<string, unknown> };
+
+	it('emits the good events of a batch beside one with 300,000 malformed list entries and one nested 10,000 levels deep', async () => {
+		const good = contactCreate();
+		const malformed = Array.from({ length: 300_000 }, () => 7);
+		const hostile = {
+			...good,
+			data: { ...good.data, tags: malformed, contactEmails: malformed, contactPhones: malformed },
+		};
+		const deep = JSON.stringify({ ...good, data: { ...good.data, customFields: 'DEEP' } }).replace(
+			'"DEEP"',
+			`${'['.repeat(10_000)}1${']'.repeat(10_000)}`,
+		);
+		const body = Buffer.from(`[${JSON.stringify(good)},${JSON.stringify(hostile)},${deep}]`);
+		const answer = await post(
+			deployed['klink:signed'].url,
+			body,
+			signedHeaders('klink', body, secrets),
+		);
+		expect(answer).toEqual({
+			status: 200,
+			body: { status: 'accepted', received: 3, emitted: 3 },
+		});
+		const executions = await api.settledExecutions(deployed['klink:signed'].id, 1);
+		expect(executions.map(({ status }) => status)).toEqual(['success']);
+		const [first, second, third] = nodeOutput(
+			await api.execution(executions[0].id),
+			TRIGGER_NODE_NAME,
+		);
+		expect(first).toMatchObject({
+			event: 'contact.created',
+			contact: { name: 'John', email: 'john@klink.cloud', phone: '06838387278' },
+			tags: ['VVIP'],
+			problems: [],
+		});
+		expect(second).toMatchObject({ event: 'contact.created', tags: [] });
+		expect((second.problems as string[]).at(-1)).toBe('…and 2981 more problems');
+		expect(third).toMatchObject({
+			event: 'contact.created',
+			contact: { name: 'John', email: 'john@klink.cloud' },
+			tags: ['VVIP'],
+			problems: [`…0]${'[0]'.repeat(39)}: nested deeper than 100 levels; removed`],
+		});
+		counts.executionsFound += 1;
+	});
+
+	it("answers 413 above 2,000 events and 401 without saying why, starting nothing; the reasons are in n8n's log", async () => {
+		const mark = logLength();
+		const before = (await api.settledExecutions(deployed['klink:signed'].id, 0, 0)).length;
+		const tooMany = Buffer.from(JSON.stringify(Array.from({ length: 2001 }, () => ({}))));
+		expect(
+			await post(deployed['klink:signed'].url, tooMany, signedHeaders('klink', tooMany, secrets)),
+		).toEqual({
+			status: 413,
+			body: {
+				status: 'rejected',
+				reason: 'the delivery holds 2001 events; this trigger takes at most 2000 per delivery',
+			},
+		});
+		const forged = Buffer.from(JSON.stringify(contactCreate()));
+		expect(
+			await post(deployed['klink:signed'].url, forged, {
+				'content-type': 'application/json',
+				'x-signature': 'ab'.repeat(32),
+			}),
+		).toEqual({
+			status: 401,
+			body: { status: 'rejected', reason: 'the delivery is not authenticated' },
+		});
+		expect(await api.settledExecutions(deployed['klink:signed'].id, before, 3000)).toHaveLength(
+			before,
+		);
+		const log = logSince(mark);
+		expect(log).toContain(
+			'K-LINK delivery refused with 413: the delivery holds 2001 events; this trigger takes at most 2000 per delivery',
+		);
+		expect(log).toContain('K-LINK delivery refused with 401: x-signature does not match the body');
+		expect(log).not.toContain('john@klink.cloud');
+		counts.forgedRejected++;
+	});
+
+	it('checks signatures over the exact bytes of a workflow created through the API with "options": {}', async () => {
+		const mark = logLength();
+		const built = triggerWorkflow({
+			provider: 'klink',
+			name: 'e2e klink options {}',
+			credentialId: credentialIdOf.klink,
+		});
+		(built.workflow.nodes[0].parameters as Record<string, unknown>).options = {};
+		const { url } = await api.deploy(built, { waitForTrigger: true });
+
+		// Pretty-printed: n8n's parse and a re-serialization would change these bytes.
+		const pretty = Buffer.from(JSON.stringify(contactCreate(), null, 3));
+		expect(await post(url, pretty, signedHeaders('klink', pretty, secrets))).toEqual({
+			status: 200,
+			body: { status: 'accepted', received: 1, emitted: 1 },
+		});
+		const compact = Buffer.from(JSON.stringify(contactCreate()));
+		expect((await post(url, compact, signedHeaders('klink', pretty, secrets))).status).toBe(401);
+		// n8n 2.41.1 parses the body before the trigger runs when the stored parameters drop
+		// options.binaryData, and answers a body that is not JSON with its own 422: the trigger
+		// cannot answer it, and says so in the log when the workflow is activated.
+		const notJson = Buffer.from('name=John');
+		expect((await post(url, notJson, signedHeaders('klink', notJson, secrets))).status).toBe(422);
+		expect(logSince(mark)).toContain(
+			'The stored parameters of "Trigger" set "options" without "binaryData": true.',
+		);
 	});
 });
