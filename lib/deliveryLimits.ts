@@ -75,11 +75,14 @@ export function envelopeShape(value: unknown): EnvelopeShape {
 			shape.tooDeep = true;
 			continue;
 		}
-		const children = Array.isArray(current) ? current : Object.values(current);
-		if (children.length > MAX_VALIDATED_ELEMENTS) shape.tooWide = true;
-		for (const child of children) {
+		let count = 0;
+		const visit = (child: unknown) => {
+			count++;
 			if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
-		}
+		};
+		if (Array.isArray(current)) current.forEach(visit);
+		else for (const key in current) visit((current as Record<string, unknown>)[key]);
+		if (count > MAX_VALIDATED_ELEMENTS) shape.tooWide = true;
 	}
 	return shape;
 }
