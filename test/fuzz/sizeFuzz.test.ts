@@ -41,10 +41,10 @@ const SIZES = LARGE
 const BOUNDS = {
 	msBase: 500,
 	msPerEnvelope: 2,
-	msPerMb: 1_000,
+	msPerMb: 1_500,
 	retainedBase: 8_000_000,
 	retainedPerEnvelope: 8_000,
-	retainedPerBodyByte: 40,
+	retainedPerBodyByte: 80,
 };
 const MAX_EVENTS = 2000;
 
