@@ -105,7 +105,7 @@ export async function ensureN8nRuntime(
 		npm_config_nodedir: nodeDir,
 	};
 	log(
-		`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: about 6 minutes and 2.4 GB, less with a warm npm cache)…`,
+		`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: 5–10 minutes, 2.4 GB)…`,
 	);
 	const started = Date.now();
 	// --legacy-peer-deps: npm otherwise loops on peer conflicts over versions this registry lacks.
@@ -122,7 +122,7 @@ export async function ensureN8nRuntime(
 		],
 		{ cwd: n8nDir, env, log, progress: npmInstallProgress(), progressEvery: 15_000 },
 	);
-	log('Building sqlite3, n8n’s one native addon (about a minute)…');
+	log('Building sqlite3, n8n’s one native addon (1–4 minutes)…');
 	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3'], {
 		cwd: n8nDir,
 		env,
