@@ -13,15 +13,7 @@ import {
 } from './runtime/deliveries';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, run } from './runtime/n8nRuntime';
-import {
-	freePort,
-	installPackage,
-	packPackage,
-	PACKAGE_NAME,
-	startN8n,
-	stopAll,
-	tail,
-} from './runtime/n8nServer';
+import { freePort, packPackage, PACKAGE_NAME, startN8n, stopAll, tail } from './runtime/n8nServer';
 import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
 
 /**
@@ -90,7 +82,7 @@ async function main(): Promise<void> {
 
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-browser-'));
 	const userFolder = join(workDir, 'user');
-	await installPackage(userFolder, await packPackage(workDir));
+	await installTarballAsTheReadmeSays(userFolder, await packPackage(workDir));
 	const n8n = await startN8n(runtime, {
 		userFolder,
 		port: await freePort(),
@@ -204,6 +196,22 @@ async function checkNodesPanel(
 	return result;
 }
 
+/**
+ * The README's route for a build of this repository: `npm init -y` and
+ * `npm install --omit=peer <tarball>` in the user's `~/.n8n/nodes` (the end-to-end suite
+ * covers the layout n8n's own installer makes).
+ */
+async function installTarballAsTheReadmeSays(userFolder: string, tarball: string): Promise<void> {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	const log = () => undefined;
+	await run('npm', ['init', '-y'], { cwd: nodesDir, log });
+	await run('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', tarball], {
+		cwd: nodesDir,
+		log,
+	});
+}
+
 /** Debian's Chromium: installed with apt-get when missing (CI machines start without it). */
 async function ensureChromium(): Promise<void> {
 	if (existsSync(CHROMIUM)) return;
@@ -213,11 +221,12 @@ async function ensureChromium(): Promise<void> {
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	const log = (line: string) => console.log(line);
 	await run('apt-get', ['update'], { cwd: '/', env, log, progressEvery: 15_000 });
-	await run(
-		'apt-get',
-		['install', '-y', '-o', 'DPkg::Lock::Timeout=300', 'chromium'],
-		{ cwd: '/', env, log, progressEvery: 15_000 },
-	);
+	await run('apt-get', ['install', '-y', '-o', 'DPkg::Lock::Timeout=300', 'chromium'], {
+		cwd: '/',
+		env,
+		log,
+		progressEvery: 15_000,
+	});
 	if (!existsSync(CHROMIUM))
 		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
 }
