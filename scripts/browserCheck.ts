@@ -37,8 +37,6 @@ const VIEWPORT = { width: 1440, height: 900 };
 const UI_TIMEOUT_MS = 20_000;
 
 interface NodeUnderCheck {
-	/** The node type's name inside the package, e.g. `timelyAiTrigger`. */
-	name: string;
 	displayName: string;
 	aliases: string[];
 	isTrigger: boolean;
@@ -77,7 +75,7 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	selectors.setTestIdAttribute('data-test-id');
 	await ensureChromium();
-	const nodes = packagedNodes();
+	const nodes = await packagedNodes();
 	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
 
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-browser-'));
@@ -123,6 +121,7 @@ async function main(): Promise<void> {
 			}),
 		);
 
+		let failure: string | undefined;
 		try {
 			await signIn(page, owner.email, owner.password);
 			const panel = await checkNodesPanel(page, nodes, progress);
@@ -140,10 +139,9 @@ async function main(): Promise<void> {
 		} catch (error) {
 			const screenshot = join(workDir, 'failure.png');
 			await page.screenshot({ path: screenshot }).catch(() => undefined);
-			throw new Error(
-				`while ${progress.step}:\n- ${(error as Error).message}\n\nPage: ${page.url()}, screenshot: ${screenshot}\nn8n log tail:\n${tail(n8n.logFile)}`,
-			);
+			failure = `while ${progress.step}:\n- ${(error as Error).message}\n\nPage: ${page.url()}, screenshot: ${screenshot}\nn8n log tail:\n${tail(n8n.logFile)}`;
 		}
+		if (failure) throw new Error(failure);
 	} finally {
 		await browser?.close();
 		await stopAll();
@@ -232,27 +230,28 @@ async function ensureChromium(): Promise<void> {
 }
 
 /** Names and aliases as the built package declares them (dist/: what `npm pack` ships). */
-function packagedNodes(): NodeUnderCheck[] {
+async function packagedNodes(): Promise<NodeUnderCheck[]> {
 	const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
 		n8n: { nodes: string[] };
 	};
-	return manifest.n8n.nodes.map((file) => {
+	const nodes: NodeUnderCheck[] = [];
+	for (const file of manifest.n8n.nodes) {
 		const path = join(REPO_ROOT, file);
-		const exported = Object.values(require(path) as Record<string, new () => unknown>)[0];
+		const exported = Object.values((await import(path)) as Record<string, new () => unknown>)[0];
 		const { description } = new exported() as {
-			description: { name: string; displayName: string; group: string[] };
+			description: { displayName: string; group: string[] };
 		};
 		const codexPath = path.replace(/\.js$/, '.json');
 		const codex = existsSync(codexPath)
 			? (JSON.parse(readFileSync(codexPath, 'utf8')) as { alias?: string[] })
 			: {};
-		return {
-			name: description.name,
+		nodes.push({
 			displayName: description.displayName,
 			aliases: codex.alias ?? [],
 			isTrigger: description.group.includes('trigger'),
-		};
-	});
+		});
+	}
+	return nodes;
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {

@@ -104,9 +104,7 @@ export async function ensureN8nRuntime(
 		PATH: `${nodeBinDir}:${process.env.PATH}`,
 		npm_config_nodedir: nodeDir,
 	};
-	log(
-		`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: 5–10 minutes, 2.4 GB)…`,
-	);
+	log(`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: 5–10 minutes, 2.4 GB)…`);
 	const started = Date.now();
 	// --legacy-peer-deps: npm otherwise loops on peer conflicts over versions this registry lacks.
 	// --ignore-scripts: one optional dependency's install script downloads from outside the registry.
