@@ -15,7 +15,7 @@ export const RUNTIME_DIR = join(REPO_ROOT, '.n8n-runtime');
 /**
  * A pinned n8n and the Node.js it runs on. The overrides are only needed because this
  * machine's npm registry is a snapshot that lacks the newest transitive packages
- * (README, "Pinned versions"); a normal registry needs none of them.
+ * (docs/development.md, "What is pinned, and why"); a normal registry needs none of them.
  */
 export interface RuntimeSpec {
 	n8nVersion: string;
@@ -104,9 +104,7 @@ export async function ensureN8nRuntime(
 		PATH: `${nodeBinDir}:${process.env.PATH}`,
 		npm_config_nodedir: nodeDir,
 	};
-	log(
-		`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: about 4 minutes, 2.2 GB)…`,
-	);
+	log(`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: 5–10 minutes, 2.4 GB)…`);
 	const started = Date.now();
 	// --legacy-peer-deps: npm otherwise loops on peer conflicts over versions this registry lacks.
 	// --ignore-scripts: one optional dependency's install script downloads from outside the registry.
@@ -120,18 +118,14 @@ export async function ensureN8nRuntime(
 			'--no-fund',
 			'--loglevel=http',
 		],
-		{
-			cwd: n8nDir,
-			env,
-			log,
-			progressEvery: 15_000,
-		},
+		{ cwd: n8nDir, env, log, progress: npmInstallProgress(), progressEvery: 15_000 },
 	);
-	log('Building sqlite3, n8n’s one native addon (about a minute)…');
+	log('Building sqlite3, n8n’s one native addon (1–4 minutes)…');
 	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3'], {
 		cwd: n8nDir,
 		env,
 		log,
+		progress: quietStepProgress('building sqlite3'),
 		progressEvery: 15_000,
 	});
 	writeFileSync(join(n8nDir, '.installed'), new Date().toISOString());
@@ -168,19 +162,69 @@ async function ensureNode(version: string, log: Log): Promise<string> {
 	return binDir;
 }
 
+/** Describes a long, mostly silent step from the output lines seen so far. */
+export interface ProgressReporter {
+	line(line: string): void;
+	describe(quietSeconds: number): string;
+}
+
+/**
+ * What `npm install --loglevel=http` is doing: it logs each manifest and tarball it fetches,
+ * then prints nothing while it writes node_modules, which takes minutes for n8n.
+ */
+export function npmInstallProgress(): ProgressReporter {
+	let manifests = 0;
+	let tarballs = 0;
+	let lastPackage = '';
+	return {
+		line(line) {
+			const url = /^npm http fetch GET \d+ (\S+)/.exec(line)?.[1];
+			if (!url) return;
+			if (!url.endsWith('.tgz')) manifests++;
+			else {
+				tarballs++;
+				lastPackage = decodeURIComponent(url.replace(/^.*\/-\//, '').replace(/\.tgz$/, ''));
+			}
+		},
+		describe(quietSeconds) {
+			if (tarballs === 0 && quietSeconds < 10)
+				return `resolving the dependency tree: ${manifests} package manifests read`;
+			if (quietSeconds < 10)
+				return `downloading: ${tarballs} packages so far (last: ${lastPackage})`;
+			return `writing node_modules (${manifests} manifests read, ${tarballs} packages downloaded; npm prints nothing in this step, quiet for ${quietSeconds} s)`;
+		},
+	};
+}
+
+/** For a step whose output says little: its last line while it prints, else how long it has been quiet. */
+export function quietStepProgress(step: string): ProgressReporter {
+	let lastLine = '';
+	return {
+		line(line) {
+			lastLine = line;
+		},
+		describe(quietSeconds) {
+			return quietSeconds < 10 && lastLine
+				? `${step}: ${lastLine.slice(0, 100)}`
+				: `${step} (no output for ${quietSeconds} s)`;
+		},
+	};
+}
+
 interface RunOptions {
 	cwd: string;
 	env?: NodeJS.ProcessEnv;
 	log: Log;
-	/** Print a heartbeat with the last output line this often (npm is silent for minutes). */
+	/** Logs elapsed time and what the step is doing this often (npm is silent for minutes). */
 	progressEvery?: number;
+	progress?: ProgressReporter;
 }
 
 /** Runs a command to completion; its output is kept and shown only on failure or as progress. */
 export function run(
 	command: string,
 	args: string[],
-	{ cwd, env, log, progressEvery }: RunOptions,
+	{ cwd, env, log, progressEvery, progress = quietStepProgress(command) }: RunOptions,
 ): Promise<string> {
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(command, args, {
@@ -189,24 +233,24 @@ export function run(
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let output = '';
-		let lastLine = '';
 		const started = Date.now();
+		let lastOutputAt = started;
+		let partialLine = '';
 		const collect = (chunk: Buffer) => {
 			output += chunk.toString();
 			if (output.length > 2_000_000) output = output.slice(-1_000_000);
-			const lines = chunk
-				.toString()
-				.trim()
-				.split('\n')
-				.filter((line) => line && !line.includes('Unknown user config'));
-			lastLine = lines[lines.length - 1] ?? lastLine;
+			lastOutputAt = Date.now();
+			const lines = (partialLine + chunk.toString()).split('\n');
+			partialLine = lines.pop() ?? '';
+			for (const line of lines)
+				if (line.trim() && !line.includes('Unknown user config')) progress.line(line.trim());
 		};
 		child.stdout.on('data', collect);
 		child.stderr.on('data', collect);
+		const seconds = (since: number) => Math.round((Date.now() - since) / 1000);
 		const timer = progressEvery
 			? setInterval(
-					() =>
-						log(`  … ${Math.round((Date.now() - started) / 1000)} s  ${lastLine.slice(0, 110)}`),
+					() => log(`  … ${seconds(started)} s  ${progress.describe(seconds(lastOutputAt))}`),
 					progressEvery,
 				)
 			: undefined;

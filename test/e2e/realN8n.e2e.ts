@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { deflateSync, gzipSync } from 'node:zlib';
 
 import { PROVIDER_IDS, type ProviderId } from '../../lib/canonicalEvent';
 import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
@@ -329,6 +330,14 @@ beforeAll(async () => {
 		);
 	}
 	await deploy(
+		'klink:encoded',
+		triggerWorkflow({
+			provider: 'klink',
+			name: 'e2e klink encoded',
+			credentialId: credentialIds.klink,
+		}),
+	);
+	await deploy(
 		'dotdigital:batch',
 		triggerWorkflow({
 			provider: 'dotdigital',
@@ -565,6 +574,41 @@ describe('in a real n8n, over HTTP', () => {
 			expect(items.map((item) => item.providerEvent)).toEqual(items.map(() => selected));
 		},
 	);
+
+	it('decodes a gzip or deflate body before the trigger sees it: the signature covers the decoded JSON', async () => {
+		const fixture = fixtureFiles('klink')[0];
+		const url = deployed['klink:encoded'].url;
+		for (const [encoding, encode] of [
+			['gzip', gzipSync],
+			['deflate', deflateSync],
+		] as const) {
+			const encoded = encode(fixture.bytes);
+			const signedOverJson = await post(url, encoded, {
+				...signedHeaders('klink', fixture.bytes, secrets),
+				'content-encoding': encoding,
+			});
+			expect({ encoding, ...signedOverJson }).toEqual({
+				encoding,
+				status: 200,
+				body: { status: 'accepted', received: 1, emitted: 1 },
+			});
+			const signedOverEncodedBytes = await post(url, encoded, {
+				...signedHeaders('klink', encoded, secrets),
+				'content-encoding': encoding,
+			});
+			expect({ encoding, status: signedOverEncodedBytes.status }).toEqual({
+				encoding,
+				status: 401,
+			});
+		}
+		const executions = await api.settledExecutions(deployed['klink:encoded'].id, 2);
+		expect(executions).toHaveLength(2);
+		const items = triggerItems(await Promise.all(executions.map(({ id }) => api.execution(id))));
+		expect(items).toEqual([canonicalEventOf(fixture), canonicalEventOf(fixture)]);
+		counts.accepted += 2;
+		counts.forgedRejected += 2;
+		counts.executionsFound += 2;
+	});
 
 	it('turns a 500-event Dotdigital batch into one execution with 500 items, in order', async () => {
 		const batch = Buffer.from(JSON.stringify(dotdigitalBatch(500)));

@@ -1,0 +1,452 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- development script (drives a real browser against a real n8n); not part of the published package */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+
+import {
+	fixtureFiles,
+	newSecrets,
+	signedHeaders,
+	triggerCredentials,
+	type DeliverySecrets,
+} from './runtime/deliveries';
+import { N8nApi, newOwner } from './runtime/n8nApi';
+import { ensureN8nRuntime, REPO_ROOT, run } from './runtime/n8nRuntime';
+import { freePort, packPackage, PACKAGE_NAME, startN8n, stopAll, tail } from './runtime/n8nServer';
+import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
+
+/**
+ * The nodes as a user meets them in n8n's editor, in Debian's Chromium (headless): the nodes
+ * panel finds every node by its name and by each alias, each node's settings panel opens with
+ * no error in the page console, and docs/editor-*.png are taken from it.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+const VIEWPORT = { width: 1440, height: 900 };
+const UI_TIMEOUT_MS = 20_000;
+
+interface NodeUnderCheck {
+	displayName: string;
+	aliases: string[];
+	isTrigger: boolean;
+}
+
+interface ConsoleError {
+	text: string;
+	url: string;
+	during: string;
+}
+
+/**
+ * Errors n8n's editor logs on its own, whatever nodes are installed, each with why it is not
+ * ours. Anything else in the page console fails the check.
+ */
+const IGNORED_CONSOLE_ERRORS: Array<{ matches: (error: ConsoleError) => boolean; why: string }> = [
+	{
+		matches: ({ text, url }) => text.includes('401') && url.endsWith('/rest/login'),
+		why: 'the sign-in page asks n8n whether a session exists before anyone signs in',
+	},
+	{
+		matches: ({ text, url }) =>
+			text.includes('404') && new URL(url || 'x:/').pathname.startsWith('/schemas/'),
+		why: 'the editor asks for an optional output-schema file (`__schema__/` next to a node) for the schema preview of a node that has not run yet; n8n answers 404 when a node ships none, and this package ships none',
+	},
+	{
+		matches: ({ url }) => url.startsWith('https://registry.npmjs.org/'),
+		why: "n8n's editor looks up installed community packages on the public npm registry; this machine reaches no outside host",
+	},
+];
+
+const isIgnored = (error: ConsoleError) =>
+	IGNORED_CONSOLE_ERRORS.find(({ matches }) => matches(error));
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	selectors.setTestIdAttribute('data-test-id');
+	await ensureChromium();
+	const nodes = await packagedNodes();
+	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
+
+	const workDir = mkdtempSync(join(tmpdir(), 'n8n-browser-'));
+	const userFolder = join(workDir, 'user');
+	await installTarballAsTheReadmeSays(userFolder, await packPackage(workDir));
+	const n8n = await startN8n(runtime, {
+		userFolder,
+		port: await freePort(),
+		logFile: join(workDir, 'n8n.log'),
+	});
+	let browser: BrowserContext | undefined;
+	let failed = true;
+	const progress = { step: 'signing in' };
+	try {
+		const owner = newOwner();
+		const api = await N8nApi.setUp(n8n.baseUrl, owner);
+		const demo = await deployDemoWorkflow(api);
+
+		// A fresh profile per run: nothing cached or remembered from an earlier check.
+		browser = await chromium.launchPersistentContext(join(workDir, 'chromium-profile'), {
+			executablePath: CHROMIUM,
+			headless: true,
+			args: CHROMIUM_FLAGS,
+			viewport: VIEWPORT,
+			baseURL: n8n.baseUrl,
+		});
+		const page = browser.pages()[0] ?? (await browser.newPage());
+		page.setDefaultTimeout(UI_TIMEOUT_MS);
+		const consoleErrors: ConsoleError[] = [];
+		page.on('console', (message) => {
+			if (message.type() === 'error')
+				consoleErrors.push({
+					text: message.text(),
+					url: message.location().url,
+					during: progress.step,
+				});
+		});
+		page.on('pageerror', (error) =>
+			consoleErrors.push({
+				text: `${error.name}: ${error.message}`,
+				url: '',
+				during: progress.step,
+			}),
+		);
+
+		let failure: string | undefined;
+		try {
+			await signIn(page, owner.email, owner.password);
+			const panel = await checkNodesPanel(page, nodes, progress);
+			progress.step = 'taking the screenshots';
+			await screenshotTrigger(page, demo.id);
+			await screenshotExecution(page, demo.id, await sendDemoDelivery(api, demo));
+
+			const unexplained = consoleErrors.filter((error) => !isIgnored(error));
+			printSummary(panel, consoleErrors, unexplained);
+			const failures = [...panel.failures];
+			if (unexplained.length)
+				failures.push(`${unexplained.length} error(s) in the page console (listed above)`);
+			if (failures.length) throw new Error(failures.join('\n- '));
+			failed = false;
+		} catch (error) {
+			const screenshot = join(workDir, 'failure.png');
+			await page.screenshot({ path: screenshot }).catch(() => undefined);
+			failure = `while ${progress.step}:\n- ${(error as Error).message}\n\nPage: ${page.url()}, screenshot: ${screenshot}\nn8n log tail:\n${tail(n8n.logFile)}`;
+		}
+		if (failure) throw new Error(failure);
+	} finally {
+		await browser?.close();
+		await stopAll();
+		if (!failed && process.env.BROWSER_CHECK_KEEP !== '1')
+			rmSync(workDir, { recursive: true, force: true });
+	}
+	console.log(
+		`\nBrowser check passed in ${Math.round((Date.now() - started) / 1000)} s: every node found by its name and each alias, every settings panel opened, no unexplained console error.`,
+	);
+}
+
+interface NodesPanelResult {
+	/** Search term → node names the panel listed. */
+	found: Map<string, string[]>;
+	/** Trigger display name → the actions the panel listed for it. */
+	actionLabels: Map<string, string[]>;
+	failures: string[];
+}
+
+/**
+ * Searches the nodes panel for every node's name and alias, then adds the node and opens its
+ * settings panel. An empty workflow's panel lists triggers, so triggers go first.
+ */
+async function checkNodesPanel(
+	page: Page,
+	nodes: NodeUnderCheck[],
+	progress: { step: string },
+): Promise<NodesPanelResult> {
+	const result: NodesPanelResult = { found: new Map(), actionLabels: new Map(), failures: [] };
+	await page.goto('/workflow/new');
+	const triggersFirst = [...nodes].sort((a, b) => Number(b.isTrigger) - Number(a.isTrigger));
+	for (const node of triggersFirst) {
+		for (const term of [node.displayName, ...node.aliases]) {
+			progress.step = `searching the nodes panel for “${term}”`;
+			const names = await searchNodesPanel(page, term);
+			result.found.set(term, names);
+			if (!names.includes(listedName(node)))
+				result.failures.push(
+					`searching “${term}” did not list ${listedName(node)} (listed: ${names.join(', ') || 'nothing'})`,
+				);
+		}
+		progress.step = `adding ${node.displayName} and opening its settings`;
+		const opened = await addAndOpen(page, node);
+		if (opened.actions.length) result.actionLabels.set(node.displayName, opened.actions);
+		if (opened.problem) result.failures.push(`${node.displayName}: ${opened.problem}`);
+		console.log(
+			`  ${node.displayName}: found, settings panel ${opened.problem ? 'FAILED' : 'opened'}`,
+		);
+	}
+	return result;
+}
+
+/**
+ * The README's route for a build of this repository: `npm init -y` and
+ * `npm install --omit=peer <tarball>` in the user's `~/.n8n/nodes` (the end-to-end suite
+ * covers the layout n8n's own installer makes).
+ */
+async function installTarballAsTheReadmeSays(userFolder: string, tarball: string): Promise<void> {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	const log = () => undefined;
+	await run('npm', ['init', '-y'], { cwd: nodesDir, log });
+	await run('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', tarball], {
+		cwd: nodesDir,
+		log,
+	});
+}
+
+/** Debian's Chromium: installed with apt-get when missing (CI machines start without it). */
+async function ensureChromium(): Promise<void> {
+	if (existsSync(CHROMIUM)) return;
+	if (process.getuid?.() !== 0)
+		throw new Error(`Chromium is needed at ${CHROMIUM}: sudo apt-get install -y chromium`);
+	console.log('Installing Chromium from Debian packages with apt-get (first run only)…');
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const log = (line: string) => console.log(line);
+	await run('apt-get', ['update'], { cwd: '/', env, log, progressEvery: 15_000 });
+	await run('apt-get', ['install', '-y', '-o', 'DPkg::Lock::Timeout=300', 'chromium'], {
+		cwd: '/',
+		env,
+		log,
+		progressEvery: 15_000,
+	});
+	if (!existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+}
+
+/** Names and aliases as the built package declares them (dist/: what `npm pack` ships). */
+async function packagedNodes(): Promise<NodeUnderCheck[]> {
+	const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[] };
+	};
+	const nodes: NodeUnderCheck[] = [];
+	for (const file of manifest.n8n.nodes) {
+		const path = join(REPO_ROOT, file);
+		const exported = Object.values((await import(path)) as Record<string, new () => unknown>)[0];
+		const { description } = new exported() as {
+			description: { displayName: string; group: string[] };
+		};
+		const codexPath = path.replace(/\.js$/, '.json');
+		const codex = existsSync(codexPath)
+			? (JSON.parse(readFileSync(codexPath, 'utf8')) as { alias?: string[] })
+			: {};
+		nodes.push({
+			displayName: description.displayName,
+			aliases: codex.alias ?? [],
+			isTrigger: description.group.includes('trigger'),
+		});
+	}
+	return nodes;
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+	await page.goto('/signin');
+	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(email);
+	await page.getByTestId('password').locator('input').fill(password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/** The nodes panel names a trigger without its “ Trigger” suffix. */
+const listedName = (node: NodeUnderCheck) =>
+	node.isTrigger ? node.displayName.replace(/ Trigger$/, '') : node.displayName;
+
+async function openNodesPanel(page: Page): Promise<void> {
+	if (await page.getByTestId('node-creator-search-bar').isVisible()) return;
+	const firstStep = page.getByTestId('canvas-add-button');
+	if (await firstStep.isVisible()) await firstStep.click();
+	else await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').waitFor();
+}
+
+/** Types a term into the nodes panel's search and returns the node names it lists, once they settle. */
+async function searchNodesPanel(page: Page, term: string): Promise<string[]> {
+	await openNodesPanel(page);
+	await page.getByTestId('node-creator-search-bar').fill(term);
+	const names = page.getByTestId('node-creator').getByTestId('node-creator-item-name');
+	let previous = '';
+	for (let attempt = 0; attempt < 40; attempt++) {
+		await page.waitForTimeout(250);
+		const current = JSON.stringify(await names.allInnerTexts());
+		if (current === previous && current !== '[]') break;
+		previous = current;
+	}
+	return (await names.allInnerTexts()).map((name) => name.trim());
+}
+
+/**
+ * Picks the node from the search results (a trigger first lists its actions: they are read,
+ * and the first is taken), waits for its settings panel, and closes it again.
+ */
+async function addAndOpen(
+	page: Page,
+	node: NodeUnderCheck,
+): Promise<{ actions: string[]; problem?: string }> {
+	await searchNodesPanel(page, node.displayName);
+	const creator = page.getByTestId('node-creator');
+	const nameIs = (name: string) =>
+		page.getByTestId('node-creator-item-name').getByText(name, { exact: true });
+	await creator
+		.getByTestId('item-iterator-item')
+		.filter({ has: nameIs(listedName(node)) })
+		.click();
+	// A community node first shows its details: a trigger with its actions, any other node
+	// with an “Add to workflow” button.
+	const ndv = page.getByTestId('ndv');
+	const actionsHeader = creator.getByTestId('node-creator-category-item').first();
+	const addButton = creator.getByRole('button', { name: 'Add to workflow' });
+	await Promise.race(
+		[ndv.waitFor(), actionsHeader.waitFor(), addButton.waitFor()].map((shown) =>
+			shown.catch(() => undefined),
+		),
+	);
+	let actions: string[] = [];
+	if (await actionsHeader.isVisible()) {
+		const actionNames = creator.getByTestId('node-creator-item-name');
+		await actionNames.first().waitFor();
+		await page.waitForTimeout(500);
+		actions = (await actionNames.allInnerTexts()).map((name) => name.trim());
+		await creator.getByTestId('item-iterator-item').first().click();
+	} else if (await addButton.isVisible()) await addButton.click();
+	try {
+		await ndv.waitFor();
+		await ndv.getByTestId('node-parameters').waitFor();
+	} catch {
+		return { actions, problem: 'its settings panel did not open' };
+	}
+	await page.keyboard.press('Escape');
+	await ndv.waitFor({ state: 'hidden' });
+	await creator.waitFor({ state: 'hidden' });
+	return { actions };
+}
+
+interface DemoWorkflow {
+	id: string;
+	url: string;
+	secrets: DeliverySecrets;
+}
+
+/** The `npm start` demo's Timely.ai workflow: trigger → Event Fields. */
+async function deployDemoWorkflow(api: N8nApi): Promise<DemoWorkflow> {
+	const secrets = newSecrets();
+	const { type, data } = triggerCredentials(secrets).timelyai;
+	const credentialId = await api.createCredential(type, 'Timely.ai (demo)', data);
+	const built = triggerWorkflow({
+		provider: 'timelyai',
+		name: 'Demo: Timely.ai events',
+		credentialId,
+		then: [
+			{
+				name: 'Event Fields',
+				type: `${PACKAGE_NAME}.eventFields`,
+				parameters: {
+					fields: ['event', 'senderType', 'channel', 'contactName', 'text', 'errorCode'],
+				},
+			},
+		],
+	});
+	const { id, url } = await api.deploy(built);
+	return { id, url, secrets };
+}
+
+/** Sends the demo workflow a signed inbound message and returns its (successful) execution. */
+async function sendDemoDelivery(api: N8nApi, demo: DemoWorkflow): Promise<string> {
+	const fixture = fixtureFiles('timelyai').find(({ name }) => name === 'message-received')!;
+	const response = await fetch(demo.url, {
+		method: 'POST',
+		headers: signedHeaders('timelyai', fixture.bytes, demo.secrets),
+		body: fixture.bytes,
+	});
+	if (response.status !== 200)
+		throw new Error(`the demo delivery was answered ${response.status}: ${await response.text()}`);
+	const [execution] = await api.settledExecutions(demo.id, 1);
+	if (execution?.status !== 'success')
+		throw new Error(`the demo execution ended ${execution?.status ?? 'missing'}`);
+	return execution.id;
+}
+
+/** The demo trigger's settings, with its production URL shown. */
+async function screenshotTrigger(page: Page, workflowId: string): Promise<void> {
+	await page.goto(`/workflow/${workflowId}`);
+	await openNodeOnCanvas(page, TRIGGER_NODE_NAME);
+	const ndv = page.getByTestId('ndv');
+	await ndv.getByText('Webhook URLs', { exact: true }).click();
+	await ndv.getByText('Production URL', { exact: true }).click();
+	await saveScreenshot(page, 'editor-trigger.png');
+	await page.keyboard.press('Escape');
+	await ndv.waitFor({ state: 'hidden' });
+}
+
+/** The execution as *Executions* shows it, with the Event Fields node's output open. */
+async function screenshotExecution(
+	page: Page,
+	workflowId: string,
+	executionId: string,
+): Promise<void> {
+	await page.goto(`/workflow/${workflowId}/executions/${executionId}`);
+	await openNodeOnCanvas(page, 'Event Fields');
+	const output = page.getByTestId('output-panel');
+	await output.getByTestId('radio-button-json').click();
+	await saveScreenshot(page, 'editor-executions.png');
+}
+
+async function openNodeOnCanvas(page: Page, nodeName: string): Promise<void> {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+	await page.getByTestId('ndv').getByTestId('node-parameters').waitFor();
+}
+
+async function saveScreenshot(page: Page, file: string): Promise<void> {
+	await page.mouse.move(0, VIEWPORT.height - 1);
+	await page.waitForTimeout(800);
+	const path = join(REPO_ROOT, 'docs', file);
+	mkdirSync(dirname(path), { recursive: true });
+	await page.screenshot({ path });
+	console.log(`Wrote docs/${file}`);
+}
+
+function printSummary(
+	{ found, actionLabels }: NodesPanelResult,
+	consoleErrors: ConsoleError[],
+	unexplained: ConsoleError[],
+): void {
+	console.log('\nNodes panel search (term → nodes listed):');
+	for (const [term, names] of found) console.log(`  ${term} → ${names.join(', ') || '(none)'}`);
+	console.log('\nTrigger actions listed in the nodes panel:');
+	for (const [node, labels] of actionLabels) console.log(`  ${node}: ${labels.join(' | ')}`);
+	console.log(
+		`\nPage console errors: ${consoleErrors.length} (${unexplained.length} not explained)`,
+	);
+	const grouped = new Map<string, ConsoleError[]>();
+	for (const error of consoleErrors) {
+		const key = `${error.text.slice(0, 300)}${error.url ? ` (${error.url})` : ''}`;
+		grouped.set(key, [...(grouped.get(key) ?? []), error]);
+	}
+	for (const [key, errors] of grouped) {
+		const ignored = isIgnored(errors[0]);
+		const steps = [...new Set(errors.map(({ during }) => during))];
+		console.log(
+			`  ${errors.length} × ${key}\n      while ${steps.join('; ')}\n      ${ignored ? `ignored: ${ignored.why}` : 'NOT EXPLAINED'}`,
+		);
+	}
+}
+
+main().catch(async (error: Error) => {
+	console.error(`\nBrowser check FAILED ${error.message}`);
+	await stopAll();
+	process.exit(1);
+});
