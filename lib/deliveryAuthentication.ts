@@ -126,7 +126,13 @@ function checkHmacSignature(
 		const expected = createHmac(scheme.algorithm, secret).update(payload).digest();
 		matched = constantTimeEqual(expected, received) || matched;
 	}
-	return matched ? { ok: true } : { ok: false, reason: `${scheme.header} does not match the body` };
+	if (matched) return { ok: true };
+	return {
+		ok: false,
+		reason: requireTimestamp
+			? `${scheme.header} is not a signature of ${scheme.timestampHeader}.body, the only one Require Timestamp accepts`
+			: `${scheme.header} does not match the body`,
+	};
 }
 
 const ENCODED = { hex: /^(?:[0-9a-f]{2})+$/i, base64: /^[A-Za-z0-9+/]+={0,2}$/ };

@@ -9,6 +9,15 @@ import { asRecord } from './envelopeReading';
 export const DEFAULT_MAX_EVENTS_PER_DELIVERY = 2000;
 export const MAX_EVENTS_PER_DELIVERY_CEILING = 100_000;
 
+/** The cap a trigger's Options ask for, when it is a whole number in range; else the default. */
+export function eventsPerDeliveryCap(setting: unknown): number {
+	return Number.isInteger(setting) &&
+		(setting as number) >= 1 &&
+		(setting as number) <= MAX_EVENTS_PER_DELIVERY_CEILING
+		? (setting as number)
+		: DEFAULT_MAX_EVENTS_PER_DELIVERY;
+}
+
 /**
  * Nesting depth of what an item carries. n8n copies items with recursive functions
  * (n8n-workflow's deepCopy, JSON.stringify, structuredClone), which overflow the stack at a
@@ -22,11 +31,13 @@ export const MAX_NESTING_DEPTH = 100;
 export const MAX_PROBLEMS_PER_EVENT = 20;
 
 /**
- * Elements of one list, and members of one object, checked against the documented schema.
- * Longer ones are still emitted whole; only their first elements are validated, so the
- * cost of validation (and of the issues it reports) does not grow with a hostile list.
+ * How much of an envelope the documented schema is checked against: the first elements of
+ * each list and the first members of each object. The envelope is still emitted whole; the
+ * cost of the check, and the number of issues it can find, no longer grows with a hostile list.
+ * Twenty list elements are as many as `problems` can show.
  */
-export const MAX_VALIDATED_ELEMENTS = 1000;
+export const MAX_VALIDATED_LIST_ELEMENTS = MAX_PROBLEMS_PER_EVENT;
+export const MAX_VALIDATED_MEMBERS = 1000;
 
 /** What replaces a part of an envelope nested deeper than MAX_NESTING_DEPTH. */
 export const TOO_DEEP_MARKER = `[removed: nested deeper than ${MAX_NESTING_DEPTH} levels]`;
@@ -38,8 +49,10 @@ export class ProblemList {
 
 	constructor(private readonly limit = MAX_PROBLEMS_PER_EVENT) {}
 
-	add(problem: string): void {
-		if (this.kept.length < this.limit) this.kept.push(problem);
+	/** A problem, or how to word it: once the list is full it is only counted, never worded. */
+	add(problem: string | (() => string)): void {
+		if (this.kept.length < this.limit)
+			this.kept.push(typeof problem === 'string' ? problem : problem());
 		else this.dropped++;
 	}
 
@@ -57,7 +70,7 @@ export class ProblemList {
 export interface EnvelopeShape {
 	/** A container sits deeper than MAX_NESTING_DEPTH. */
 	tooDeep: boolean;
-	/** A list or object holds more than MAX_VALIDATED_ELEMENTS elements. */
+	/** A list or object is longer than what the schema check looks at. */
 	tooWide: boolean;
 }
 
@@ -82,7 +95,8 @@ export function envelopeShape(value: unknown): EnvelopeShape {
 		};
 		if (Array.isArray(current)) current.forEach(visit);
 		else for (const key in current) visit((current as Record<string, unknown>)[key]);
-		if (count > MAX_VALIDATED_ELEMENTS) shape.tooWide = true;
+		const checked = Array.isArray(current) ? MAX_VALIDATED_LIST_ELEMENTS : MAX_VALIDATED_MEMBERS;
+		if (count > checked) shape.tooWide = true;
 	}
 	return shape;
 }
@@ -103,7 +117,9 @@ export function boundNesting(value: unknown, shape = envelopeShape(value)): Boun
 	const copy = (current: unknown, depth: number, path: string): unknown => {
 		if (typeof current !== 'object' || current === null) return current;
 		if (depth > MAX_NESTING_DEPTH) {
-			problems.add(`${shortPath(path)}: nested deeper than ${MAX_NESTING_DEPTH} levels; removed`);
+			problems.add(
+				() => `${shortPath(path)}: nested deeper than ${MAX_NESTING_DEPTH} levels; removed`,
+			);
 			return TOO_DEEP_MARKER;
 		}
 		if (Array.isArray(current)) {
@@ -120,19 +136,19 @@ export function boundNesting(value: unknown, shape = envelopeShape(value)): Boun
 }
 
 /**
- * What the schema is checked against: the envelope with each list and object cut to its
- * first MAX_VALIDATED_ELEMENTS elements. The envelope itself is emitted whole.
+ * What the schema is checked against: the envelope with each list and object cut to the
+ * elements the check looks at. The envelope itself is emitted whole.
  */
 export function validationView(value: unknown, shape: EnvelopeShape): unknown {
 	if (!shape.tooWide) return value;
 	const copy = (current: unknown): unknown => {
-		if (Array.isArray(current)) return current.slice(0, MAX_VALIDATED_ELEMENTS).map(copy);
+		if (Array.isArray(current)) return current.slice(0, MAX_VALIDATED_LIST_ELEMENTS).map(copy);
 		const record = asRecord(current);
 		if (!record) return current;
 		const members: Array<[string, unknown]> = [];
 		for (const key in record) {
 			if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
-			if (members.length === MAX_VALIDATED_ELEMENTS) break;
+			if (members.length === MAX_VALIDATED_MEMBERS) break;
 			members.push([key, copy(record[key])]);
 		}
 		return Object.fromEntries(members);

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from './canonicalEvent';
-import { asRecord } from './envelopeReading';
+import { asList, asRecord } from './envelopeReading';
 import { normalizeEnvelopes } from './deliveryPipeline';
 import { detectProvider, providerById } from './providerRegistry';
 
@@ -113,12 +113,12 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 		description: 'Delivery status, such as sent, delivered, read or failed',
 		read: (e) => e.message?.status,
 	},
-	{ value: 'tags', name: 'Tags', description: 'Tag names, as a list', read: (e) => e.tags },
+	{ value: 'tags', name: 'Tags', description: 'Tag names, as a list', read: (e) => tagsOf(e) },
 	{
 		value: 'tagNames',
 		name: 'Tag Names (Joined)',
 		description: 'Tag names joined with ", "',
-		read: (e) => (e.tags.length ? e.tags.join(', ') : undefined),
+		read: (e) => (tagsOf(e).length ? tagsOf(e).join(', ') : undefined),
 	},
 	{
 		value: 'errorCode',
@@ -167,7 +167,10 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 		name: 'Media URLs',
 		description: 'Links to the attachments, as a list',
 		read: (e) => {
-			const urls = (e.message?.media ?? []).map((media) => media.url).filter((url) => url !== null);
+			const media = asList(asRecord(e.message)?.media);
+			const urls = media
+				.map((entry) => asRecord(entry)?.url)
+				.filter((url): url is string => typeof url === 'string' && url.length > 0);
 			return urls.length ? urls : undefined;
 		},
 	},
@@ -186,5 +189,13 @@ export function readPreset(event: CanonicalEvent | undefined, preset: string): u
 /** Whether the canonical event carries a tag, compared without case. */
 export function hasTag(event: CanonicalEvent | undefined, tag: string): boolean {
 	const wanted = tag.trim().toLowerCase();
-	return (event?.tags ?? []).some((name) => name.toLowerCase() === wanted);
+	return event !== undefined && tagsOf(event).some((name) => name.toLowerCase() === wanted);
+}
+
+/**
+ * The tag names of an event. An item that looks like a canonical event may come from
+ * anywhere (a Raw Payload Only trigger passes the sender's JSON on), so only text counts.
+ */
+function tagsOf(event: CanonicalEvent): string[] {
+	return asList(event.tags).filter((tag): tag is string => typeof tag === 'string');
 }

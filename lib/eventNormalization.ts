@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ZodIssue, ZodTypeAny } from 'zod';
 
 import type { CanonicalEvent, CanonicalFields } from './canonicalEvent';
-import {
-	envelopeShape,
-	MAX_VALIDATED_ELEMENTS,
-	ProblemList,
-	validationView,
-	type EnvelopeShape,
-} from './deliveryLimits';
+import { envelopeShape, ProblemList, validationView, type EnvelopeShape } from './deliveryLimits';
 import { asRecord } from './envelopeReading';
 import type { MessagingProvider, RecognisedEvent } from './messagingProvider';
 
@@ -75,14 +69,9 @@ export function toCanonicalEvent(
 	const record = asRecord(envelope);
 	let fields: CanonicalFields = {};
 	if (record) {
-		if (shape.tooWide) {
-			problems.add(
-				`a list or object holds more than ${MAX_VALIDATED_ELEMENTS} elements; only the first ${MAX_VALIDATED_ELEMENTS} of each were checked against the schema`,
-			);
-		}
 		const schema = schemaFor(provider, recognised.providerEvent);
 		for (const issue of schemaIssues(schema, validationView(record, shape)))
-			problems.add(describeIssue(issue));
+			problems.add(() => describeIssue(issue));
 		try {
 			fields = provider.toCanonicalFields(record, recognised);
 		} catch {

@@ -12,8 +12,12 @@ export interface EventSelection {
  * names, `*` for all, or `<family>.*` which matches by family, by name prefix (`message.` or
  * `message_`) and by canonical type, so wildcards also catch events that are not catalogued.
  */
-export function compileEventSelection(selected: readonly string[] | undefined): EventSelection {
-	const entries = (selected ?? []).filter((entry) => typeof entry === 'string' && entry.length > 0);
+export function compileEventSelection(selected: unknown): EventSelection {
+	// An expression may give one name instead of a list.
+	const list: unknown[] = Array.isArray(selected) ? selected : [selected];
+	const entries = list.filter(
+		(entry): entry is string => typeof entry === 'string' && entry.length > 0,
+	);
 	if (entries.length === 0 || entries.includes(ALL_EVENTS)) return { matches: () => true };
 
 	const exactNames = new Set(entries.filter((entry) => !entry.endsWith('.*')));

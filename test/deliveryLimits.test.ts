@@ -59,12 +59,29 @@ describe('limits on what one envelope can carry', () => {
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
-	it('shows the schema only the first 1,000 elements of a long list', () => {
-		const value = { list: Array.from({ length: 5000 }, (_, index) => index) };
-		const view = validationView(value, envelopeShape(value)) as { list: number[] };
-		expect(view.list).toHaveLength(1000);
-		expect(view.list[999]).toBe(999);
+	it('shows the schema only the first 20 elements of a list and the first 1,000 members of an object', () => {
+		const members = Object.fromEntries(
+			Array.from({ length: 1500 }, (_, index) => [`k${index}`, index]),
+		);
+		const value = { list: Array.from({ length: 5000 }, (_, index) => index), members };
+		const view = validationView(value, envelopeShape(value)) as {
+			list: number[];
+			members: Record<string, number>;
+		};
+		expect(view.list).toEqual([
+			0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+		]);
+		expect(Object.keys(view.members)).toHaveLength(1000);
+		expect(view.members.k999).toBe(999);
 		expect(value.list).toHaveLength(5000);
+	});
+
+	it('words no more problems than it keeps', () => {
+		const problems = new ProblemList();
+		let worded = 0;
+		for (let index = 0; index < 1000; index++) problems.add(() => `problem ${worded++}`);
+		expect(worded).toBe(20);
+		expect(problems.toArray()[20]).toBe('…and 980 more problems');
 	});
 
 	it('never changes the items the helper nodes normalize', () => {

@@ -326,16 +326,15 @@ describe('Event Fields robustness', () => {
 		const [output] = await runNode(eventFields, parameters, [raw, raw], {
 			continueOnFail: true,
 		});
-		expect(output).toEqual(
-			[0, 1].map((item) => ({
-				json: {
-					...raw,
-					error:
-						'Custom field "vip": "$.data.tags[?(@.name==)].name" is not a valid JSONPath: in [?(@.name==)]: Expected expression after ==',
-				},
-				pairedItem: { item },
-			})),
-		);
+		// Each item passes on untouched, with the error beside it (n8n's Continue On Fail).
+		expect(output.map(({ json, pairedItem }) => ({ json, pairedItem }))).toEqual([
+			{ json: raw, pairedItem: { item: 0 } },
+			{ json: raw, pairedItem: { item: 1 } },
+		]);
+		expect(output.map(({ error }) => error?.message)).toEqual([
+			'Custom field "vip": "$.data.tags[?(@.name==)].name" is not a valid JSONPath: in [?(@.name==)]: Expected expression after ==',
+			'Custom field "vip": "$.data.tags[?(@.name==)].name" is not a valid JSONPath: in [?(@.name==)]: Expected expression after ==',
+		]);
 	});
 
 	it('refuses a custom field without an output name', async () => {
@@ -356,7 +355,7 @@ describe('Event Fields robustness', () => {
 			{ ...raw, wanted: 'churned', path: '$.data.channel' },
 		];
 		const [output] = await runNode(eventFields, parameters, items, { continueOnFail: true });
-		expect(output.map(({ json }) => [json.hasTag, json.picked, json.error])).toEqual([
+		expect(output.map(({ json, error }) => [json.hasTag, json.picked, error?.message])).toEqual([
 			[true, 'John', undefined],
 			[
 				undefined,
@@ -365,6 +364,7 @@ describe('Event Fields robustness', () => {
 			],
 			[false, 'whatsapp', undefined],
 		]);
+		expect(output[1].json).toEqual(items[1]);
 		expect(output.map(({ pairedItem }) => pairedItem)).toEqual([
 			{ item: 0 },
 			{ item: 1 },
@@ -392,5 +392,51 @@ describe('Event Fields robustness', () => {
 		normalize.mockClear();
 		await runNode(eventFields, everyField, [canonical]);
 		expect(normalize).not.toHaveBeenCalled();
+	});
+});
+
+describe('Event Fields on items that only look like canonical events', () => {
+	const lookalike = {
+		event: 'message.received',
+		providerEvent: 'message.inbound',
+		provider: 'klink',
+		raw: {},
+	};
+
+	it.each([
+		['tags that are a string', { tags: 'VVIP' }],
+		['tags with null entries', { tags: [null, 'VVIP', 7] }],
+		['no tags at all', {}],
+		['media that is an object', { message: { media: {} } }],
+		['media with null entries', { message: { media: [null, { url: 'https://x.test/a.png' }] } }],
+		['a message that is a string', { message: 'hello' }],
+	])('reads %s without failing the run', async (_case, fields) => {
+		const [output] = await runNode(
+			eventFields,
+			{ fields: ['tags', 'tagNames', 'hasTag', 'mediaUrls'], tag: 'vvip' },
+			[{ ...lookalike, ...fields }],
+		);
+		expect(output).toHaveLength(1);
+		expect(output[0].error).toBeUndefined();
+	});
+
+	it('keeps only text tags and real media URLs', async () => {
+		const [output] = await runNode(
+			eventFields,
+			{ fields: ['tags', 'tagNames', 'hasTag', 'mediaUrls'], tag: 'vvip' },
+			[
+				{
+					...lookalike,
+					tags: [null, 'VVIP', 7, 'new'],
+					message: { media: [null, { url: 'https://x.test/a.png' }, { url: 5 }] },
+				},
+			],
+		);
+		expect(output[0].json).toMatchObject({
+			tags: ['VVIP', 'new'],
+			tagNames: 'VVIP, new',
+			hasTag: true,
+			mediaUrls: ['https://x.test/a.png'],
+		});
 	});
 });

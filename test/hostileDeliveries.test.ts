@@ -1,3 +1,5 @@
+import { gunzipSync } from 'node:zlib';
+
 import { deepCopy } from 'n8n-workflow';
 
 import { KlinkWebhookApi } from '../credentials/KlinkWebhookApi.credentials';
@@ -20,6 +22,7 @@ const NOT_AUTHENTICATED = { status: 'rejected', reason: 'the delivery is not aut
 const klink = new KlinkTrigger();
 const dotdigital = new DotdigitalTrigger();
 const open = { parameters: { authentication: 'none' } };
+const signatureSetup = { credentials: { klinkWebhookApi: { signingSecret: 'klink-secret' } } };
 
 const contactCreate = fixture('klink', 'contact-create') as {
 	event: string;
@@ -191,12 +194,11 @@ describe('one hostile envelope never costs its neighbours', () => {
 		expect(middle.event).toBe('contact.created');
 		expect(middle.tags).toEqual([]);
 		const problems = middle.problems as string[];
+		// The schema check looks at the first 20 entries of each of the three lists: 60 issues,
+		// 20 of them worded.
 		expect(problems).toHaveLength(21);
-		expect(problems[0]).toBe(
-			'a list or object holds more than 1000 elements; only the first 1000 of each were checked against the schema',
-		);
-		expect(problems[1]).toBe('data.contactEmails.0: expected object, got number');
-		expect(problems[20]).toBe('…and 2981 more problems');
+		expect(problems[0]).toBe('data.contactEmails.0: expected object, got number');
+		expect(problems[20]).toBe('…and 40 more problems');
 		expect((middle.raw as typeof hostile).data.tags).toHaveLength(300_000);
 		expectCarriable(run);
 	});
@@ -319,5 +321,103 @@ describe('a workflow whose stored parameters overwrite the raw-body setting', ()
 		const asSaved = hookHarness(klink, credentialType, {}, {});
 		await asSaved.run('checkExists');
 		expect(asSaved.warnings).toEqual([]);
+	});
+});
+
+describe('what n8n could not read, and settings that make no sense', () => {
+	/** What n8n's body reader (raw-body, with n8n's N8N_PAYLOAD_SIZE_MAX limit) throws: an http-errors 413. */
+	const overLimit = Object.assign(new Error('request entity too large'), {
+		status: 413,
+		statusCode: 413,
+		type: 'entity.too.large',
+	});
+	/** What zlib's gunzip fails with on a body that is not gzip. */
+	function gunzipError(): unknown {
+		try {
+			gunzipSync(Buffer.from('this is not gzip'));
+		} catch (error) {
+			return error;
+		}
+		throw new Error('zlib accepted the body');
+	}
+
+	it("answers 413 to a body over n8n's payload limit, which Dotdigital retries instead of dropping", async () => {
+		const run = await deliver(dotdigital, open, { body: '', readError: overLimit });
+		expect(run).toMatchObject({ status: 413, items: null });
+		expect(run.body).toEqual({
+			status: 'rejected',
+			reason: 'the request body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)',
+		});
+		expect(run.warnings[0].meta).toMatchObject({ status: 413, provider: 'dotdigital' });
+	});
+
+	it('answers 400 to a gzip body that cannot be decoded, before checking its signature', async () => {
+		const run = await deliver(klink, signatureSetup, { body: '', readError: gunzipError() });
+		expect(run).toMatchObject({ status: 400, items: null });
+		expect(run.body).toEqual({
+			status: 'rejected',
+			reason: 'the request body could not be decoded as its Content-Encoding says',
+		});
+	});
+
+	it.each([0, -1, 1.5, 'abc', null, 1e9])(
+		'keeps the default cap of 2,000 when Max Events per Delivery is %p',
+		async (setting) => {
+			const run = await deliver(
+				dotdigital,
+				{
+					parameters: {
+						authentication: 'none',
+						additionalOptions: { maxEventsPerDelivery: setting },
+					},
+				},
+				{ body: Array.from({ length: 2001 }, () => ({})) },
+			);
+			expect(run.body).toEqual({
+				status: 'rejected',
+				reason: 'the delivery holds 2001 events; this trigger takes at most 2000 per delivery',
+			});
+		},
+	);
+
+	it('answers 401 and logs why when the credential cannot be read, instead of failing with 500', async () => {
+		const run = await deliver(klink, {}, { body: contactCreate, headers: { 'x-signature': 'ab' } });
+		expect(run).toMatchObject({ status: 401, items: null, body: NOT_AUTHENTICATED });
+		expect(run.warnings[0].meta.reason).toBe(
+			"the trigger's credential could not be read: no test credentials of type klinkWebhookApi",
+		);
+	});
+
+	it('takes one event name given as a string by an expression', async () => {
+		const run = await deliver(
+			klink,
+			{ parameters: { authentication: 'none', events: 'contact.create' } },
+			{ body: [contactCreate, fixture('klink', 'message-inbound')] },
+		);
+		expect(run.body).toEqual({ status: 'accepted', received: 2, emitted: 1 });
+		expect(run.items!.map((item) => item.event)).toEqual(['contact.created']);
+	});
+
+	it('says, with Require Timestamp, that only a signature over timestamp.body is accepted', async () => {
+		const timely = new TimelyAiTrigger();
+		const body = JSON.stringify(fixture('timelyai', 'message-received'));
+		const run = await deliver(
+			timely,
+			{
+				credentials: { timelyAiApi: { webhookSecret: 's' } },
+				parameters: { autoRegister: false, additionalOptions: { requireTimestamp: true } },
+			},
+			{
+				body,
+				headers: {
+					'x-timely-timestamp': String(Math.floor(Date.now() / 1000)),
+					'x-timely-signature': `sha256=${hmacHex('sha256', 's', body)}`,
+				},
+			},
+		);
+		expect(run.status).toBe(401);
+		expect(run.warnings[0].meta.reason).toBe(
+			'x-timely-signature is not a signature of x-timely-timestamp.body, the only one Require Timestamp accepts',
+		);
 	});
 });

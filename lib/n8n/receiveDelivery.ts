@@ -1,5 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import type { DeliveryAuthentication } from '../deliveryAuthentication';
+import { eventsPerDeliveryCap } from '../deliveryLimits';
 import { processDelivery } from '../deliveryPipeline';
 import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
@@ -21,7 +23,8 @@ export async function receiveDelivery(
 	trigger: TriggerAuthentication,
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
-	const events = this.getNodeParameter('events', []) as string[];
+	const body = await rawBodyOf(request);
+	if (!body.ok) return refuse(this, provider, body.status, body.reason, body.reason);
 	const { output = 'canonical', maxEventsPerDelivery } = this.getNodeParameter(
 		TRIGGER_OPTIONS_PARAMETER,
 		{},
@@ -29,11 +32,11 @@ export async function receiveDelivery(
 
 	const outcome = processDelivery(
 		provider,
-		{ rawBody: await rawBodyOf(request), headers: request.headers },
+		{ rawBody: body.bytes, headers: request.headers },
 		{
-			authentication: await deliveryAuthenticationOf(this, provider, trigger),
-			selection: compileEventSelection(events),
-			maxEventsPerDelivery,
+			authentication: await authenticationOf(this, provider, trigger),
+			selection: compileEventSelection(this.getNodeParameter('events', []) as unknown),
+			maxEventsPerDelivery: eventsPerDeliveryCap(maxEventsPerDelivery),
 		},
 	);
 
@@ -96,21 +99,67 @@ type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & {
 	readRawBody?: () => Promise<void>;
 };
 
+type RawBody = { ok: true; bytes: Buffer } | { ok: false; status: 400 | 413; reason: string };
+
 /**
  * The exact request bytes, which signatures are computed over. n8n reads them into
- * `rawBody` on demand (`readRawBody`); failing that, re-serializing a parsed body is the
- * best left (a signature over it will not match, so such a delivery is refused, not let in).
+ * `rawBody` on demand (`readRawBody`), decoding gzip and deflate and stopping at its
+ * payload limit; failing that, re-serializing a parsed body is the best left (a signature
+ * over it will not match, so such a delivery is refused, not let in).
  */
-async function rawBodyOf(request: WebhookRequest): Promise<Buffer> {
+async function rawBodyOf(request: WebhookRequest): Promise<RawBody> {
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
 		try {
 			await request.readRawBody();
-		} catch {
-			return Buffer.alloc(0);
+		} catch (error) {
+			return unreadableBody(error);
 		}
 	}
 	const { rawBody } = request;
-	if (Buffer.isBuffer(rawBody)) return rawBody;
-	if (typeof rawBody === 'string') return Buffer.from(rawBody);
-	return request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));
+	if (Buffer.isBuffer(rawBody)) return { ok: true, bytes: rawBody };
+	if (typeof rawBody === 'string') return { ok: true, bytes: Buffer.from(rawBody) };
+	const bytes =
+		request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));
+	return { ok: true, bytes };
+}
+
+/** Why n8n could not read a body: over its size limit (raw-body's 413), or not decodable. */
+function unreadableBody(error: unknown): RawBody {
+	const { status, statusCode, type, code } = (error ?? {}) as Record<string, unknown>;
+	if (status === 413 || statusCode === 413 || type === 'entity.too.large') {
+		return {
+			ok: false,
+			status: 413,
+			reason: 'the request body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)',
+		};
+	}
+	if (typeof code === 'string' && code.startsWith('Z_')) {
+		return {
+			ok: false,
+			status: 400,
+			reason: 'the request body could not be decoded as its Content-Encoding says',
+		};
+	}
+	return { ok: false, status: 400, reason: 'the request body could not be read' };
+}
+
+/**
+ * What the engine checks for this delivery. A configuration that cannot be read (a missing
+ * credential, say) refuses every delivery with 401 and tells the log why, instead of failing
+ * the request with n8n's 500.
+ */
+async function authenticationOf(
+	context: IWebhookFunctions,
+	provider: MessagingProvider,
+	trigger: TriggerAuthentication,
+): Promise<DeliveryAuthentication> {
+	try {
+		return await deliveryAuthenticationOf(context, provider, trigger);
+	} catch (error) {
+		const cause = error instanceof Error ? error.message : String(error);
+		return {
+			kind: 'misconfigured',
+			reason: `the trigger's credential could not be read: ${cause}`,
+		};
+	}
 }

@@ -189,8 +189,10 @@ export class EventFields implements INodeType {
 			} catch (error) {
 				if (!this.continueOnFail())
 					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				// The item is passed on as it came: a canonical event has an `error` field of its own.
 				return {
-					json: { ...json, error: (error as Error).message },
+					json,
+					error: new NodeOperationError(this.getNode(), error as Error, { itemIndex }),
 					pairedItem: { item: itemIndex },
 				};
 			}

@@ -14,6 +14,8 @@ export interface TestDelivery {
 	/** Bytes as sent; an object is serialized as JSON. */
 	body: Buffer | string | object;
 	headers?: Record<string, string>;
+	/** What n8n's `readRawBody` fails with (over its size limit, a broken gzip stream), if it does. */
+	readError?: unknown;
 }
 
 export interface TriggerSetup {
@@ -81,14 +83,17 @@ export async function deliver(
 			v,
 		]),
 	);
-	const request = {
-		method: 'POST',
-		headers,
-		rawBody,
-		body: parsedOrEmpty(rawBody),
-		query: {},
-		params: {},
-	};
+	const request = delivery.readError
+		? {
+				method: 'POST',
+				headers,
+				query: {},
+				params: {},
+				readRawBody: async () => {
+					throw delivery.readError;
+				},
+			}
+		: { method: 'POST', headers, rawBody, body: parsedOrEmpty(rawBody), query: {}, params: {} };
 	const response = new RecordingResponse();
 
 	const additionalData = {
