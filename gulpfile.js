@@ -96,12 +96,9 @@ function eventTables(done) {
 	for (const provider of fs.readdirSync('dist/lib/providers')) {
 		const catalogue = require(`./dist/lib/providers/${provider}/events.js`);
 		const events = Object.values(catalogue).find(Array.isArray);
-		const rows = events.map(
-			(event) => `| \`${event.name}\` | \`${event.canonical}\` | ${event.description} |`,
-		);
-		const table = ['| Provider event | Canonical `event` | When |', '|---|---|---|', ...rows].join(
-			'\n',
-		);
+		// Names only: the editor shows each event's description where it is picked.
+		const rows = events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
+		const table = ['| Provider event | Canonical `event` |', '|---|---|', ...rows].join('\n');
 		const pattern = new RegExp(
 			`(<!-- events:${provider} -->)[\\s\\S]*?(<!-- /events:${provider} -->)`,
 		);

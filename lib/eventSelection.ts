@@ -77,7 +77,8 @@ export function eventOptions(provider: Pick<MessagingProvider, 'events'>): Event
 		{
 			name: 'All Events',
 			value: ALL_EVENTS,
-			description: 'Every event, including names not listed here',
+			description:
+				'Every event the provider sends; a webhook the node registers itself subscribes to the listed ones',
 			action: 'On any event',
 		},
 		...wildcards.sort(byName),
