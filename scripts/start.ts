@@ -9,6 +9,7 @@ import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, PACKAGE_NAME, startN8n } from './runtime/n8nServer';
 import {
 	CREDENTIAL_TYPES,
+	EXAMPLE_DATA_TABLE,
 	exampleFiles,
 	exampleWorkflow,
 	triggerWorkflow,
@@ -103,14 +104,7 @@ async function main(): Promise<void> {
 		);
 	}
 
-	// The AI-vs-human counts example stores one row per message in this data table (examples/README.md).
-	await api.createDataTable('ai-vs-human-messages', [
-		{ name: 'eventId', type: 'string' },
-		{ name: 'provider', type: 'string' },
-		{ name: 'channel', type: 'string' },
-		{ name: 'senderClass', type: 'string' },
-		{ name: 'sentAt', type: 'date' },
-	]);
+	await api.createDataTable(EXAMPLE_DATA_TABLE.name, EXAMPLE_DATA_TABLE.columns);
 	const examples = await importExamples(api, credentialIds);
 
 	console.log(`

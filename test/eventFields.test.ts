@@ -1,9 +1,4 @@
 import { EventFields } from '../nodes/EventFields/EventFields.node';
-import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
-import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
-import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
-import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
-import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import * as deliveryPipeline from '../lib/deliveryPipeline';
 import { FIELD_PRESETS } from '../lib/eventFields';
 import * as jsonPath from '../lib/jsonPath';
@@ -11,17 +6,12 @@ import { fixture, providerFixtures } from './support/fixtures';
 import { runNode } from './support/runNode';
 import { deliver } from './support/runTrigger';
 import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
+import { TRIGGER_NODES } from './support/triggerNodes';
 
 const eventFields = new EventFields();
 const ALL_PRESETS = FIELD_PRESETS.map((preset) => preset.value);
 
-const triggers: Record<string, INodeType> = {
-	klink: new KlinkTrigger(),
-	partoo: new PartooTrigger(),
-	timelyai: new TimelyAiTrigger(),
-	dotdigital: new DotdigitalTrigger(),
-	staryaai: new StaryaAiTrigger(),
-};
+const triggers: Record<string, INodeType> = TRIGGER_NODES;
 
 async function canonicalOf(provider: string, envelope: object): Promise<IDataObject> {
 	const run = await deliver(

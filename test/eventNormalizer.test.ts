@@ -1,23 +1,13 @@
 import { EventNormalizer } from '../nodes/EventNormalizer/EventNormalizer.node';
-import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
-import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
-import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
-import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
-import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { fixture, providerFixtures } from './support/fixtures';
 import { runNode } from './support/runNode';
 import { deliver } from './support/runTrigger';
 import type { INodeType } from 'n8n-workflow';
+import { TRIGGER_NODES } from './support/triggerNodes';
 
 const normalizer = new EventNormalizer();
 
-const triggers: Record<string, INodeType> = {
-	klink: new KlinkTrigger(),
-	partoo: new PartooTrigger(),
-	timelyai: new TimelyAiTrigger(),
-	dotdigital: new DotdigitalTrigger(),
-	staryaai: new StaryaAiTrigger(),
-};
+const triggers: Record<string, INodeType> = TRIGGER_NODES;
 const unauthenticated = { authentication: 'none' };
 const partooCredentials = { credentials: { partooApi: { apiKey: 'k', environment: 'sandbox' } } };
 

@@ -8,6 +8,18 @@ import type { WorkflowJson } from './n8nApi';
 import { REPO_ROOT } from './n8nRuntime';
 import { PACKAGE_NAME } from './n8nServer';
 
+/** The data table the AI-vs-human counts example stores one row per message in (examples/README.md). */
+export const EXAMPLE_DATA_TABLE = {
+	name: 'ai-vs-human-messages',
+	columns: [
+		{ name: 'eventId', type: 'string' },
+		{ name: 'provider', type: 'string' },
+		{ name: 'channel', type: 'string' },
+		{ name: 'senderClass', type: 'string' },
+		{ name: 'sentAt', type: 'date' },
+	],
+};
+
 export const TRIGGER_NODE_TYPES: Record<ProviderId, string> = {
 	klink: 'klinkTrigger',
 	partoo: 'partooTrigger',

@@ -40,6 +40,7 @@ import {
 } from '../../scripts/runtime/n8nServer';
 import {
 	CREDENTIAL_TYPES,
+	EXAMPLE_DATA_TABLE,
 	exampleWorkflow,
 	TRIGGER_NODE_NAME,
 	triggerWorkflow,
@@ -396,14 +397,7 @@ beforeAll(async () => {
 	);
 
 	standIn = await startStandIn();
-	// The AI-vs-human example stores its rows in this data table (examples/README.md).
-	await api.createDataTable('ai-vs-human-messages', [
-		{ name: 'eventId', type: 'string' },
-		{ name: 'provider', type: 'string' },
-		{ name: 'channel', type: 'string' },
-		{ name: 'senderClass', type: 'string' },
-		{ name: 'sentAt', type: 'date' },
-	]);
+	await api.createDataTable(EXAMPLE_DATA_TABLE.name, EXAMPLE_DATA_TABLE.columns);
 	const credentialIdsByType: Record<string, string> = {
 		hubspotAppToken: await api.createCredential('hubspotAppToken', 'HubSpot stand-in', {
 			appToken: 'stand-in-not-used',

@@ -2,13 +2,9 @@
 import fc from 'fast-check';
 import { deepCopy, type INodeType } from 'n8n-workflow';
 
-import { DotdigitalTrigger } from '../../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
-import { KlinkTrigger } from '../../nodes/KlinkTrigger/KlinkTrigger.node';
-import { PartooTrigger } from '../../nodes/PartooTrigger/PartooTrigger.node';
-import { StaryaAiTrigger } from '../../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
-import { TimelyAiTrigger } from '../../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { providerFixtures } from '../support/fixtures';
 import { deliver } from '../support/runTrigger';
+import { TRIGGER_NODES } from '../support/triggerNodes';
 
 /**
  * Fuzzing with sizes, not only shapes: one request each, holding a list of up to a million
@@ -25,12 +21,14 @@ const SIZES = LARGE
 			depth: [1_000, 10_000],
 			string: [1_000_000, 10_000_000],
 			keys: [100_000, 1_000_000],
+			batchList: [100, 3_000],
 		}
 	: {
 			elements: [1_000, 20_000],
 			depth: [150, 2_000],
 			string: [10_000, 100_000],
 			keys: [1_000, 10_000],
+			batchList: [10, 100],
 		};
 
 /**
@@ -48,13 +46,7 @@ const BOUNDS = {
 };
 const MAX_EVENTS = 2000;
 
-const triggers: Record<string, INodeType> = {
-	klink: new KlinkTrigger(),
-	partoo: new PartooTrigger(),
-	timelyai: new TimelyAiTrigger(),
-	dotdigital: new DotdigitalTrigger(),
-	staryaai: new StaryaAiTrigger(),
-};
+const triggers: Record<string, INodeType> = TRIGGER_NODES;
 const fixtures = Object.keys(triggers).flatMap((provider) =>
 	providerFixtures(provider as never).map(({ envelope }) => ({ provider, envelope })),
 );
@@ -103,6 +95,7 @@ const filler: fc.Arbitrary<Filler> = fc.oneof(
 /** Where the filler goes: a top-level list of envelopes, or a field of a documented envelope. */
 type Placement =
 	| { at: 'top'; length: number; element: string }
+	| { at: 'batch'; count: number; length: number }
 	| { at: 'field'; fixture: number; path: number[]; filler: Filler };
 
 const placement: fc.Arbitrary<Placement> = fc.oneof(
@@ -111,6 +104,22 @@ const placement: fc.Arbitrary<Placement> = fc.oneof(
 		length: fc.oneof(between(SIZES.elements), fc.integer({ min: 1, max: MAX_EVENTS + 5 })),
 		element: fc.constantFrom('{}', '1', 'null', '{"event":"x"}'),
 	}),
+	// Many envelopes, each with long lists of malformed entries where K-LINK documents lists:
+	// the shape that once made a 24 KB gzip body take 85 s (schema issues for every element).
+	fc
+		.record({
+			at: fc.constant('batch' as const),
+			count: fc.integer({ min: 1, max: MAX_EVENTS }),
+			length: between(SIZES.batchList),
+		})
+		// Under n8n's 16 MiB body limit: at most this many list entries in all.
+		.map((batch) => ({
+			...batch,
+			count: Math.max(
+				1,
+				Math.min(batch.count, Math.floor((LARGE ? 1_500_000 : 50_000) / batch.length)),
+			),
+		})),
 	fc.record({
 		at: fc.constant('field' as const),
 		fixture: fc.nat({ max: fixtures.length - 1 }),
@@ -118,6 +127,34 @@ const placement: fc.Arbitrary<Placement> = fc.oneof(
 		filler,
 	}),
 );
+
+const contactCreate = fixtures.find(
+	({ provider, envelope }) =>
+		provider === 'klink' && (envelope as { event?: string }).event === 'contact.create',
+)!.envelope as { data: Record<string, unknown> };
+
+function bodyOf(plan: Placement): string {
+	switch (plan.at) {
+		case 'top':
+			return `[${new Array<string>(plan.length).fill(plan.element).join(',')}]`;
+		case 'batch': {
+			const list = fillerText({ kind: 'list', length: plan.length, element: '{}' });
+			const envelope = JSON.stringify({
+				...contactCreate,
+				data: { ...contactCreate.data, tags: 'L', contactEmails: 'L', contactPhones: 'L' },
+			})
+				.split('"L"')
+				.join(list);
+			return `[${new Array<string>(plan.count).fill(envelope).join(',')}]`;
+		}
+		case 'field':
+			return envelopeWithFiller(
+				fixtures[plan.fixture].envelope,
+				plan.path,
+				fillerText(plan.filler),
+			);
+	}
+}
 
 /** A documented envelope with one of its fields (chosen by `path`) replaced by the filler. */
 function envelopeWithFiller(envelope: unknown, path: number[], text: string): string {
@@ -167,16 +204,15 @@ describe('fuzzing with sizes: one oversized or overdeep request each', () => {
 					placement,
 					fc.constantFrom(...Object.keys(triggers)),
 					async (plan, provider) => {
-						const trigger = plan.at === 'field' ? fixtures[plan.fixture].provider : provider;
-						const body =
-							plan.at === 'top'
-								? `[${new Array<string>(plan.length).fill(plan.element).join(',')}]`
-								: envelopeWithFiller(
-										fixtures[plan.fixture].envelope,
-										plan.path,
-										fillerText(plan.filler),
-									);
-						const envelopes = plan.at === 'top' ? plan.length : 1;
+						const trigger =
+							plan.at === 'field'
+								? fixtures[plan.fixture].provider
+								: plan.at === 'batch'
+									? 'klink'
+									: provider;
+						const body = bodyOf(plan);
+						const envelopes =
+							plan.at === 'field' ? 1 : plan.at === 'top' ? plan.length : plan.count;
 						const bytes = Buffer.byteLength(body);
 
 						gc?.();
@@ -218,7 +254,7 @@ describe('fuzzing with sizes: one oversized or overdeep request each', () => {
 						measured.deliveries++;
 						if (LARGE)
 							process.stdout.write(
-								`${plan.at === 'top' ? `top list of ${plan.length}` : `${plan.filler.kind} ${JSON.stringify(plan.filler)}`}: ` +
+								`${plan.at === 'field' ? `${plan.filler.kind} ${JSON.stringify(plan.filler)}` : `${plan.at} ${plan.at === 'batch' ? `${plan.count}×${plan.length}` : plan.length}`}: ` +
 									`${megabytes.toFixed(2)} MB, ${elapsed.toFixed(0)} ms (bound ${timeBound.toFixed(0)}), ` +
 									`retained ${(retained / 1e6).toFixed(1)} MB (bound ${(memoryBound / 1e6).toFixed(1)})\n`,
 							);
