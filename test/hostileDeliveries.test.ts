@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only: zlib gives the error n8n's body reader meets on a gzip body it cannot decode */
 import { gunzipSync } from 'node:zlib';
 
 import { deepCopy } from 'n8n-workflow';
