@@ -114,25 +114,33 @@ export interface BoundedEnvelope {
 export function boundNesting(value: unknown, shape = envelopeShape(value)): BoundedEnvelope {
 	if (!shape.tooDeep) return { value, problems: [] };
 	const problems = new ProblemList();
-	const copy = (current: unknown, depth: number, path: string): unknown => {
+	// The keys and indexes leading to the value being copied; worded only for a kept problem.
+	const steps: Array<string | number> = [];
+	const within = <T>(step: string | number, copyStep: () => T): T => {
+		steps.push(step);
+		const copied = copyStep();
+		steps.pop();
+		return copied;
+	};
+	const copy = (current: unknown, depth: number): unknown => {
 		if (typeof current !== 'object' || current === null) return current;
 		if (depth > MAX_NESTING_DEPTH) {
 			problems.add(
-				() => `${shortPath(path)}: nested deeper than ${MAX_NESTING_DEPTH} levels; removed`,
+				() => `${pathOf(steps)}: nested deeper than ${MAX_NESTING_DEPTH} levels; removed`,
 			);
 			return TOO_DEEP_MARKER;
 		}
 		if (Array.isArray(current)) {
-			return current.map((element, index) => copy(element, depth + 1, `${path}[${index}]`));
+			return current.map((element, index) => within(index, () => copy(element, depth + 1)));
 		}
 		return Object.fromEntries(
 			Object.entries(current).map(([key, member]) => [
 				key,
-				copy(member, depth + 1, path ? `${path}.${pathKey(key)}` : pathKey(key)),
+				within(key, () => copy(member, depth + 1)),
 			]),
 		);
 	};
-	return { value: copy(value, 1, ''), problems: problems.toArray() };
+	return { value: copy(value, 1), problems: problems.toArray() };
 }
 
 /**
@@ -156,9 +164,14 @@ export function validationView(value: unknown, shape: EnvelopeShape): unknown {
 	return copy(value);
 }
 
-/** A path as a problem names it: its last 120 characters at most. */
-function shortPath(path: string): string {
-	if (path === '') return 'envelope';
+/** A path as a problem names it (`data.tags[0]`), its last 120 characters at most. */
+function pathOf(steps: ReadonlyArray<string | number>): string {
+	if (steps.length === 0) return 'envelope';
+	const path = steps
+		.map((step, index) =>
+			typeof step === 'number' ? `[${step}]` : `${index === 0 ? '' : '.'}${pathKey(step)}`,
+		)
+		.join('');
 	return path.length > 120 ? `…${path.slice(-119)}` : path;
 }
 
