@@ -54,6 +54,8 @@ import {
  */
 
 const SETUP_TIMEOUT_MS = 20 * 60_000;
+/** n8n 1.x has no data tables: the example that keeps its rows in one is checked on 2.x only. */
+const HAS_DATA_TABLES = !(process.env.N8N_VERSION ?? '').startsWith('1.');
 const counts = {
 	posted: 0,
 	accepted: 0,
@@ -397,7 +399,8 @@ beforeAll(async () => {
 	);
 
 	standIn = await startStandIn();
-	await api.createDataTable(EXAMPLE_DATA_TABLE.name, EXAMPLE_DATA_TABLE.columns);
+	if (HAS_DATA_TABLES)
+		await api.createDataTable(EXAMPLE_DATA_TABLE.name, EXAMPLE_DATA_TABLE.columns);
 	const credentialIdsByType: Record<string, string> = {
 		hubspotAppToken: await api.createCredential('hubspotAppToken', 'HubSpot stand-in', {
 			appToken: 'stand-in-not-used',
@@ -408,7 +411,7 @@ beforeAll(async () => {
 	for (const file of [
 		'inbound-to-crm.json',
 		'failed-message-alert.json',
-		'ai-vs-human-counts.json',
+		...(HAS_DATA_TABLES ? ['ai-vs-human-counts.json'] : []),
 		'dedupe-retries.json',
 	])
 		await deployExample(file, credentialIdsByType);
@@ -765,28 +768,31 @@ describe('in a real n8n, over HTTP', () => {
 			counts.executionsFound += executions.length;
 		});
 
-		it("ai-vs-human-counts: messages sent by AI or an agent are stored, a contact's are not", async () => {
-			const example = examples['ai-vs-human-counts.json'];
-			const deliveries = [
-				{ trigger: 'K-LINK Trigger', ...delivery('klink', 'message-outbound') },
-				{ trigger: 'Partoo Trigger', ...delivery('partoo', 'message-created') },
-				{ trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-sent') },
-				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-agent') },
-				{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-user') },
-			];
-			const store = 'Store Sent Message';
-			await postToExample(example, deliveries);
-			const executions = await api.settledExecutions(example.id, deliveries.length);
-			expect(executions.map(({ status }) => status)).toEqual(deliveries.map(() => 'success'));
-			expect(await branchesReached(example, executions, deliveries, [store])).toEqual({
-				'klink/message-outbound': [store],
-				'partoo/message-created': [store],
-				'timelyai/message-sent': [store],
-				'staryaai/chat-message-created-agent': [store],
-				'staryaai/chat-message-created-user': [],
-			});
-			counts.executionsFound += executions.length;
-		});
+		(HAS_DATA_TABLES ? it : it.skip)(
+			"ai-vs-human-counts: messages sent by AI or an agent are stored, a contact's are not",
+			async () => {
+				const example = examples['ai-vs-human-counts.json'];
+				const deliveries = [
+					{ trigger: 'K-LINK Trigger', ...delivery('klink', 'message-outbound') },
+					{ trigger: 'Partoo Trigger', ...delivery('partoo', 'message-created') },
+					{ trigger: 'Timely.ai Trigger', ...delivery('timelyai', 'message-sent') },
+					{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-agent') },
+					{ trigger: 'StaryaAI Trigger', ...delivery('staryaai', 'chat-message-created-user') },
+				];
+				const store = 'Store Sent Message';
+				await postToExample(example, deliveries);
+				const executions = await api.settledExecutions(example.id, deliveries.length);
+				expect(executions.map(({ status }) => status)).toEqual(deliveries.map(() => 'success'));
+				expect(await branchesReached(example, executions, deliveries, [store])).toEqual({
+					'klink/message-outbound': [store],
+					'partoo/message-created': [store],
+					'timelyai/message-sent': [store],
+					'staryaai/chat-message-created-agent': [store],
+					'staryaai/chat-message-created-user': [],
+				});
+				counts.executionsFound += executions.length;
+			},
+		);
 	});
 
 	it('dedupe-retries: the same delivery posted twice writes once; another event ID writes again', async () => {
