@@ -42,6 +42,9 @@ export const MAX_VALIDATED_MEMBERS = 1000;
 /** What replaces a part of an envelope nested deeper than MAX_NESTING_DEPTH. */
 export const TOO_DEEP_MARKER = `[removed: nested deeper than ${MAX_NESTING_DEPTH} levels]`;
 
+/** What an item carries as `raw` when its envelope could not even be measured or copied. */
+export const UNREADABLE_MARKER = '[removed: the envelope could not be read]';
+
 /** A list of problems that keeps the first MAX_PROBLEMS_PER_EVENT and counts the others. */
 export class ProblemList {
 	private readonly kept: string[] = [];

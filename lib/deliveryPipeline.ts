@@ -9,7 +9,7 @@ import {
 	boundNesting,
 	DEFAULT_MAX_EVENTS_PER_DELIVERY,
 	envelopeShape,
-	TOO_DEEP_MARKER,
+	UNREADABLE_MARKER,
 } from './deliveryLimits';
 import { recogniseEnvelope, toCanonicalEvent, unnormalizedEvent } from './eventNormalization';
 import type { MessagingProvider } from './messagingProvider';
@@ -121,7 +121,7 @@ function receiveEnvelope(
 ): CanonicalEvent | null {
 	const { recognised } = recogniseEnvelope(provider, envelope);
 	if (selection && !selection.matches(recognised)) return null;
-	let raw: unknown = TOO_DEEP_MARKER;
+	let raw: unknown = UNREADABLE_MARKER;
 	try {
 		const shape = envelopeShape(envelope);
 		const bounded = boundNesting(envelope, shape);
