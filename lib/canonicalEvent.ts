@@ -1,8 +1,5 @@
 /** The one event shape every trigger emits (see README, "The canonical event"). */
 
-export const PROVIDER_IDS = ['klink', 'partoo', 'timelyai', 'dotdigital', 'staryaai'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
 export const SENDER_TYPES = ['contact', 'agent', 'ai', 'automation', 'api', 'system'] as const;
 export type SenderType = (typeof SENDER_TYPES)[number];
 
@@ -66,7 +63,8 @@ export interface EventError {
 export interface CanonicalEvent {
 	event: string;
 	providerEvent: string;
-	provider: ProviderId;
+	/** The id of the provider's definition (lib/providers/<id>). */
+	provider: string;
 	eventId: string;
 	occurredAt: string | null;
 	channel: string | null;

@@ -1,6 +1,6 @@
 import type { ZodTypeAny } from 'zod';
 
-import type { CanonicalFields, ProviderId } from './canonicalEvent';
+import type { CanonicalFields } from './canonicalEvent';
 import type { HmacSignatureScheme } from './deliveryAuthentication';
 import type { JsonRecord } from './envelopeReading';
 
@@ -28,7 +28,8 @@ export interface RecognisedEvent {
  * mapping function; it never touches HTTP, n8n or another provider.
  */
 export interface MessagingProvider {
-	id: ProviderId;
+	/** Lower-case letters only: the folder name under lib/providers/ and the canonical event's `provider`. */
+	id: string;
 	displayName: string;
 	events: readonly EventDefinition[];
 	/** The envelope as documented; a mismatch is reported in `problems`, never a rejection. */
@@ -71,4 +72,19 @@ export function recogniseByNameField(
 	const name = envelope[field];
 	if (typeof name !== 'string' || name.length === 0) return null;
 	return { providerEvent: name, definition: findEventDefinition(provider, name) };
+}
+
+/**
+ * The usual shape check: the envelope has all of `fields`; it is certainly this provider's
+ * when the event name in `nameField` is in its catalogue.
+ */
+export function matchByFields(
+	provider: Pick<MessagingProvider, 'events'>,
+	envelope: JsonRecord,
+	fields: readonly string[],
+	nameField: string,
+): 'no' | 'shape' | 'certain' {
+	if (!fields.every((field) => field in envelope)) return 'no';
+	const name = envelope[nameField];
+	return typeof name === 'string' && findEventDefinition(provider, name) ? 'certain' : 'shape';
 }

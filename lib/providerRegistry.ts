@@ -1,13 +1,13 @@
-import { asRecord, asText } from './envelopeReading';
-import type { MessagingProvider } from './messagingProvider';
-import { findEventDefinition } from './messagingProvider';
+import { asRecord } from './envelopeReading';
+import type { EnvelopeMatch, ProviderDefinition } from './providerDefinition';
 import { dotdigitalProvider } from './providers/dotdigital';
 import { klinkProvider } from './providers/klink';
 import { partooProvider } from './providers/partoo';
 import { staryaAiProvider } from './providers/staryaai';
 import { timelyAiProvider } from './providers/timelyai';
 
-export const messagingProviders: readonly MessagingProvider[] = [
+/** Every provider the package supports; nodes, lists and tables are derived from these. */
+export const messagingProviders: readonly ProviderDefinition[] = [
 	klinkProvider,
 	partooProvider,
 	timelyAiProvider,
@@ -15,26 +15,28 @@ export const messagingProviders: readonly MessagingProvider[] = [
 	staryaAiProvider,
 ];
 
-export function providerById(id: string): MessagingProvider | undefined {
+export type ProviderId = string;
+
+export const PROVIDER_IDS: readonly ProviderId[] = messagingProviders.map(({ id }) => id);
+
+export function providerById(id: string): ProviderDefinition | undefined {
 	return messagingProviders.find((provider) => provider.id === id);
 }
 
+const MATCH_RANK: Record<EnvelopeMatch, number> = { no: 0, shape: 1, certain: 2 };
+
 /**
- * Which provider sent an envelope, from its shape: each envelope format is distinct except
- * K-LINK's and StaryaAI's (`{event, timestamp, data}`), told apart by their event names.
+ * Which provider sent an envelope (or the first of a batch), from its shape: the provider
+ * most certain of it, the first registered on a tie.
  */
-export function detectProvider(envelope: unknown): MessagingProvider | undefined {
+export function detectProvider(envelope: unknown): ProviderDefinition | undefined {
 	const record = asRecord(Array.isArray(envelope) ? envelope[0] : envelope);
 	if (!record) return undefined;
-	if ('eventId' in record && 'name' in record && 'payload' in record) return dotdigitalProvider;
-	if ('type' in record && 'payload' in record) return partooProvider;
-	if ('event_id' in record && 'event' in record) return timelyAiProvider;
-	const event = asText(record.event);
-	if (event === null || !('data' in record)) return undefined;
-	for (const provider of [klinkProvider, staryaAiProvider]) {
-		if (findEventDefinition(provider, event)) return provider;
+	let best: ProviderDefinition | undefined;
+	let bestRank = 0;
+	for (const provider of messagingProviders) {
+		const rank = MATCH_RANK[provider.matchEnvelope(record)];
+		if (rank > bestRank) [best, bestRank] = [provider, rank];
 	}
-	if (/^(user|chat)\./.test(event)) return staryaAiProvider;
-	if (/^(contact|message|room)\./.test(event)) return klinkProvider;
-	return undefined;
+	return best;
 }

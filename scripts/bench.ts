@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
 import type { DeliveryAuthentication } from '../lib/deliveryAuthentication';
 import { processDelivery, type DeliverySettings } from '../lib/deliveryPipeline';
 import { compileEventSelection } from '../lib/eventSelection';

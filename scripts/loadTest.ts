@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
 import { normalizeEnvelopes } from '../lib/deliveryPipeline';
 import { providerById } from '../lib/providerRegistry';
 import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';

@@ -1,10 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- `npm run bench:profile`; not part of the published package */
 import { Session, type Profiler } from 'node:inspector';
 
-import { PROVIDER_IDS } from '../lib/canonicalEvent';
 import { processDelivery, type DeliverySettings } from '../lib/deliveryPipeline';
 import { compileEventSelection } from '../lib/eventSelection';
-import { providerById } from '../lib/providerRegistry';
+import { PROVIDER_IDS, providerById } from '../lib/providerRegistry';
 import { fixtureFiles } from './runtime/deliveries';
 
 /**

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
 import { recogniseEnvelope } from '../lib/eventNormalization';
 import { providerById } from '../lib/providerRegistry';
 import {

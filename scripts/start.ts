@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { PROVIDER_IDS, type ProviderId } from '../lib/canonicalEvent';
+import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
 import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';

@@ -7,7 +7,11 @@ import { hmacHex } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new DotdigitalTrigger();
-const setup: TriggerSetup = { credentials: { dotdigitalCpaasApi: { webhookSecret: SECRET } } };
+/** A webhook registered by hand: auto-registration off, the credential's secret signs. */
+const setup: TriggerSetup = {
+	parameters: { autoRegister: false },
+	credentials: { dotdigitalCpaasApi: { webhookSecret: SECRET } },
+};
 
 function signed(body: unknown, secret = SECRET) {
 	const text = JSON.stringify(body);
@@ -262,14 +266,17 @@ describe('Dotdigital CPaaS Trigger batches', () => {
 			fixture('dotdigital', 'message-failed-2-sms'),
 			fixture('dotdigital', 'message-sent-1-sms'),
 		];
-		const failedOnly = { ...setup, parameters: { events: ['message.failed'] } };
+		const failedOnly = {
+			...setup,
+			parameters: { ...setup.parameters, events: ['message.failed'] },
+		};
 		const some = await deliver(trigger, failedOnly, signed(batch));
 		expect(some.items!.map((item) => item.event)).toEqual(['message.failed']);
 		expect(some.body).toMatchObject({ received: 3, emitted: 1 });
 
 		const none = await deliver(
 			trigger,
-			{ ...setup, parameters: { events: ['profile.*'] } },
+			{ ...setup, parameters: { ...setup.parameters, events: ['profile.*'] } },
 			signed(batch),
 		);
 		expect(none).toMatchObject({

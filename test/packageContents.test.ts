@@ -32,6 +32,7 @@ const SHIPPED = [
 	/^dist\/nodes\/(\w+)\/\1\.node\.json$/,
 	/^dist\/nodes\/\w+\/\w+(\.dark)?\.svg$/,
 	/^dist\/credentials\/\w+\.credentials\.js$/,
+	/^dist\/credentials\/\w+(\.dark)?\.svg$/,
 	/^dist\/lib\/(\w+\/)*\w+\.js$/,
 	/^dist\/vendor\/jsonpath-plus\/(jsonpath-plus\.js|LICENSE\.[a-z-]+)$/,
 ];

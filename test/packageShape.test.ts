@@ -69,29 +69,3 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 		).toBe(true);
 	});
 });
-
-it('the package lists every node and credential it builds', () => {
-	const manifest = JSON.parse(repositoryFile('package.json')) as {
-		n8n: { nodes: string[]; credentials: string[] };
-		dependencies?: object;
-		peerDependencies: object;
-	};
-	expect(manifest.n8n.nodes).toEqual(
-		[
-			'KlinkTrigger',
-			'PartooTrigger',
-			'TimelyAiTrigger',
-			'DotdigitalTrigger',
-			'StaryaAiTrigger',
-			'EventFields',
-			'EventNormalizer',
-		].map((node) => `dist/nodes/${node}/${node}.node.js`),
-	);
-	expect(manifest.n8n.credentials).toEqual(
-		['KlinkWebhookApi', 'PartooApi', 'TimelyAiApi', 'DotdigitalCpaasApi', 'StaryaAiWebhookApi'].map(
-			(credential) => `dist/credentials/${credential}.credentials.js`,
-		),
-	);
-	expect(manifest.dependencies).toBeUndefined();
-	expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-});

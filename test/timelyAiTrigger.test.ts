@@ -7,7 +7,9 @@ import { hmacHex } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new TimelyAiTrigger();
+/** A webhook registered by hand: auto-registration off, the credential's secret signs. */
 const setup: TriggerSetup = {
+	parameters: { autoRegister: false },
 	credentials: { timelyAiApi: { apiKey: 'k', webhookSecret: SECRET } },
 };
 
@@ -161,7 +163,7 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 		);
 		const tolerant = {
 			...setup,
-			parameters: { additionalOptions: { timestampToleranceSeconds: 900 } },
+			parameters: { ...setup.parameters, additionalOptions: { timestampToleranceSeconds: 900 } },
 		};
 		expect((await deliver(trigger, tolerant, stale)).items).toHaveLength(1);
 	});
@@ -189,6 +191,7 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 	it('checks deliveries with the secret Timely.ai returned at registration, not the credential one', async () => {
 		const registered = {
 			...setup,
+			parameters: { autoRegister: true },
 			staticData: {
 				registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_from_api' },
 			},
@@ -209,5 +212,27 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 			(await deliver(trigger, withoutCredential, signed(envelope, { secret: 'whsec_from_api' })))
 				.items,
 		).toHaveLength(1);
+	});
+
+	it('checks the credential secret, never a leftover one, once Register Webhook Automatically is off', async () => {
+		const staticData = {
+			registration: { ids: ['wh_1'], url: 'u', events: [], secret: 'whsec_retired' },
+		};
+		const leftover = { ...setup, staticData };
+		const retired = await deliver(trigger, leftover, signed(envelope, { secret: 'whsec_retired' }));
+		expect(retired).toMatchObject({ status: 401, items: null });
+		expect(staticData).toEqual({});
+		expect(retired.warnings.map(({ message }) => message)).toContain(
+			'Timely.ai: "Register Webhook Automatically" is off, so the secret kept when this trigger registered webhook wh_1 is no longer used. Delete that webhook at Timely.ai if it still exists.',
+		);
+		expect((await deliver(trigger, leftover, signed(envelope))).items).toHaveLength(1);
+	});
+
+	it('refuses every delivery while registering automatically with no secret kept', async () => {
+		const run = await deliver(trigger, { ...setup, parameters: {} }, signed(envelope));
+		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run.warnings[0].meta.reason).toBe(
+			'no webhook secret was kept at registration: deactivate and activate the workflow to register again',
+		);
 	});
 });

@@ -1,112 +1,145 @@
-import type { KeyObject } from 'node:crypto';
-import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
-import type { MessagingProvider } from '../messagingProvider';
-import type { AuthenticationMethod } from './triggerProperties';
-import { registeredSecret } from './webhookRegistration';
+import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
+import {
+	BASIC_AUTH_CREDENTIAL,
+	HEADER_AUTH_CREDENTIAL,
+	usesVersionOneCredential,
+} from './triggerCredentials';
+import { registrationApiOf } from './providerRegistrations';
+import {
+	AUTO_REGISTER_PARAMETER,
+	TRIGGER_OPTIONS_PARAMETER,
+	type TriggerOptions,
+} from './triggerProperties';
+import type { RegisteredWebhook } from './webhookRegistration';
 
-export interface SignatureSettings {
-	/** The credential field holding the shared secret; `signingSecret` unless said otherwise. */
-	secretField?: string;
-	/** A secret kept at registration; it wins over the credential's. */
-	registeredSecret?: string;
-	/** Replay window for providers that send a timestamp. */
-	toleranceSeconds?: number;
-	/** Refuse deliveries whose signature does not cover a timestamp. */
-	requireTimestamp?: boolean;
-	/** The provider's public key, for providers that sign with their own key pair. */
-	publicKey?: KeyObject;
-}
-
-function text(credentials: ICredentialDataDecryptedObject | undefined, field: string): string {
-	const value = credentials?.[field];
+function text(credential: ICredentialDataDecryptedObject, field: string): string {
+	const value = credential[field];
 	return typeof value === 'string' ? value : '';
 }
 
 /**
- * Turns the node's Authentication choice and its credential into what the engine checks.
- * Basic and header auth read the same credential fields for every provider that offers them.
+ * What the engine checks for one delivery, from the node's Authentication parameter and the
+ * credential that goes with it. The credential is read only when the check needs it.
  */
-export function deliveryAuthenticationFrom(
-	method: AuthenticationMethod,
-	provider: MessagingProvider,
-	credentials: ICredentialDataDecryptedObject | undefined,
-	signature: SignatureSettings = {},
-): DeliveryAuthentication {
+export async function deliveryAuthentication(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+): Promise<DeliveryAuthentication> {
+	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
+	const versionOne = usesVersionOneCredential(provider, context.getNode().typeVersion);
+	const read = async (type: string) =>
+		await context.getCredentials<ICredentialDataDecryptedObject>(type);
 	switch (method) {
-		case 'signature':
-			if (provider.ed25519SignatureHeader && signature.publicKey) {
-				return {
-					kind: 'ed25519Signature',
-					header: provider.ed25519SignatureHeader,
-					publicKey: signature.publicKey,
-				};
-			}
-			if (provider.hmacSignature) {
-				return {
-					kind: 'hmacSignature',
-					scheme: provider.hmacSignature,
-					secret:
-						signature.registeredSecret ||
-						text(credentials, signature.secretField ?? 'signingSecret'),
-					toleranceSeconds: signature.toleranceSeconds,
-					requireTimestamp: signature.requireTimestamp,
-				};
-			}
-			return {
-				kind: 'misconfigured',
-				reason: `${provider.displayName} signatures cannot be checked with this setup`,
-			};
-		case 'basicAuth':
-			return {
-				kind: 'basicAuth',
-				user: text(credentials, 'basicAuthUser'),
-				password: text(credentials, 'basicAuthPassword'),
-			};
-		case 'headerAuth':
-			return {
-				kind: 'headerToken',
-				headerName: text(credentials, 'headerName'),
-				token: text(credentials, 'headerToken'),
-			};
 		case 'none':
 			return { kind: 'none' };
+		case 'basicAuth': {
+			if (versionOne) {
+				const credential = await read(provider.versionOneCredential!);
+				return {
+					kind: 'basicAuth',
+					user: text(credential, 'basicAuthUser'),
+					password: text(credential, 'basicAuthPassword'),
+				};
+			}
+			const credential = await read(BASIC_AUTH_CREDENTIAL);
+			return {
+				kind: 'basicAuth',
+				user: text(credential, 'user'),
+				password: text(credential, 'password'),
+			};
+		}
+		case 'headerAuth': {
+			if (versionOne) {
+				const credential = await read(provider.versionOneCredential!);
+				return {
+					kind: 'headerToken',
+					headerName: text(credential, 'headerName'),
+					token: text(credential, 'headerToken'),
+				};
+			}
+			const credential = await read(HEADER_AUTH_CREDENTIAL);
+			return {
+				kind: 'headerToken',
+				headerName: text(credential, 'name'),
+				token: text(credential, 'value'),
+			};
+		}
+		case 'signature':
+			return await signatureCheck(context, provider, versionOne, read);
 		default:
 			return { kind: 'misconfigured', reason: 'the trigger has an unknown authentication method' };
 	}
 }
 
-/** How one trigger authenticates its deliveries: the data its node file gives. */
-export interface TriggerAuthentication {
-	credentialType: string;
-	/** Whether a secret kept at registration replaces the credential's (Timely.ai, Dotdigital). */
-	keepsSecretAtRegistration?: boolean;
-	/** Provider-specific signature settings, which may depend on the credential. */
-	signature?: (credentials: ICredentialDataDecryptedObject | undefined) => SignatureSettings;
+async function signatureCheck(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+	versionOne: boolean,
+	read: (type: string) => Promise<ICredentialDataDecryptedObject>,
+): Promise<DeliveryAuthentication> {
+	const credentialType = versionOne ? provider.versionOneCredential : provider.credential?.type;
+	if (provider.signingPublicKey && provider.ed25519SignatureHeader && credentialType) {
+		const publicKey = provider.signingPublicKey(await read(credentialType));
+		if (publicKey)
+			return { kind: 'ed25519Signature', header: provider.ed25519SignatureHeader, publicKey };
+	}
+	const secretField = provider.credential?.signingSecretField;
+	if (!provider.hmacSignature || !credentialType || !secretField) {
+		return {
+			kind: 'misconfigured',
+			reason: `${provider.displayName} signatures cannot be checked with this setup`,
+		};
+	}
+	const { timestampToleranceSeconds, requireTimestamp } = context.getNodeParameter(
+		TRIGGER_OPTIONS_PARAMETER,
+		{},
+	) as TriggerOptions;
+	const secret = await signingSecret(context, provider, async () =>
+		text(await read(credentialType), secretField),
+	);
+	if (typeof secret !== 'string') return secret;
+	return {
+		kind: 'hmacSignature',
+		scheme: provider.hmacSignature,
+		secret,
+		toleranceSeconds: timestampToleranceSeconds,
+		requireTimestamp,
+	};
 }
 
 /**
- * What the engine checks for this delivery, from the node's Authentication parameter. The
- * credential is read only when the check needs it: n8n loads and decrypts a credential from
- * its database on every read, for every delivery. A secret kept at registration replaces
- * the credential's signing secret, so the credential is not read then either.
+ * The secret a delivery must be signed with follows what the user sees: while the trigger
+ * registers its own webhook, the secret kept at registration; otherwise the credential's.
+ * A registration left from before auto-registration was turned off is never used and is
+ * dropped, with a log line naming what may still be at the provider.
  */
-export async function deliveryAuthenticationOf(
+async function signingSecret(
 	context: IWebhookFunctions,
-	provider: MessagingProvider,
-	trigger: TriggerAuthentication,
-): Promise<DeliveryAuthentication> {
-	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
-	const registered = trigger.keepsSecretAtRegistration
-		? registeredSecret(context.getWorkflowStaticData('node'))
-		: undefined;
-	const credentials =
-		method === 'none' || (method === 'signature' && registered)
-			? undefined
-			: await context.getCredentials<ICredentialDataDecryptedObject>(trigger.credentialType);
-	return deliveryAuthenticationFrom(method, provider, credentials, {
-		...trigger.signature?.(credentials),
-		registeredSecret: registered,
-	});
+	provider: ProviderDefinition,
+	credentialSecret: () => Promise<string>,
+): Promise<string | DeliveryAuthentication> {
+	if (!registrationApiOf(provider)) return await credentialSecret();
+	const staticData = context.getWorkflowStaticData('node') as IDataObject & {
+		registration?: RegisteredWebhook;
+	};
+	const stored = staticData.registration;
+	if (context.getNodeParameter(AUTO_REGISTER_PARAMETER, true) as boolean) {
+		if (stored?.secret) return stored.secret;
+		return {
+			kind: 'misconfigured',
+			reason:
+				'no webhook secret was kept at registration: deactivate and activate the workflow to register again',
+		};
+	}
+	if (stored) {
+		delete staticData.registration;
+		context.logger.warn(
+			`${provider.displayName}: "Register Webhook Automatically" is off, so the secret kept when this trigger registered webhook ${stored.ids.join(', ')} is no longer used. Delete that webhook at ${provider.displayName} if it still exists.`,
+			{ workflowId: context.getWorkflow().id, node: context.getNode().name, provider: provider.id },
+		);
+	}
+	return await credentialSecret();
 }

@@ -5,8 +5,8 @@ import { eventsPerDeliveryCap } from '../deliveryLimits';
 import { processDelivery } from '../deliveryPipeline';
 import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
-import type { MessagingProvider } from '../messagingProvider';
-import { deliveryAuthenticationOf, type TriggerAuthentication } from './deliveryCredentials';
+import type { ProviderDefinition } from '../providerDefinition';
+import { deliveryAuthentication } from './deliveryCredentials';
 import { TRIGGER_OPTIONS_PARAMETER, type TriggerOptions } from './triggerProperties';
 
 /** What an unauthenticated caller is told; why it failed goes to n8n's log only. */
@@ -19,8 +19,7 @@ export const UNAUTHENTICATED_ANSWER = 'the delivery is not authenticated';
  */
 export async function receiveDelivery(
 	this: IWebhookFunctions,
-	provider: MessagingProvider,
-	trigger: TriggerAuthentication,
+	provider: ProviderDefinition,
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const body = await rawBodyOf(request);
@@ -34,7 +33,7 @@ export async function receiveDelivery(
 		provider,
 		{ rawBody: body.bytes, headers: request.headers },
 		{
-			authentication: await authenticationOf(this, provider, trigger),
+			authentication: await authenticationOf(this, provider),
 			selection: compileEventSelection(this.getNodeParameter('events', []) as unknown),
 			maxEventsPerDelivery: eventsPerDeliveryCap(maxEventsPerDelivery),
 		},
@@ -73,7 +72,7 @@ export async function receiveDelivery(
 /** Answers a refused delivery by itself and logs the reason for the workflow's owner. */
 function refuse(
 	context: IWebhookFunctions,
-	provider: MessagingProvider,
+	provider: ProviderDefinition,
 	status: number,
 	reason: string,
 	answer: string,
@@ -150,11 +149,10 @@ function unreadableBody(error: unknown): RawBody {
  */
 async function authenticationOf(
 	context: IWebhookFunctions,
-	provider: MessagingProvider,
-	trigger: TriggerAuthentication,
+	provider: ProviderDefinition,
 ): Promise<DeliveryAuthentication> {
 	try {
-		return await deliveryAuthenticationOf(context, provider, trigger);
+		return await deliveryAuthentication(context, provider);
 	} catch (error) {
 		const cause = error instanceof Error ? error.message : String(error);
 		return {

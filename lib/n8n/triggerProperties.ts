@@ -1,9 +1,4 @@
-import type {
-	IHookFunctions,
-	INodeProperties,
-	INodePropertyOptions,
-	IWebhookDescription,
-} from 'n8n-workflow';
+import type { IHookFunctions, INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import {
 	DEFAULT_MAX_EVENTS_PER_DELIVERY,
@@ -11,6 +6,7 @@ import {
 } from '../deliveryLimits';
 import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
+import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
 
 /**
  * The one POST endpoint every messaging trigger listens on. An empty `responseData` makes
@@ -58,27 +54,25 @@ export function eventsProperty(provider: MessagingProvider): INodeProperties {
 /** The node's subtitle on the canvas: the chosen events, or "All Events". */
 export const eventsSubtitle = `={{$parameter["events"].includes("${ALL_EVENTS}") ? "All Events" : $parameter["events"].join(", ")}}`;
 
-/** How deliveries are authenticated; the values are those `deliveryAuthenticationFrom` reads. */
-export const AUTHENTICATION_METHODS = {
-	signature: { name: 'Signature', value: 'signature' },
-	basicAuth: { name: 'Basic Auth', value: 'basicAuth' },
-	headerAuth: { name: 'Header Auth', value: 'headerAuth' },
-	none: { name: 'None', value: 'none' },
-} as const satisfies Record<string, INodePropertyOptions>;
+const AUTHENTICATION_NAMES: Record<AuthenticationMethod, string> = {
+	signature: 'Signature',
+	basicAuth: 'Basic Auth',
+	headerAuth: 'Header Auth',
+	none: 'None',
+};
 
-export type AuthenticationMethod = keyof typeof AUTHENTICATION_METHODS;
-
-export function authenticationProperty(
-	options: Array<INodePropertyOptions & { value: AuthenticationMethod }>,
-	defaultMethod: AuthenticationMethod,
-): INodeProperties {
+export function authenticationProperty(provider: ProviderDefinition): INodeProperties {
 	return {
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
 		noDataExpression: true,
-		options,
-		default: defaultMethod,
+		options: provider.authentication.choices.map(({ method, name, description }) => ({
+			name: name ?? AUTHENTICATION_NAMES[method],
+			value: method,
+			...(description ? { description } : {}),
+		})),
+		default: provider.authentication.default,
 		description:
 			'How to tell real deliveries from forged ones. A delivery that fails this check is answered 401 and starts nothing.',
 	};
@@ -90,47 +84,86 @@ export type TriggerOutput = 'canonical' | 'raw';
 export interface TriggerOptions {
 	output?: TriggerOutput;
 	maxEventsPerDelivery?: number;
+	timestampToleranceSeconds?: number;
+	requireTimestamp?: boolean;
 }
 
 export const TRIGGER_OPTIONS_PARAMETER = 'additionalOptions';
 
-export const triggerOptionsProperty: INodeProperties = {
-	displayName: 'Options',
-	name: TRIGGER_OPTIONS_PARAMETER,
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	options: [
+/** The Options of a provider's trigger; providers that sign a timestamp get replay settings. */
+export function triggerOptionsProperty(provider: MessagingProvider): INodeProperties {
+	const timestampHeader = provider.hmacSignature?.timestampHeader;
+	const options = [...COMMON_TRIGGER_OPTIONS];
+	if (timestampHeader) options.push(...replayOptions(provider.displayName, timestampHeader));
+	return {
+		displayName: 'Options',
+		name: TRIGGER_OPTIONS_PARAMETER,
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+	};
+}
+
+const COMMON_TRIGGER_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		noDataExpression: true,
+		default: 'canonical',
+		options: [
+			{
+				name: 'Canonical Event (with Raw Payload)',
+				value: 'canonical',
+				description:
+					"The same fields for every provider (event, sender, channel, tags, error…) plus the provider's payload in 'raw'",
+			},
+			{
+				name: 'Raw Payload Only',
+				value: 'raw',
+				description: "The provider's envelope exactly as received, one item per event",
+			},
+		],
+	},
+	{
+		displayName: 'Max Events per Delivery',
+		name: 'maxEventsPerDelivery',
+		type: 'number',
+		default: DEFAULT_MAX_EVENTS_PER_DELIVERY,
+		typeOptions: { minValue: 1, maxValue: MAX_EVENTS_PER_DELIVERY_CEILING },
+		description: `A delivery holding more events is refused with 413 and starts nothing. Dotdigital sends at most 500 per batch and retries a 413; the other providers send one event per delivery.`,
+	},
+];
+
+function replayOptions(providerName: string, timestampHeader: string): INodeProperties[] {
+	const header = headerDisplayName(timestampHeader);
+	return [
 		{
-			displayName: 'Output',
-			name: 'output',
-			type: 'options',
-			noDataExpression: true,
-			default: 'canonical',
-			options: [
-				{
-					name: 'Canonical Event (with Raw Payload)',
-					value: 'canonical',
-					description:
-						"The same fields for every provider (event, sender, channel, tags, error…) plus the provider's payload in 'raw'",
-				},
-				{
-					name: 'Raw Payload Only',
-					value: 'raw',
-					description: "The provider's envelope exactly as received, one item per event",
-				},
-			],
-		},
-		{
-			displayName: 'Max Events per Delivery',
-			name: 'maxEventsPerDelivery',
+			displayName: 'Timestamp Tolerance (Seconds)',
+			name: 'timestampToleranceSeconds',
 			type: 'number',
-			default: DEFAULT_MAX_EVENTS_PER_DELIVERY,
-			typeOptions: { minValue: 1, maxValue: MAX_EVENTS_PER_DELIVERY_CEILING },
-			description: `A delivery holding more events is refused with 413 and starts nothing. Dotdigital sends at most 500 per batch and retries a 413; the other providers send one event per delivery.`,
+			default: 300,
+			typeOptions: { minValue: 1 },
+			description: `How far ${header} may be from now before a delivery is refused as a replay`,
 		},
-	],
-};
+		{
+			displayName: 'Require Timestamp',
+			name: 'requireTimestamp',
+			type: 'boolean',
+			default: false,
+			description: `Whether to refuse deliveries without ${header} and accept only signatures over the timestamp and the body. Without it, a captured delivery signed over the body alone can be replayed. Turn it on once your ${providerName} webhook sends the header (${providerName}'s docs describe both signatures).`,
+		},
+	];
+}
+
+/** `x-timely-timestamp` → `X-Timely-Timestamp`. */
+function headerDisplayName(header: string): string {
+	return header.replace(
+		/(^|-)([a-z])/g,
+		(_, dash: string, letter: string) => dash + letter.toUpperCase(),
+	);
+}
 
 /** Logs, at activation, that the stored parameters took the raw body away (see rawBodyProperty). */
 export function warnWhenRawBodyIsOverwritten(context: IHookFunctions): void {

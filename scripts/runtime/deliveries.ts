@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { CanonicalEvent, ProviderId } from '../../lib/canonicalEvent';
+import type { CanonicalEvent } from '../../lib/canonicalEvent';
+import type { ProviderId } from '../../lib/providerRegistry';
 import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
 import { providerById } from '../../lib/providerRegistry';
 import { REPO_ROOT } from './n8nRuntime';
@@ -134,7 +135,7 @@ export function signedHeaders(
 			return { ...json, 'x-comapi-signature': hmacHex('sha1', secrets.dotdigital, body) };
 		case 'staryaai':
 			return { ...json, [secrets.staryaaiHeaderName.toLowerCase()]: secrets.staryaaiToken };
-		case 'partoo':
+		default:
 			return json;
 	}
 }

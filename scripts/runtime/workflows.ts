@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ProviderId } from '../../lib/canonicalEvent';
+import type { ProviderId } from '../../lib/providerRegistry';
 import type { WorkflowJson } from './n8nApi';
 import { REPO_ROOT } from './n8nRuntime';
 import { PACKAGE_NAME } from './n8nServer';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { deflateSync, gzipSync } from 'node:zlib';
 
-import { PROVIDER_IDS, type ProviderId } from '../../lib/canonicalEvent';
+import { PROVIDER_IDS, type ProviderId } from '../../lib/providerRegistry';
 import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
 import { recogniseEnvelope } from '../../lib/eventNormalization';
 import { providerById } from '../../lib/providerRegistry';

@@ -3,7 +3,7 @@ import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import fc from 'fast-check';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
-import type { ProviderId } from '../../lib/canonicalEvent';
+import type { ProviderId } from '../../lib/providerRegistry';
 import { MAX_NESTING_DEPTH, TOO_DEEP_MARKER } from '../../lib/deliveryLimits';
 import { dotdigitalEvents } from '../../lib/providers/dotdigital/events';
 import { klinkEvents } from '../../lib/providers/klink/events';
@@ -208,6 +208,8 @@ function hmacAuthentication(scheme: HmacScheme, plan: AuthPlan, body: Buffer): A
 	const credentialSecret =
 		plan.forgery === 'noSecretConfigured' ? '' : registered ? OTHER_SECRET : SIGNING_SECRET;
 	const setup: TriggerSetup = {
+		// Without a registration the user signs with the credential's secret: auto-registration is off.
+		parameters: scheme.registers && !registered ? { autoRegister: false } : {},
 		credentials: {
 			[scheme.credentialType]: {
 				apiKey: 'not-used',
@@ -535,7 +537,7 @@ async function deliverPlanned(
 ): Promise<Delivered> {
 	const body = buildBody(plan, context);
 	const { setup, headers: authHeaders } = providerCase.authenticate(auth, body);
-	const parameters: INodeParameters = { authentication: auth.method };
+	const parameters: INodeParameters = { ...setup.parameters, authentication: auth.method };
 	if (events !== undefined) parameters.events = events;
 	if (output !== undefined) parameters.additionalOptions = { output };
 	const headers = { ...extra, ...authHeaders };

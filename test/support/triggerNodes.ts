@@ -1,6 +1,6 @@
 import type { INodeType } from 'n8n-workflow';
 
-import type { ProviderId } from '../../lib/canonicalEvent';
+import type { ProviderId } from '../../lib/providerRegistry';
 import { DotdigitalTrigger } from '../../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { KlinkTrigger } from '../../nodes/KlinkTrigger/KlinkTrigger.node';
 import { PartooTrigger } from '../../nodes/PartooTrigger/PartooTrigger.node';

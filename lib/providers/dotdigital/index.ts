@@ -9,7 +9,8 @@ import {
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
-import { recogniseByNameField, type MessagingProvider } from '../../messagingProvider';
+import { matchByFields, recogniseByNameField } from '../../messagingProvider';
+import type { ProviderDefinition } from '../../providerDefinition';
 import { dotdigitalEvents } from './events';
 import { dotdigitalEnvelopeSchema, dotdigitalEventSchemas } from './schema';
 
@@ -21,15 +22,34 @@ const MESSAGE_STATUS_EVENTS = new Map([
 	['message.failed', 'failed'],
 ]);
 
-export const dotdigitalProvider: MessagingProvider = {
+export const dotdigitalProvider: ProviderDefinition = {
 	id: 'dotdigital',
 	displayName: 'Dotdigital CPaaS',
+	trigger: {
+		name: 'dotdigitalTrigger',
+		description:
+			'Starts the workflow on Dotdigital Enterprise Communications API (formerly Comapi) webhook events: messages, profiles, conversations',
+		icon: 'dotdigital',
+	},
+	authentication: {
+		choices: [
+			{
+				method: 'signature',
+				description: 'HMAC-SHA1 of the body in X-Comapi-Signature, with the webhook secret',
+			},
+			{ method: 'none' },
+		],
+		default: 'signature',
+	},
+	credential: { type: 'dotdigitalCpaasApi', signingSecretField: 'webhookSecret' },
 	events: dotdigitalEvents,
 	envelopeSchema: dotdigitalEnvelopeSchema,
 	eventSchemas: dotdigitalEventSchemas,
 	// docs.cpaas.dotdigital.com/reference/webhooks: HMAC-SHA1 of the raw UTF-8 body, hex.
 	hmacSignature: { header: 'x-comapi-signature', algorithm: 'sha1', encoding: 'hex' },
 	recogniseEvent: (envelope) => recogniseByNameField(dotdigitalProvider, envelope, 'name'),
+	matchEnvelope: (envelope) =>
+		matchByFields(dotdigitalProvider, envelope, ['eventId', 'name', 'payload'], 'name'),
 	toCanonicalFields(envelope, { providerEvent }) {
 		const payload = asRecord(envelope.payload) ?? {};
 		const common: CanonicalFields = {

@@ -10,13 +10,37 @@ import {
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
-import { recogniseByNameField, type MessagingProvider } from '../../messagingProvider';
+import { matchByFields, recogniseByNameField } from '../../messagingProvider';
+import type { ProviderDefinition } from '../../providerDefinition';
 import { klinkEvents } from './events';
 import { klinkEnvelopeSchema, klinkEventSchemas } from './schema';
 
-export const klinkProvider: MessagingProvider = {
+export const klinkProvider: ProviderDefinition = {
 	id: 'klink',
 	displayName: 'K-LINK',
+	trigger: {
+		name: 'klinkTrigger',
+		description: 'Starts the workflow when K-LINK sends a contact or message webhook event',
+		icon: 'klink',
+		setupNotice:
+			"K-LINK has no webhook API: copy this node's Production URL into K-LINK → Settings → Webhooks → Add webhook (use the Development environment with the Test URL), tick the same events, and choose the same authentication as below",
+	},
+	authentication: {
+		choices: [
+			{
+				method: 'signature',
+				name: 'Signature (Default by K-LINK)',
+				description:
+					"HMAC-SHA256 of the body in the x-signature header, with the webhook's signing secret",
+			},
+			{ method: 'basicAuth' },
+			{ method: 'headerAuth', name: 'Custom Header' },
+			{ method: 'none' },
+		],
+		default: 'signature',
+	},
+	credential: { type: 'klinkSignatureApi', signingSecretField: 'signingSecret' },
+	versionOneCredential: 'klinkWebhookApi',
 	events: klinkEvents,
 	envelopeSchema: klinkEnvelopeSchema,
 	eventSchemas: klinkEventSchemas,
@@ -24,6 +48,13 @@ export const klinkProvider: MessagingProvider = {
 	// of the raw body as hex is what its 64-hex-character x-signature implies.
 	hmacSignature: { header: 'x-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
 	recogniseEvent: (envelope) => recogniseByNameField(klinkProvider, envelope, 'event'),
+	matchEnvelope(envelope) {
+		const match = matchByFields(klinkProvider, envelope, ['event', 'data'], 'event');
+		if (match !== 'shape') return match;
+		// An unknown event in K-LINK's families; K-LINK envelopes carry no event_id (Timely.ai's do).
+		const name = String(envelope.event);
+		return /^(contact|message|room)\./.test(name) && !('event_id' in envelope) ? 'shape' : 'no';
+	},
 	toCanonicalFields(envelope, { providerEvent }) {
 		const data = asRecord(envelope.data) ?? {};
 		const common: CanonicalFields = { occurredAt: toIsoTimestamp(envelope.timestamp) };

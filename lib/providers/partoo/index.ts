@@ -8,13 +8,35 @@ import {
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
-import { recogniseByNameField, type MessagingProvider } from '../../messagingProvider';
+import { matchByFields, recogniseByNameField } from '../../messagingProvider';
+import type { ProviderDefinition } from '../../providerDefinition';
+import { partooPublicKeys } from './publicKeys';
 import { partooEvents } from './events';
 import { partooEnvelopeSchema, partooEventSchemas } from './schema';
 
-export const partooProvider: MessagingProvider = {
+export const partooProvider: ProviderDefinition = {
 	id: 'partoo',
 	displayName: 'Partoo',
+	trigger: {
+		name: 'partooTrigger',
+		description:
+			'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
+		icon: 'partoo',
+	},
+	authentication: {
+		choices: [
+			{
+				method: 'signature',
+				description:
+					"Ed25519 signature in X-Partoo-Signature-v1, checked with Partoo's public key for the credential's environment",
+			},
+			{ method: 'none' },
+		],
+		default: 'signature',
+	},
+	credential: { type: 'partooApi' },
+	signingPublicKey: (credential) =>
+		partooPublicKeys.get(credential.environment === 'sandbox' ? 'sandbox' : 'production'),
 	events: partooEvents,
 	envelopeSchema: partooEnvelopeSchema,
 	eventSchemas: partooEventSchemas,
@@ -22,6 +44,7 @@ export const partooProvider: MessagingProvider = {
 	ed25519SignatureHeader: 'x-partoo-signature-v1',
 	testDeliveryHeader: 'x-partoo-webhook-tryout',
 	recogniseEvent: (envelope) => recogniseByNameField(partooProvider, envelope, 'type'),
+	matchEnvelope: (envelope) => matchByFields(partooProvider, envelope, ['type', 'payload'], 'type'),
 	toCanonicalFields(envelope, { providerEvent }) {
 		const payload = asRecord(envelope.payload) ?? {};
 		if (providerEvent.startsWith('message_')) return messageFields(payload, providerEvent);

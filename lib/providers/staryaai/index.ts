@@ -10,11 +10,8 @@ import {
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
-import {
-	findEventDefinition,
-	type MessagingProvider,
-	type RecognisedEvent,
-} from '../../messagingProvider';
+import { findEventDefinition, matchByFields, type RecognisedEvent } from '../../messagingProvider';
+import type { ProviderDefinition } from '../../providerDefinition';
 import { staryaAiEvents } from './events';
 import { staryaAiEnvelopeSchema, staryaAiEventSchemas } from './schema';
 
@@ -43,13 +40,36 @@ const STATUS_EVENTS = new Map([
 	['failed', 'message.failed'],
 ]);
 
-export const staryaAiProvider: MessagingProvider = {
+export const staryaAiProvider: ProviderDefinition = {
 	id: 'staryaai',
 	displayName: 'StaryaAI',
+	trigger: {
+		name: 'staryaAiTrigger',
+		description:
+			'Starts the workflow on StaryaAI (formerly PsycoAI) webhook events: users, chats, messages, tags',
+		icon: 'staryaai',
+		setupNotice:
+			"StaryaAI does not sign its webhooks and has no webhook API: give StaryaAI this node's Production URL with a secret header (or Basic auth) and set the same values in the credential. With None, anyone who knows the URL can start this workflow.",
+	},
+	authentication: {
+		choices: [
+			{ method: 'headerAuth', description: 'A secret header StaryaAI sends with each delivery' },
+			{ method: 'basicAuth' },
+			{ method: 'none' },
+		],
+		default: 'headerAuth',
+	},
+	versionOneCredential: 'staryaAiWebhookApi',
 	events: staryaAiEvents,
 	envelopeSchema: staryaAiEnvelopeSchema,
 	eventSchemas: staryaAiEventSchemas,
 	recogniseEvent: recogniseByNameAndShape,
+	matchEnvelope(envelope) {
+		const match = matchByFields(staryaAiProvider, envelope, ['event', 'data'], 'event');
+		if (match !== 'shape') return match;
+		const name = String(envelope.event);
+		return /^(user|chat)\./.test(name) && !('event_id' in envelope) ? 'shape' : 'no';
+	},
 	toCanonicalFields(envelope, { providerEvent }) {
 		const data = asRecord(envelope.data) ?? {};
 		const common: CanonicalFields = { occurredAt: toIsoTimestamp(envelope.timestamp) };

@@ -9,7 +9,8 @@ import {
 	toIsoTimestamp,
 	type JsonRecord,
 } from '../../envelopeReading';
-import { recogniseByNameField, type MessagingProvider } from '../../messagingProvider';
+import { matchByFields, recogniseByNameField } from '../../messagingProvider';
+import type { ProviderDefinition } from '../../providerDefinition';
 import { timelyAiEvents } from './events';
 import { timelyAiEnvelopeSchema, timelyAiEventSchemas } from './schema';
 
@@ -29,9 +30,27 @@ const MESSAGE_STATUSES = new Map([
 	['message.failed', 'failed'],
 ]);
 
-export const timelyAiProvider: MessagingProvider = {
+export const timelyAiProvider: ProviderDefinition = {
 	id: 'timelyai',
 	displayName: 'Timely.ai',
+	trigger: {
+		name: 'timelyAiTrigger',
+		description:
+			'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
+		icon: 'timelyai',
+	},
+	authentication: {
+		choices: [
+			{
+				method: 'signature',
+				description:
+					'HMAC-SHA256 in X-Timely-Signature; a stale X-Timely-Timestamp is refused as a replay (see Options → Require Timestamp)',
+			},
+			{ method: 'none' },
+		],
+		default: 'signature',
+	},
+	credential: { type: 'timelyAiApi', signingSecretField: 'webhookSecret' },
 	events: timelyAiEvents,
 	envelopeSchema: timelyAiEnvelopeSchema,
 	eventSchemas: timelyAiEventSchemas,
@@ -45,6 +64,8 @@ export const timelyAiProvider: MessagingProvider = {
 		timestampHeader: 'x-timely-timestamp',
 	},
 	recogniseEvent: (envelope) => recogniseByNameField(timelyAiProvider, envelope, 'event'),
+	matchEnvelope: (envelope) =>
+		matchByFields(timelyAiProvider, envelope, ['event_id', 'event'], 'event'),
 	toCanonicalFields(envelope, { providerEvent }) {
 		const data = asRecord(envelope.data) ?? {};
 		const contactId = firstText(
