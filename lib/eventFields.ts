@@ -1,7 +1,8 @@
 import type { CanonicalEvent } from './canonicalEvent';
 import { asList, asRecord } from './envelopeReading';
 import { normalizeEnvelopes } from './deliveryPipeline';
-import { detectProvider, providerById } from './providerRegistry';
+import { detectProvider, PROVIDER_IDS, providerById } from './providerRegistry';
+import { listOfWords } from './words';
 
 /**
  * The provider envelope carried by an item: the item itself, or the `body` of an item that
@@ -61,7 +62,7 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 	{
 		value: 'provider',
 		name: 'Provider',
-		description: 'Which provider sent it: klink, partoo, timelyai, dotdigital or staryaai',
+		description: `Which provider sent it: ${listOfWords(PROVIDER_IDS)}`,
 		read: (e) => e.provider,
 	},
 	{

@@ -23,7 +23,10 @@ const NOT_AUTHENTICATED = { status: 'rejected', reason: 'the delivery is not aut
 const klink = new KlinkTrigger();
 const dotdigital = new DotdigitalTrigger();
 const open = { parameters: { authentication: 'none' } };
-const signatureSetup = { credentials: { klinkWebhookApi: { signingSecret: 'klink-secret' } } };
+const signatureSetup = {
+	typeVersion: 1,
+	credentials: { klinkWebhookApi: { signingSecret: 'klink-secret' } },
+};
 
 const contactCreate = fixture('klink', 'contact-create') as {
 	event: string;
@@ -45,6 +48,7 @@ describe('a refused delivery tells the caller nothing about the configuration', 
 			'a custom header that is missing',
 			{
 				parameters: { authentication: 'headerAuth' },
+				typeVersion: 1,
 				credentials: { klinkWebhookApi: { headerName: 'X-Acme-Webhook-Key', headerToken: 't0k' } },
 			},
 			{},
@@ -53,18 +57,23 @@ describe('a refused delivery tells the caller nothing about the configuration', 
 			'a custom header with a wrong value',
 			{
 				parameters: { authentication: 'headerAuth' },
+				typeVersion: 1,
 				credentials: { klinkWebhookApi: { headerName: 'X-Acme-Webhook-Key', headerToken: 't0k' } },
 			},
 			{ 'x-acme-webhook-key': 'guess' },
 		],
 		[
 			'a credential without a signing secret',
-			{ credentials: { klinkWebhookApi: { signingSecret: '' } } },
+			{ typeVersion: 1, credentials: { klinkWebhookApi: { signingSecret: '' } } },
 			{ 'x-signature': 'ab'.repeat(32) },
 		],
 		[
 			'a credential without a Basic auth user',
-			{ parameters: { authentication: 'basicAuth' }, credentials: { klinkWebhookApi: {} } },
+			{
+				parameters: { authentication: 'basicAuth' },
+				typeVersion: 1,
+				credentials: { klinkWebhookApi: {} },
+			},
 			{ authorization: 'Basic Zm9vOmJhcg==' },
 		],
 	];
@@ -161,10 +170,14 @@ describe('work per delivery is bounded before any envelope is read', () => {
 	it('checks the signature before counting, so a forged oversized batch is a 401', async () => {
 		const run = await deliver(
 			dotdigital,
-			{ credentials: { dotdigitalCpaasApi: { webhookSecret: 's3cret' } } },
+			{
+				parameters: { autoRegister: false },
+				credentials: { dotdigitalCpaasApi: { webhookSecret: 's3cret' } },
+			},
 			{ body: batch(3000), headers: { 'x-comapi-signature': 'ab'.repeat(20) } },
 		);
 		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run.warnings[0].meta.reason).toBe('x-comapi-signature does not match the body');
 	});
 });
 
@@ -385,7 +398,7 @@ describe('what n8n could not read, and settings that make no sense', () => {
 		const run = await deliver(klink, {}, { body: contactCreate, headers: { 'x-signature': 'ab' } });
 		expect(run).toMatchObject({ status: 401, items: null, body: NOT_AUTHENTICATED });
 		expect(run.warnings[0].meta.reason).toBe(
-			"the trigger's credential could not be read: no test credentials of type klinkWebhookApi",
+			"the trigger's credential could not be read: no test credentials of type klinkSignatureApi",
 		);
 	});
 

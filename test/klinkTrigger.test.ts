@@ -8,6 +8,7 @@ import { basicAuthorization, hmacHex } from './support/signing';
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new KlinkTrigger();
 const signatureSetup: TriggerSetup = {
+	typeVersion: 1,
 	credentials: { klinkWebhookApi: { signingSecret: SECRET } },
 };
 
@@ -159,7 +160,7 @@ describe('K-LINK Trigger authentication', () => {
 	it('answers 401 when the credential has no signing secret, whatever the header says', async () => {
 		const run = await deliver(
 			trigger,
-			{ credentials: { klinkWebhookApi: { signingSecret: '' } } },
+			{ typeVersion: 1, credentials: { klinkWebhookApi: { signingSecret: '' } } },
 			{
 				body: JSON.stringify(envelope),
 				headers: { 'x-signature': hmacHex('sha256', '', JSON.stringify(envelope)) },
@@ -180,6 +181,7 @@ describe('K-LINK Trigger authentication', () => {
 
 	const basicSetup: TriggerSetup = {
 		parameters: { authentication: 'basicAuth' },
+		typeVersion: 1,
 		credentials: { klinkWebhookApi: { basicAuthUser: 'klink', basicAuthPassword: 'p4ss:word' } },
 	};
 
@@ -203,6 +205,7 @@ describe('K-LINK Trigger authentication', () => {
 
 	const headerSetup: TriggerSetup = {
 		parameters: { authentication: 'headerAuth' },
+		typeVersion: 1,
 		credentials: { klinkWebhookApi: { headerName: 'X-Klink-Token', headerToken: 't0ken' } },
 	};
 

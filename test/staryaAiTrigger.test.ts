@@ -6,6 +6,7 @@ import { basicAuthorization } from './support/signing';
 const trigger = new StaryaAiTrigger();
 const TOKEN = `token-${Date.now()}`;
 const setup: TriggerSetup = {
+	typeVersion: 1,
 	credentials: { staryaAiWebhookApi: { headerName: 'X-Starya-Token', headerToken: TOKEN } },
 };
 const withToken = (envelope: unknown) => ({
@@ -168,6 +169,7 @@ describe('StaryaAI Trigger authentication and personal data', () => {
 	it('accepts Basic auth when chosen', async () => {
 		const basic = {
 			parameters: { authentication: 'basicAuth' },
+			typeVersion: 1,
 			credentials: { staryaAiWebhookApi: { basicAuthUser: 'starya', basicAuthPassword: 'pw' } },
 		};
 		const run = await deliver(trigger, basic, {

@@ -11,6 +11,10 @@ import {
 import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
 import { envelopeOfItem } from '../../lib/eventFields';
 import { detectProvider, messagingProviders, providerById } from '../../lib/providerRegistry';
+import { listOfWords } from '../../lib/words';
+
+/** "K-LINK, Partoo, … or StaryaAI". */
+const providerNames = listOfWords(messagingProviders.map(({ displayName }) => displayName));
 
 /** The node's subtitle on the canvas for each Provider choice. */
 const providerSubtitles: Record<string, string> = {
@@ -27,7 +31,7 @@ export class EventNormalizer implements INodeType {
 		version: 1,
 		subtitle: `={{(${JSON.stringify(providerSubtitles)})[$parameter["provider"]]}}`,
 		description:
-			'Turns K-LINK, Partoo, Timely.ai, Dotdigital or StaryaAI webhook payloads that arrived another way (Webhook node, queue, database, file) into the canonical messaging event',
+			`Turns ${providerNames} webhook payloads that arrived another way (Webhook node, queue, database, file) into the canonical messaging event`,
 		defaults: {
 			name: 'Normalize Messaging Event',
 		},
@@ -88,7 +92,7 @@ export class EventNormalizer implements INodeType {
 						{
 							itemIndex,
 							description: payloadField
-								? `Its "${payloadField}" field is not a K-LINK, Partoo, Timely.ai, Dotdigital or StaryaAI webhook payload.`
+								? `Its "${payloadField}" field is not a ${providerNames} webhook payload.`
 								: 'Choose the provider, or set "Payload Field" to where the payload is in the item.',
 						},
 					);

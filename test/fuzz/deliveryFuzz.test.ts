@@ -273,15 +273,18 @@ function hmacAuthentication(scheme: HmacScheme, plan: AuthPlan, body: Buffer): A
 	return { setup, headers };
 }
 
-function basicAuthentication(credentialType: string, plan: AuthPlan): Authenticated {
+/** Half the runs use node version 1 and its all-in-one credential, half version 2 and the shared ones. */
+const usesVersionOne = (plan: AuthPlan) => Math.floor(plan.variant / 2) % 2 === 1;
+
+function basicAuthentication(versionOneType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
-	const setup: TriggerSetup = {
-		credentials: {
-			[credentialType]: configured
-				? { basicAuthUser: BASIC_USER, basicAuthPassword: BASIC_PASSWORD }
-				: { basicAuthUser: '', basicAuthPassword: '' },
-		},
-	};
+	const [user, password] = configured ? [BASIC_USER, BASIC_PASSWORD] : ['', ''];
+	const setup: TriggerSetup = usesVersionOne(plan)
+		? {
+				typeVersion: 1,
+				credentials: { [versionOneType]: { basicAuthUser: user, basicAuthPassword: password } },
+			}
+		: { typeVersion: 2, credentials: { messagingTriggersBasicAuthApi: { user, password } } };
 	const encode = (text: string) => Buffer.from(text).toString('base64');
 	const scheme = plan.variant % 2 === 0 ? 'Basic' : 'basic';
 	const authorization: Record<string, string | undefined> = {
@@ -300,15 +303,15 @@ function basicAuthentication(credentialType: string, plan: AuthPlan): Authentica
 	return { setup, headers: value === undefined ? {} : { authorization: value } };
 }
 
-function headerAuthentication(credentialType: string, plan: AuthPlan): Authenticated {
+function headerAuthentication(versionOneType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
-	const setup: TriggerSetup = {
-		credentials: {
-			[credentialType]: configured
-				? { headerName: HEADER_NAME, headerToken: HEADER_TOKEN }
-				: { headerName: '', headerToken: '' },
-		},
-	};
+	const [headerName, headerToken] = configured ? [HEADER_NAME, HEADER_TOKEN] : ['', ''];
+	const setup: TriggerSetup = usesVersionOne(plan)
+		? { typeVersion: 1, credentials: { [versionOneType]: { headerName, headerToken } } }
+		: {
+				typeVersion: 2,
+				credentials: { messagingTriggersHeaderAuthApi: { name: headerName, value: headerToken } },
+			};
 	const name = HEADER_NAME.toLowerCase();
 	const headers: Record<string, Record<string, string>> = {
 		missing: {},
@@ -370,13 +373,13 @@ const CASES: ProviderCase[] = [
 			none: [],
 		},
 		authenticate(plan, body) {
-			const credentialType = 'klinkWebhookApi';
-			if (plan.method === 'basicAuth') return basicAuthentication(credentialType, plan);
-			if (plan.method === 'headerAuth') return headerAuthentication(credentialType, plan);
-			if (plan.method === 'none') return noneAuthentication(credentialType);
-			return hmacAuthentication(
+			const versionOneType = 'klinkWebhookApi';
+			if (plan.method === 'basicAuth') return basicAuthentication(versionOneType, plan);
+			if (plan.method === 'headerAuth') return headerAuthentication(versionOneType, plan);
+			if (plan.method === 'none') return noneAuthentication(versionOneType);
+			const signed = hmacAuthentication(
 				{
-					credentialType,
+					credentialType: usesVersionOne(plan) ? versionOneType : 'klinkSignatureApi',
 					secretField: 'signingSecret',
 					header: 'x-signature',
 					algorithm: 'sha256',
@@ -386,6 +389,7 @@ const CASES: ProviderCase[] = [
 				plan,
 				body,
 			);
+			return { ...signed, setup: { ...signed.setup, typeVersion: usesVersionOne(plan) ? 1 : 2 } };
 		},
 	},
 	{

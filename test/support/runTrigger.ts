@@ -23,6 +23,8 @@ export interface TriggerSetup {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** The node's static data, as left by webhook registration. */
 	staticData?: IDataObject;
+	/** The node's version; the version new nodes get when absent. */
+	typeVersion?: number;
 }
 
 /** What the provider would see, and what the workflow would get. */
@@ -56,7 +58,7 @@ export async function deliver(
 		id: 'trigger-under-test',
 		name: 'Trigger',
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: setup.typeVersion ?? nodeType.description.defaultVersion ?? 1,
 		position: [0, 0],
 		parameters: setup.parameters ?? {},
 		credentials: Object.fromEntries(credentialTypes.map((name) => [name, { id: '1', name }])),

@@ -1,0 +1,127 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the repository's files to check each provider is complete; not part of the published package */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+import { messagingProviders } from '../lib/providerRegistry';
+import type { ProviderDefinition } from '../lib/providerDefinition';
+import { repositoryFile } from './support/fixtures';
+
+const ROOT = join(__dirname, '..');
+const PACKAGE = 'n8n-nodes-messaging-triggers';
+const manifest = JSON.parse(repositoryFile('package.json')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
+
+/** Nodes and credentials every provider shares; everything else belongs to one provider. */
+const SHARED_NODES = ['EventFields', 'EventNormalizer'];
+const SHARED_CREDENTIALS = ['MessagingTriggersBasicAuthApi', 'MessagingTriggersHeaderAuthApi'];
+
+const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
+const nodeClassOf = (provider: ProviderDefinition) => capitalised(provider.trigger.name);
+const credentialTypesOf = (provider: ProviderDefinition) =>
+	[provider.credential?.type, provider.versionOneCredential].filter(
+		(type, index, all): type is string => type !== undefined && all.indexOf(type) === index,
+	);
+
+function loadNode(className: string): INodeType {
+	const module = require(join(ROOT, 'nodes', className, `${className}.node.ts`)) as Record<
+		string,
+		new () => INodeType
+	>;
+	return new module[className]();
+}
+
+function loadCredential(className: string): ICredentialType {
+	const module = require(join(ROOT, 'credentials', `${className}.credentials.ts`)) as Record<
+		string,
+		new () => ICredentialType
+	>;
+	return new module[className]();
+}
+
+describe.each(messagingProviders.map((provider) => [provider.id, provider] as const))(
+	'the %s provider',
+	(id, provider) => {
+		const className = nodeClassOf(provider);
+
+		it('is in lib/providers/<id>/ and its id is lower-case letters', () => {
+			expect(id).toMatch(/^[a-z]+$/);
+			expect(existsSync(join(ROOT, 'lib', 'providers', id, 'index.ts'))).toBe(true);
+		});
+
+		it('has its trigger node, codex file and both icons, listed in package.json', () => {
+			const node = loadNode(className);
+			expect(node.description.name).toBe(provider.trigger.name);
+			const folder = join(ROOT, 'nodes', className);
+			const codex = require(join(folder, `${className}.node.json`)) as { node: string };
+			expect(codex.node).toBe(`${PACKAGE}.${provider.trigger.name}`);
+			for (const icon of [`${provider.trigger.icon}.svg`, `${provider.trigger.icon}.dark.svg`])
+				expect(existsSync(join(folder, icon))).toBe(true);
+			expect(manifest.n8n.nodes).toContain(`dist/nodes/${className}/${className}.node.js`);
+		});
+
+		it('has a class for each credential type it names, listed in package.json', () => {
+			for (const type of credentialTypesOf(provider)) {
+				const credentialClass = capitalised(type);
+				expect(loadCredential(credentialClass).name).toBe(type);
+				expect(manifest.n8n.credentials).toContain(
+					`dist/credentials/${credentialClass}.credentials.js`,
+				);
+			}
+		});
+
+		it('has documented payloads in test/fixtures/<id>/ (used by the tests and `npm start`)', () => {
+			const dir = join(ROOT, 'test', 'fixtures', id);
+			expect(readdirSync(dir).filter((file) => file.endsWith('.json')).length).toBeGreaterThan(0);
+		});
+
+		it('has a README section with its event table', () => {
+			const readme = repositoryFile('README.md');
+			expect(readme).toContain(`<!-- events:${id} -->`);
+			expect(readme).toContain(`<!-- /events:${id} -->`);
+			expect(readme).toMatch(new RegExp(`^### ${escapeRegExp(provider.displayName)} Trigger`, 'm'));
+		});
+	},
+);
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('nothing exists without a registered provider', () => {
+	const triggerClasses = messagingProviders.map(nodeClassOf);
+	const credentialClasses = messagingProviders.flatMap(credentialTypesOf).map(capitalised);
+
+	it('every node folder is a registered trigger or a shared helper node', () => {
+		const folders = readdirSync(join(ROOT, 'nodes')).sort();
+		expect(folders).toEqual([...triggerClasses, ...SHARED_NODES].sort());
+		expect([...manifest.n8n.nodes].sort()).toEqual(
+			folders.map((folder) => `dist/nodes/${folder}/${folder}.node.js`).sort(),
+		);
+	});
+
+	it('every credential file is a registered provider credential or a shared one', () => {
+		const files = readdirSync(join(ROOT, 'credentials'))
+			.filter((file) => file.endsWith('.credentials.ts'))
+			.map((file) => file.replace('.credentials.ts', ''))
+			.sort();
+		expect(files).toEqual([...new Set([...credentialClasses, ...SHARED_CREDENTIALS])].sort());
+		expect([...manifest.n8n.credentials].sort()).toEqual(
+			files.map((file) => `dist/credentials/${file}.credentials.js`).sort(),
+		);
+	});
+
+	it('every credential a node asks for is tested: by the credential itself or by the node', () => {
+		for (const className of triggerClasses) {
+			const node = loadNode(className);
+			for (const { name, testedBy } of node.description.credentials ?? []) {
+				const credential = loadCredential(capitalised(name));
+				if (credential.test) continue;
+				expect(typeof testedBy).toBe('string');
+				expect(Object.keys(node.methods?.credentialTest ?? {})).toContain(testedBy);
+			}
+		}
+	});
+});
