@@ -30,8 +30,7 @@ export class EventNormalizer implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: `={{(${JSON.stringify(providerSubtitles)})[$parameter["provider"]]}}`,
-		description:
-			`Turns ${providerNames} webhook payloads that arrived another way (Webhook node, queue, database, file) into the canonical messaging event`,
+		description: `Turns ${providerNames} webhook payloads that arrived another way (Webhook node, queue, database, file) into the canonical messaging event`,
 		defaults: {
 			name: 'Normalize Messaging Event',
 		},
