@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 
 import type { JsonRecord } from './envelopeReading';
 import type { MessagingProvider } from './messagingProvider';
+import type { WebhookRegistrationApi } from './webhookRegistrationApi';
 
 /** How a trigger tells real deliveries from forged ones; the values of its Authentication parameter. */
 export type AuthenticationMethod = 'signature' | 'basicAuth' | 'headerAuth' | 'none';
@@ -53,6 +54,11 @@ export interface ProviderDefinition extends MessagingProvider {
 	versionOneCredential?: string;
 	/** The provider's public key for its own signatures, which may depend on the credential (Partoo's environments). */
 	signingPublicKey?(credential: CredentialFields): KeyObject | undefined;
+	/**
+	 * The provider's webhook API, for triggers that register their own webhook (with the
+	 * provider's credential); absent when the user registers the URL by hand.
+	 */
+	registration?: WebhookRegistrationApi;
 	/** Whether an envelope has this provider's shape, for the Normalize node's automatic choice. */
 	matchEnvelope(envelope: JsonRecord): EnvelopeMatch;
 }

@@ -1,6 +1,4 @@
 import { asRecord } from './envelopeReading';
-import type { MessagingProvider } from './messagingProvider';
-
 /** What a trigger asks the provider to send, and where. */
 export interface RegistrationTarget {
 	url: string;
@@ -63,8 +61,7 @@ export interface WebhookListApi {
  * the requests and reads the replies with these functions.
  */
 export interface WebhookRegistrationApi {
-	provider: MessagingProvider;
-	credentialType: string;
+	/** From the provider's credential (lib/providerDefinition.ts `credential.type`). */
 	baseUrl(credentials: Record<string, unknown>): string;
 	/** Query parameters every request needs (e.g. Partoo's `org_id`). */
 	commonQuery?(credentials: Record<string, unknown>): Record<string, string>;

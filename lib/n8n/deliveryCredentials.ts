@@ -7,13 +7,12 @@ import {
 	HEADER_AUTH_CREDENTIAL,
 	usesVersionOneCredential,
 } from './triggerCredentials';
-import { registrationApiOf } from './providerRegistrations';
 import {
 	AUTO_REGISTER_PARAMETER,
 	TRIGGER_OPTIONS_PARAMETER,
 	type TriggerOptions,
 } from './triggerProperties';
-import type { RegisteredWebhook } from './webhookRegistration';
+import type { RegisteredWebhook } from '../webhookRegistrationApi';
 
 function text(credential: ICredentialDataDecryptedObject, field: string): string {
 	const value = credential[field];
@@ -121,7 +120,7 @@ async function signingSecret(
 	provider: ProviderDefinition,
 	credentialSecret: () => Promise<string>,
 ): Promise<string | DeliveryAuthentication> {
-	if (!registrationApiOf(provider)) return await credentialSecret();
+	if (!provider.registration) return await credentialSecret();
 	const staticData = context.getWorkflowStaticData('node') as IDataObject & {
 		registration?: RegisteredWebhook;
 	};

@@ -9,7 +9,6 @@ import {
 
 import type { ProviderDefinition } from '../providerDefinition';
 import { manualWebhookRegistration } from './manualRegistration';
-import { registrationApiOf } from './providerRegistrations';
 import { receiveDelivery } from './receiveDelivery';
 import { credentialFieldTests, triggerCredentials, triggerVersions } from './triggerCredentials';
 import {
@@ -27,7 +26,7 @@ import { registeredWebhookLifecycle } from './webhookRegistration';
 export function triggerDescription(provider: ProviderDefinition): INodeTypeDescription {
 	const { trigger } = provider;
 	const versions = triggerVersions(provider);
-	const registers = registrationApiOf(provider) !== undefined;
+	const registers = provider.registration !== undefined;
 	const setupNotice: INodeProperties[] = trigger.setupNotice
 		? [{ displayName: trigger.setupNotice, name: 'setupNotice', type: 'notice', default: '' }]
 		: [];
@@ -61,9 +60,8 @@ export function triggerDescription(provider: ProviderDefinition): INodeTypeDescr
  * `export class KlinkTrigger extends messagingTrigger(klinkProvider) {}`.
  */
 export function messagingTrigger(provider: ProviderDefinition): new () => INodeType {
-	const registration = registrationApiOf(provider);
-	const webhookLifecycle = registration
-		? registeredWebhookLifecycle(registration)
+	const webhookLifecycle = provider.registration
+		? registeredWebhookLifecycle(provider)
 		: manualWebhookRegistration;
 	const credentialTest = credentialFieldTests(provider);
 	return class implements INodeType {

@@ -2,7 +2,6 @@ import type { INodeCredentialDescription } from 'n8n-workflow';
 
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
 import { completeFieldGroupTest, type CredentialFieldGroup } from './credentialChecks';
-import { registrationApiOf } from './providerRegistrations';
 
 /**
  * The package's own Basic Auth and Header Auth credentials, shared by every trigger from
@@ -46,7 +45,7 @@ export function triggerCredentials(provider: ProviderDefinition): INodeCredentia
 	const fromVersionTwo: { '@version'?: number[] } = versionOne
 		? { '@version': [SHARED_CREDENTIALS_VERSION] }
 		: {};
-	const registers = registrationApiOf(provider) !== undefined;
+	const registers = provider.registration !== undefined;
 	const credentials: INodeCredentialDescription[] = [];
 	if (versionOne) {
 		credentials.push({

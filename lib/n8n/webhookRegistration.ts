@@ -17,7 +17,14 @@ import {
 	type RegistrationTarget,
 	type WebhookRegistrationApi,
 } from '../webhookRegistrationApi';
+import type { ProviderDefinition } from '../providerDefinition';
 import { AUTO_REGISTER_PARAMETER, warnWhenRawBodyIsOverwritten } from './triggerProperties';
+
+/** A provider's webhook API with the provider and the credential its calls authenticate with. */
+type ProviderRegistration = WebhookRegistrationApi & {
+	provider: ProviderDefinition;
+	credentialType: string;
+};
 
 /**
  * How long registration waits for a provider. `stepMs` bounds all calls of one lifecycle step
@@ -97,7 +104,7 @@ interface ProviderSession {
 
 async function providerSession(
 	context: IHookFunctions,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	step: Step,
 ): Promise<ProviderSession> {
 	const credentials = await context.getCredentials(registration.credentialType);
@@ -161,7 +168,7 @@ async function providerSession(
 /** Removes webhooks, one already gone being fine; answers the ids still there and why. */
 async function removeWebhooks(
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	ids: string[],
 ): Promise<{ left: string[]; firstError?: Error }> {
 	const left: string[] = [];
@@ -193,7 +200,7 @@ interface WebhookList {
 /** Reads the provider's webhook list, bounded in pages and webhooks. */
 async function listWebhooks(
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	context: IHookFunctions,
 ): Promise<WebhookList> {
 	const list = registration.list!;
@@ -224,7 +231,7 @@ async function listWebhooks(
 
 async function webhooksAt(
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	context: IHookFunctions,
 	url: string,
 ): Promise<ListedWebhook[]> {
@@ -234,7 +241,7 @@ async function webhooksAt(
 
 function currentTarget(
 	context: IHookFunctions,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 ): RegistrationTarget {
 	const testMode = context.getMode() === 'manual';
 	const workflowName = context.getWorkflow().name ?? context.getWorkflow().id ?? 'workflow';
@@ -259,7 +266,7 @@ function sameTarget(stored: RegisteredWebhook, target: RegistrationTarget): bool
 async function stillRegistered(
 	context: IHookFunctions,
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	stored: RegisteredWebhook,
 ): Promise<boolean> {
 	if (stored.ids.length === 0) return false;
@@ -288,7 +295,7 @@ async function stillRegistered(
 async function retireRegistration(
 	context: IHookFunctions,
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	stored: RegisteredWebhook,
 ): Promise<void> {
 	const { left, firstError } = await removeWebhooks(session, registration, stored.ids);
@@ -308,7 +315,7 @@ async function retireRegistration(
  */
 export async function webhookExists(
 	this: IHookFunctions,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 ): Promise<boolean> {
 	if (!autoRegisters(this)) return true;
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
@@ -333,7 +340,7 @@ export async function webhookExists(
 async function cleanUpUnprovenCreate(
 	context: IHookFunctions,
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	url: string,
 	createdIds: string[],
 ): Promise<string> {
@@ -362,7 +369,7 @@ async function cleanUpUnprovenCreate(
 async function clearLeftovers(
 	context: IHookFunctions,
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	target: RegistrationTarget,
 ): Promise<Map<string, string>> {
 	const atUrl = await webhooksAt(session, registration, context, target.url);
@@ -398,7 +405,7 @@ async function clearLeftovers(
 async function settleConcurrentRegistrations(
 	context: IHookFunctions,
 	session: ProviderSession,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 	registered: RegisteredWebhook,
 ): Promise<RegisteredWebhook> {
 	const atUrl = await webhooksAt(session, registration, context, registered.url);
@@ -434,7 +441,7 @@ async function settleConcurrentRegistrations(
 /** `create`: registers exactly the selected events and keeps what later deliveries need. */
 export async function createWebhook(
 	this: IHookFunctions,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 ): Promise<boolean> {
 	if (!autoRegisters(this)) return false;
 	const target = currentTarget(this, registration);
@@ -510,7 +517,7 @@ export async function createWebhook(
 /** `delete`: removes what `create` registered. */
 export async function deleteWebhook(
 	this: IHookFunctions,
-	registration: WebhookRegistrationApi,
+	registration: ProviderRegistration,
 ): Promise<boolean> {
 	if (!autoRegisters(this)) return false;
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
@@ -523,7 +530,12 @@ export async function deleteWebhook(
 }
 
 /** The `webhookMethods.default` of a trigger whose provider has a webhook API. */
-export function registeredWebhookLifecycle(registration: WebhookRegistrationApi) {
+export function registeredWebhookLifecycle(provider: ProviderDefinition) {
+	const registration: ProviderRegistration = {
+		...provider.registration!,
+		provider,
+		credentialType: provider.credential!.type,
+	};
 	return {
 		async checkExists(this: IHookFunctions): Promise<boolean> {
 			warnWhenRawBodyIsOverwritten(this);

@@ -11,6 +11,7 @@ import {
 } from '../../envelopeReading';
 import { matchByFields, recogniseByNameField } from '../../messagingProvider';
 import type { ProviderDefinition } from '../../providerDefinition';
+import { dotdigitalRegistration } from './registration';
 import { dotdigitalEvents } from './events';
 import { dotdigitalEnvelopeSchema, dotdigitalEventSchemas } from './schema';
 
@@ -42,6 +43,7 @@ export const dotdigitalProvider: ProviderDefinition = {
 		default: 'signature',
 	},
 	credential: { type: 'dotdigitalCpaasApi', signingSecretField: 'webhookSecret' },
+	registration: dotdigitalRegistration,
 	events: dotdigitalEvents,
 	envelopeSchema: dotdigitalEnvelopeSchema,
 	eventSchemas: dotdigitalEventSchemas,

@@ -5,7 +5,6 @@ import {
 	webhookPath,
 	type WebhookRegistrationApi,
 } from '../../webhookRegistrationApi';
-import { dotdigitalProvider } from './index';
 
 const WEBHOOKS_PATH = '/webhooks';
 
@@ -15,8 +14,6 @@ const WEBHOOKS_PATH = '/webhooks';
  * `GET /webhooks` lists the account's webhooks in one reply.
  */
 export const dotdigitalRegistration: WebhookRegistrationApi = {
-	provider: dotdigitalProvider,
-	credentialType: 'dotdigitalCpaasApi',
 	baseUrl: (credentials) =>
 		credentials.region === 'custom'
 			? baseUrlOrDefault(credentials.baseUrl, '')

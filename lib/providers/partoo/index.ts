@@ -10,6 +10,7 @@ import {
 } from '../../envelopeReading';
 import { matchByFields, recogniseByNameField } from '../../messagingProvider';
 import type { ProviderDefinition } from '../../providerDefinition';
+import { partooRegistration } from './registration';
 import { partooPublicKeys } from './publicKeys';
 import { partooEvents } from './events';
 import { partooEnvelopeSchema, partooEventSchemas } from './schema';
@@ -35,6 +36,7 @@ export const partooProvider: ProviderDefinition = {
 		default: 'signature',
 	},
 	credential: { type: 'partooApi' },
+	registration: partooRegistration,
 	signingPublicKey: (credential) =>
 		partooPublicKeys.get(credential.environment === 'sandbox' ? 'sandbox' : 'production'),
 	events: partooEvents,

@@ -6,7 +6,6 @@ import {
 	type ListedWebhook,
 	type WebhookRegistrationApi,
 } from '../../webhookRegistrationApi';
-import { partooProvider } from './index';
 
 const WEBHOOKS_PATH = '/webhooks';
 
@@ -21,8 +20,6 @@ const BASE_URLS = {
  * lists them in pages (`page`, `max_page`).
  */
 export const partooRegistration: WebhookRegistrationApi = {
-	provider: partooProvider,
-	credentialType: 'partooApi',
 	baseUrl: (credentials) =>
 		baseUrlOrDefault(
 			credentials.baseUrl,

@@ -11,6 +11,7 @@ import {
 } from '../../envelopeReading';
 import { matchByFields, recogniseByNameField } from '../../messagingProvider';
 import type { ProviderDefinition } from '../../providerDefinition';
+import { timelyAiRegistration } from './registration';
 import { timelyAiEvents } from './events';
 import { timelyAiEnvelopeSchema, timelyAiEventSchemas } from './schema';
 
@@ -51,6 +52,7 @@ export const timelyAiProvider: ProviderDefinition = {
 		default: 'signature',
 	},
 	credential: { type: 'timelyAiApi', signingSecretField: 'webhookSecret' },
+	registration: timelyAiRegistration,
 	events: timelyAiEvents,
 	envelopeSchema: timelyAiEnvelopeSchema,
 	eventSchemas: timelyAiEventSchemas,

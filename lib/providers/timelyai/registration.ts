@@ -5,7 +5,6 @@ import {
 	webhookPath,
 	type WebhookRegistrationApi,
 } from '../../webhookRegistrationApi';
-import { timelyAiProvider } from './index';
 
 const WEBHOOKS_PATH = '/v1/webhooks';
 
@@ -15,8 +14,6 @@ const WEBHOOKS_PATH = '/v1/webhooks';
  * offers no list of webhooks, so a webhook whose reply was lost cannot be looked up.
  */
 export const timelyAiRegistration: WebhookRegistrationApi = {
-	provider: timelyAiProvider,
-	credentialType: 'timelyAiApi',
 	baseUrl: (credentials) => baseUrlOrDefault(credentials.baseUrl, 'https://api.timelyai.com.br'),
 	createRequest: (target) => ({
 		method: 'POST',
