@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the repository's files to check each provider is complete; not part of the published package */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
@@ -25,16 +25,16 @@ const credentialTypesOf = (provider: ProviderDefinition) =>
 		(type, index, all): type is string => type !== undefined && all.indexOf(type) === index,
 	);
 
-function loadNode(className: string): INodeType {
-	const module = require(join(ROOT, 'nodes', className, `${className}.node.ts`)) as Record<
+async function loadNode(className: string): Promise<INodeType> {
+	const module = (await import(join(ROOT, 'nodes', className, `${className}.node`))) as Record<
 		string,
 		new () => INodeType
 	>;
 	return new module[className]();
 }
 
-function loadCredential(className: string): ICredentialType {
-	const module = require(join(ROOT, 'credentials', `${className}.credentials.ts`)) as Record<
+async function loadCredential(className: string): Promise<ICredentialType> {
+	const module = (await import(join(ROOT, 'credentials', `${className}.credentials`))) as Record<
 		string,
 		new () => ICredentialType
 	>;
@@ -51,21 +51,23 @@ describe.each(messagingProviders.map((provider) => [provider.id, provider] as co
 			expect(existsSync(join(ROOT, 'lib', 'providers', id, 'index.ts'))).toBe(true);
 		});
 
-		it('has its trigger node, codex file and both icons, listed in package.json', () => {
-			const node = loadNode(className);
+		it('has its trigger node, codex file and both icons, listed in package.json', async () => {
+			const node = await loadNode(className);
 			expect(node.description.name).toBe(provider.trigger.name);
 			const folder = join(ROOT, 'nodes', className);
-			const codex = require(join(folder, `${className}.node.json`)) as { node: string };
+			const codex = JSON.parse(readFileSync(join(folder, `${className}.node.json`), 'utf8')) as {
+				node: string;
+			};
 			expect(codex.node).toBe(`${PACKAGE}.${provider.trigger.name}`);
 			for (const icon of [`${provider.trigger.icon}.svg`, `${provider.trigger.icon}.dark.svg`])
 				expect(existsSync(join(folder, icon))).toBe(true);
 			expect(manifest.n8n.nodes).toContain(`dist/nodes/${className}/${className}.node.js`);
 		});
 
-		it('has a class for each credential type it names, listed in package.json', () => {
+		it('has a class for each credential type it names, listed in package.json', async () => {
 			for (const type of credentialTypesOf(provider)) {
 				const credentialClass = capitalised(type);
-				expect(loadCredential(credentialClass).name).toBe(type);
+				expect((await loadCredential(credentialClass)).name).toBe(type);
 				expect(manifest.n8n.credentials).toContain(
 					`dist/credentials/${credentialClass}.credentials.js`,
 				);
@@ -113,11 +115,11 @@ describe('nothing exists without a registered provider', () => {
 		);
 	});
 
-	it('every credential a node asks for is tested: by the credential itself or by the node', () => {
+	it('every credential a node asks for is tested: by the credential itself or by the node', async () => {
 		for (const className of triggerClasses) {
-			const node = loadNode(className);
+			const node = await loadNode(className);
 			for (const { name, testedBy } of node.description.credentials ?? []) {
-				const credential = loadCredential(capitalised(name));
+				const credential = await loadCredential(capitalised(name));
 				if (credential.test) continue;
 				expect(typeof testedBy).toBe('string');
 				expect(Object.keys(node.methods?.credentialTest ?? {})).toContain(testedBy);
