@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class DotdigitalCpaasApi implements ICredentialType {
 	name = 'dotdigitalCpaasApi';
@@ -33,7 +39,18 @@ export class DotdigitalCpaasApi implements ICredentialType {
 				{ name: 'Europe (R1)', value: 'r1' },
 				{ name: 'North America (R2)', value: 'r2' },
 				{ name: 'Asia Pacific (R3)', value: 'r3' },
+				{ name: 'Custom Base URL', value: 'custom' },
 			],
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. https://r1-api.dotdigital.com/cpaas',
+			description: "The full address of Dotdigital's CPaaS API, ending in /cpaas",
+			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
 			displayName: 'API User',
@@ -60,6 +77,14 @@ export class DotdigitalCpaasApi implements ICredentialType {
 				username: '={{$credentials.apiUser}}',
 				password: '={{$credentials.apiPassword}}',
 			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.region === "custom" ? $credentials.baseUrl : "https://" + $credentials.region + "-api.dotdigital.com/cpaas"}}',
+			url: '/webhooks/availableevents',
 		},
 	};
 }

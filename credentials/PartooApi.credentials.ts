@@ -47,6 +47,15 @@ export class PartooApi implements ICredentialType {
 			default: '',
 			description: 'Only for provider-level API keys: the organisation whose webhooks to manage',
 		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://api.partoo.co/v2',
+			description:
+				"Leave empty for the environment's API (https://api.partoo.co/v2, or https://api.sandbox.partoo.co/v2 for the sandbox). Set it only to reach Partoo's API through another address.",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -59,7 +68,7 @@ export class PartooApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{$credentials.environment === "sandbox" ? "https://api.sandbox.partoo.co/v2" : "https://api.partoo.co/v2"}}',
+				'={{$credentials.baseUrl || ($credentials.environment === "sandbox" ? "https://api.sandbox.partoo.co/v2" : "https://api.partoo.co/v2")}}',
 			url: '/webhooks',
 		},
 	};

@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class TimelyAiApi implements ICredentialType {
 	name = 'timelyAiApi';
@@ -31,12 +37,28 @@ export class TimelyAiApi implements ICredentialType {
 			description:
 				'Only when you register the webhook yourself: the secret Timely.ai showed when the webhook was created. When the trigger registers its webhook, it keeps the secret Timely.ai returns.',
 		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.timelyai.com.br',
+			description:
+				"The address of Timely.ai's API. Keep the default unless Timely.ai gave you another.",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
+		},
+	};
+
+	// GET /v1/me answers who the API key belongs to (docs.timelyai.com.br/en/api-reference/introduction).
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/v1/me',
 		},
 	};
 }

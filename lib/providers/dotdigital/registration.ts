@@ -13,7 +13,10 @@ export const dotdigitalRegistration: WebhookRegistrationApi = {
 	provider: dotdigitalProvider,
 	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'dotdigitalCpaasApi',
-	baseUrl: (credentials) => `https://${regionOf(credentials.region)}-api.dotdigital.com/cpaas`,
+	baseUrl: (credentials) =>
+		credentials.region === 'custom' && typeof credentials.baseUrl === 'string'
+			? credentials.baseUrl.trim().replace(/\/+$/, '')
+			: `https://${regionOf(credentials.region)}-api.dotdigital.com/cpaas`,
 	async stillRegistered(api, stored) {
 		const webhook = await api({
 			method: 'GET',

@@ -21,7 +21,10 @@ export const partooRegistration: WebhookRegistrationApi = {
 	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'partooApi',
 	baseUrl: (credentials) =>
-		credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production,
+		withoutTrailingSlash(
+			textOf(credentials.baseUrl) ||
+				(credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production),
+		),
 	commonQuery: (credentials) => (credentials.orgId ? { org_id: credentials.orgId } : {}),
 	async stillRegistered(api, stored) {
 		const registeredIds = await listWebhookIds(api);
@@ -59,4 +62,12 @@ async function listWebhookIds(api: ApiClient): Promise<Set<string>> {
 
 function webhookItems(response: unknown): unknown[] {
 	return Array.isArray(response) ? response : asList(asRecord(response)?.items);
+}
+
+function textOf(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+function withoutTrailingSlash(url: string): string {
+	return url.replace(/\/+$/, '');
 }

@@ -12,7 +12,11 @@ export const timelyAiRegistration: WebhookRegistrationApi = {
 	provider: timelyAiProvider,
 	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'timelyAiApi',
-	baseUrl: () => 'https://api.timelyai.com.br',
+	baseUrl: (credentials) =>
+		(typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim()
+			? credentials.baseUrl.trim()
+			: 'https://api.timelyai.com.br'
+		).replace(/\/+$/, ''),
 	async stillRegistered(api, stored) {
 		const deliveries = await api({
 			method: 'GET',
