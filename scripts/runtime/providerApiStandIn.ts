@@ -14,6 +14,11 @@ import type { AddressInfo } from 'node:net';
 export const STAND_IN_PROVIDERS = ['partoo', 'timelyai', 'dotdigital'] as const;
 export type StandInProvider = (typeof STAND_IN_PROVIDERS)[number];
 
+/**
+ * What a call does. The credential tests' reads count as `list` (Dotdigital's
+ * `GET /webhooks/availableevents`, Partoo's `GET /webhooks`) or `get` (Timely.ai's `GET /v1/me`);
+ * Timely.ai's `GET /v1/webhooks/{id}/deliveries` (its existence check) counts as `get`.
+ */
 export type WebhookOperation = 'create' | 'list' | 'get' | 'delete';
 
 /**
@@ -325,6 +330,14 @@ export async function startProviderApiStandIn(
 				held.find((webhook) => webhook.id === decodeURIComponent(candidate));
 			const method = call.method;
 
+			// Timely.ai's credential test: who the API key belongs to.
+			if (provider === 'timelyai' && method === 'GET' && route === '/v1/me') {
+				call.operation = 'get';
+				return answer(() => ({
+					status: 200,
+					body: { data: { workspace_id: 'ws_stand_in', name: 'Stand-in workspace' } },
+				}));
+			}
 			if (provider === 'dotdigital' && method === 'GET' && id === 'availableevents' && !sub) {
 				call.operation = 'list';
 				return answer(() => ({ status: 200, body: DOTDIGITAL_AVAILABLE_EVENTS }));
