@@ -12,12 +12,23 @@ import { hookHarness, WEBHOOK_BASE, WEBHOOK_TEST_BASE } from './support/runHooks
 const PRODUCTION_URL = `${WEBHOOK_BASE}/hook-id/webhook`;
 const TEST_URL = `${WEBHOOK_TEST_BASE}/hook-id/webhook`;
 
-beforeAll(() => nock.disableNetConnect());
+// nock answers a request nothing expects as a 404, which registration tolerates on removal:
+// every such request is collected and fails the test.
+const unexpectedRequests: string[] = [];
+const recordUnexpected = (request: { method?: string; path?: string }) =>
+	unexpectedRequests.push(`${request.method} ${request.path}`);
+beforeAll(() => {
+	nock.disableNetConnect();
+	nock.emitter.on('no match', recordUnexpected);
+});
 afterEach(() => {
 	const pending = nock.pendingMocks();
+	const unexpected = unexpectedRequests.splice(0);
 	nock.cleanAll();
 	expect(pending).toEqual([]);
+	expect(unexpected).toEqual([]);
 });
+afterAll(() => nock.emitter.removeListener('no match', recordUnexpected));
 afterAll(() => nock.enableNetConnect());
 
 async function registrationError(promise: Promise<unknown>): Promise<NodeApiError> {
@@ -37,6 +48,15 @@ describe('Partoo webhook registration', () => {
 		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
 			events: ['message_created', 'lead_received'],
 		});
+		// Before: no earlier webhook at this URL to clear. After: only the two just made.
+		partoo()
+			.get('/v2/webhooks')
+			.query({ page: 1 })
+			.reply(200, {
+				items: [{ id: 3, url: 'https://elsewhere.example/hook', event_type: 'lead_received' }],
+				page: 1,
+				max_page: 1,
+			});
 		partoo()
 			.post('/v2/webhooks', {
 				items: [
@@ -44,7 +64,24 @@ describe('Partoo webhook registration', () => {
 					{ url: PRODUCTION_URL, event_type: 'lead_received' },
 				],
 			})
-			.reply(200, { items: [{ id: 11 }, { id: 12 }] });
+			.reply(200, {
+				items: [
+					{ id: 12, url: PRODUCTION_URL, event_type: 'lead_received' },
+					{ id: 11, url: PRODUCTION_URL, event_type: 'message_created' },
+				],
+			});
+		partoo()
+			.get('/v2/webhooks')
+			.query({ page: 1 })
+			.reply(200, {
+				items: [
+					{ id: 3, url: 'https://elsewhere.example/hook', event_type: 'lead_received' },
+					{ id: 11, url: PRODUCTION_URL, event_type: 'message_created' },
+					{ id: 12, url: PRODUCTION_URL, event_type: 'lead_received' },
+				],
+				page: 1,
+				max_page: 1,
+			});
 		expect(await hooks.run('create')).toBe(true);
 		expect(hooks.staticData.registration).toEqual({
 			ids: ['11', '12'],
@@ -59,7 +96,14 @@ describe('Partoo webhook registration', () => {
 			environment: 'sandbox',
 			orgId: '42',
 		});
-		nock('https://api.sandbox.partoo.co')
+		const sandbox = () => nock('https://api.sandbox.partoo.co');
+		sandbox()
+			.get('/v2/webhooks')
+			.query({ org_id: '42', page: 1 })
+			.times(2)
+			.reply(200, { items: [], page: 1, max_page: 1 });
+		// Items without event_type are read in the order the request listed the events.
+		sandbox()
 			.post(
 				'/v2/webhooks',
 				(body: { items: Array<{ event_type: string }> }) => body.items.length === 6,
@@ -67,6 +111,7 @@ describe('Partoo webhook registration', () => {
 			.query({ org_id: '42' })
 			.reply(200, { items: [1, 2, 3, 4, 5, 6].map((id) => ({ id })) });
 		expect(await hooks.run('create')).toBe(true);
+		expect(hooks.staticData.registration).toMatchObject({ ids: ['1', '2', '3', '4', '5', '6'] });
 	});
 
 	it('finds its registration with GET /webhooks, following pages', async () => {
@@ -99,6 +144,9 @@ describe('Partoo webhook registration', () => {
 			events: ['message_created'],
 		};
 		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [], page: 1, max_page: 1 });
+		partoo()
+			.delete('/v2/webhooks/12')
+			.reply(404, { errors: { json: 'not found' } });
 		expect(await hooks.run('checkExists')).toBe(false);
 		expect(hooks.staticData.registration).toBeUndefined();
 	});
@@ -120,6 +168,7 @@ describe('Partoo webhook registration', () => {
 
 	it('fails with an n8n error naming Partoo and the HTTP status, keeping nothing', async () => {
 		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
+		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [], page: 1, max_page: 1 });
 		partoo()
 			.post('/v2/webhooks')
 			.reply(403, { errors: { authorization: 'forbidden' } });
@@ -197,6 +246,7 @@ describe('Timely.ai webhook registration', () => {
 		timely().get('/v1/webhooks/wh_01/deliveries').reply(200, { data: [] });
 		expect(await hooks.run('checkExists')).toBe(true);
 		timely().get('/v1/webhooks/wh_01/deliveries').reply(404, { error: 'not_found' });
+		timely().delete('/v1/webhooks/wh_01').reply(404, { error: 'not_found' });
 		expect(await hooks.run('checkExists')).toBe(false);
 	});
 
@@ -239,8 +289,9 @@ describe('Timely.ai webhook registration', () => {
 	it('fails clearly when Timely.ai answers without the secret', async () => {
 		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), credentials);
 		timely().post('/v1/webhooks').reply(201, { id: 'wh_01' });
+		timely().delete('/v1/webhooks/wh_01').reply(204);
 		await expect(hooks.run('create')).rejects.toThrow(
-			'Timely.ai: Timely.ai did not return the webhook id and secret',
+			'Timely.ai did not confirm the webhook registration: its reply lacks the signing secret.',
 		);
 		expect(hooks.staticData.registration).toBeUndefined();
 	});
@@ -262,6 +313,7 @@ describe('Dotdigital webhook registration', () => {
 			events: ['message.inbound', 'message.failed'],
 		});
 		let sentSecret = '';
+		dotdigital().get('/cpaas/webhooks').reply(200, []);
 		dotdigital()
 			.post('/cpaas/webhooks', (body: Record<string, unknown>) => {
 				sentSecret = body.secret as string;
@@ -278,6 +330,9 @@ describe('Dotdigital webhook registration', () => {
 				return true;
 			})
 			.reply(201, { id: 'dd-webhook-7', name: 'n8n Inbound to CRM' });
+		dotdigital()
+			.get('/cpaas/webhooks')
+			.reply(200, [{ id: 'dd-webhook-7', name: 'n8n Inbound to CRM', url: PRODUCTION_URL }]);
 		expect(await hooks.run('create')).toBe(true);
 		expect(hooks.staticData.registration).toEqual({
 			ids: ['dd-webhook-7'],
@@ -306,6 +361,8 @@ describe('Dotdigital webhook registration', () => {
 
 	it('fails with an n8n error naming Dotdigital and the status', async () => {
 		const hooks = hookHarness(new DotdigitalTrigger(), new DotdigitalCpaasApi(), credentials);
+		// Before the create and again after its 500, to find a webhook made anyway: none.
+		dotdigital().get('/cpaas/webhooks').times(2).reply(200, []);
 		dotdigital().post('/cpaas/webhooks').reply(500, { message: 'internal' });
 		const error = await registrationError(hooks.run('create'));
 		expect(error.message).toBe('Dotdigital CPaaS answered HTTP 500 while registering the webhook');

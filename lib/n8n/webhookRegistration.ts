@@ -1,79 +1,35 @@
+import { randomBytes } from 'node:crypto';
 import {
 	NodeApiError,
 	NodeOperationError,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IHookFunctions,
-	type IHttpRequestMethods,
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { asRecord } from '../envelopeReading';
 import { selectedCatalogueEvents } from '../eventSelection';
-import type { MessagingProvider } from '../messagingProvider';
+import {
+	compareWebhookIds,
+	type ListedWebhook,
+	type ProviderRequest,
+	type RegisteredWebhook,
+	type RegistrationTarget,
+	type WebhookRegistrationApi,
+} from '../webhookRegistrationApi';
 import { AUTO_REGISTER_PARAMETER, warnWhenRawBodyIsOverwritten } from './triggerProperties';
 
-/** What a trigger asks the provider to send, and where. */
-export interface RegistrationTarget {
-	url: string;
-	events: string[];
-	/** `n8n <workflow>`, with ` (test)` for the editor's "Listen for test event". */
-	name: string;
-}
+/**
+ * How long registration waits for a provider. `stepMs` bounds all calls of one lifecycle step
+ * together: n8n abandons a publication still running after 70 % of its 120 s lease, and an
+ * abandoned step's static data is never saved.
+ */
+export const registrationTimeouts = {
+	answerMs: 15_000,
+	stepMs: 60_000,
+};
 
-/** What the node keeps in its static data about the webhook it registered. */
-export interface RegisteredWebhook {
-	ids: string[];
-	url: string;
-	events: string[];
-	/** The signing secret the provider returned, or the node generated (read by `webhook()`). */
-	secret?: string;
-}
-
-export interface ApiRequest {
-	method: IHttpRequestMethods;
-	path: string;
-	body?: IDataObject;
-	qs?: IDataObject;
-	/** Answer null instead of failing when the provider says 404 (already gone). */
-	allowNotFound?: boolean;
-}
-
-/** Sends one authenticated request to the provider's API and returns the parsed body. */
-export type ApiClient = (request: ApiRequest) => Promise<unknown>;
-
-/** A provider's webhook API, in terms of the three lifecycle steps n8n drives. */
-export interface WebhookRegistrationApi {
-	provider: MessagingProvider;
-	credentialType: string;
-	baseUrl(credentials: ICredentialDataDecryptedObject): string;
-	/** Query parameters every request needs (e.g. Partoo's `org_id`). */
-	commonQuery?(credentials: ICredentialDataDecryptedObject): IDataObject;
-	/** Whether the registration is still there; absent when the provider offers no way to look. */
-	stillRegistered?(api: ApiClient, stored: RegisteredWebhook): Promise<boolean>;
-	create(api: ApiClient, target: RegistrationTarget): Promise<RegisteredWebhook>;
-	/** Where a registered webhook lives: removal is `DELETE <webhooksPath>/<id>` for each id. */
-	webhooksPath: string;
-}
-
-/** Removes every webhook of a registration; one already gone at the provider is fine. */
-async function removeRegistration(
-	api: ApiClient,
-	registration: WebhookRegistrationApi,
-	stored: RegisteredWebhook,
-) {
-	for (const id of stored.ids) {
-		await api({
-			method: 'DELETE',
-			path: webhookPath(registration.webhooksPath, id),
-			allowNotFound: true,
-		});
-	}
-}
-
-/** The path of one registered webhook, e.g. `/webhooks/42`. */
-export function webhookPath(webhooksPath: string, id: string): string {
-	return `${webhooksPath}/${encodeURIComponent(id)}`;
-}
+type Step = 'checking' | 'registering' | 'removing';
 
 interface NodeStaticData extends IDataObject {
 	registration?: RegisteredWebhook & IDataObject;
@@ -88,56 +44,23 @@ function autoRegisters(context: IHookFunctions): boolean {
 	return context.getNodeParameter(AUTO_REGISTER_PARAMETER, true) as boolean;
 }
 
-async function apiClient(
-	context: IHookFunctions,
-	registration: WebhookRegistrationApi,
-	action: string,
-): Promise<ApiClient> {
-	const credentials = await context.getCredentials(registration.credentialType);
-	const baseUrl = registration.baseUrl(credentials);
-	const commonQuery = registration.commonQuery?.(credentials) ?? {};
-	return async ({ method, path, body, qs, allowNotFound }) => {
-		try {
-			return await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				registration.credentialType,
-				{
-					method,
-					url: `${baseUrl}${path}`,
-					qs: { ...commonQuery, ...qs },
-					body,
-					json: true,
-				},
-			);
-		} catch (error) {
-			if (allowNotFound && httpStatusOf(error) === 404) return null;
-			throw providerApiError(context, registration.provider.displayName, action, error);
-		}
-	};
-}
+const MANUAL_REGISTRATION_HINT =
+	'Turn off "Register Webhook Automatically" to register the URL by hand.';
 
-/** An n8n error that names the provider and the HTTP status, never a stack trace. */
-function providerApiError(
+/** An n8n error that names the provider, never a stack trace. */
+function providerError(
 	context: IHookFunctions,
-	providerName: string,
-	action: string,
-	error: unknown,
+	message: string,
+	{ httpCode, description }: { httpCode?: number; description?: string } = {},
 ): NodeApiError {
-	const status = httpStatusOf(error);
-	const message = status
-		? `${providerName} answered HTTP ${status} while ${action} the webhook`
-		: `${providerName} could not be reached while ${action} the webhook`;
 	// Built from our own summary: re-wrapping n8n's NodeApiError would hand back its generic text.
 	return new NodeApiError(
 		context.getNode(),
-		{ message, httpCode: status ? String(status) : null } as JsonObject,
+		{ message, httpCode: httpCode ? String(httpCode) : null } as JsonObject,
 		{
 			message,
-			description:
-				status === 401 || status === 403
-					? 'Check the API credentials of this trigger, or turn off "Register Webhook Automatically" and register the URL by hand.'
-					: 'Turn off "Register Webhook Automatically" to register the URL by hand.',
-			httpCode: status ? String(status) : undefined,
+			description: description ?? MANUAL_REGISTRATION_HINT,
+			httpCode: httpCode ? String(httpCode) : undefined,
 		},
 	);
 }
@@ -148,6 +71,165 @@ function httpStatusOf(error: unknown): number | undefined {
 		| undefined;
 	const status = Number(candidate?.httpCode ?? candidate?.response?.status ?? candidate?.status);
 	return Number.isInteger(status) && status > 0 ? status : undefined;
+}
+
+function timedOut(error: unknown): boolean {
+	for (let cause = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; cause; ) {
+		if (cause.code === 'ECONNABORTED' || cause.code === 'ETIMEDOUT') return true;
+		if (++depth > 5) break;
+		cause = cause.cause as typeof cause;
+	}
+	return false;
+}
+
+function seconds(milliseconds: number): string {
+	return `${Math.round(milliseconds / 100) / 10} s`;
+}
+
+/** Sends one request to the provider's API; null when `allowNotFound` and the answer is 404. */
+type ProviderCall = (request: ProviderRequest, allowNotFound?: boolean) => Promise<unknown>;
+
+interface ProviderSession {
+	call: ProviderCall;
+	providerName: string;
+	step: Step;
+}
+
+async function providerSession(
+	context: IHookFunctions,
+	registration: WebhookRegistrationApi,
+	step: Step,
+): Promise<ProviderSession> {
+	const credentials = await context.getCredentials(registration.credentialType);
+	const baseUrl = registration.baseUrl(credentials);
+	const commonQuery = registration.commonQuery?.(credentials) ?? {};
+	const providerName = registration.provider.displayName;
+	const { answerMs, stepMs } = registrationTimeouts;
+	const deadline = Date.now() + stepMs;
+	const tooLong = () =>
+		providerError(
+			context,
+			`${providerName} took more than ${seconds(stepMs)} while ${step} the webhook`,
+		);
+
+	const call: ProviderCall = async ({ method, path, body, qs }, allowNotFound = false) => {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) throw tooLong();
+		const timeout = Math.min(answerMs, remaining);
+		try {
+			return await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				registration.credentialType,
+				{
+					method,
+					url: `${baseUrl}${path}`,
+					qs: { ...commonQuery, ...qs },
+					body,
+					json: true,
+					timeout,
+				},
+			);
+		} catch (error) {
+			const status = httpStatusOf(error);
+			if (allowNotFound && status === 404) return null;
+			if (timedOut(error)) {
+				throw timeout < answerMs
+					? tooLong()
+					: providerError(
+							context,
+							`${providerName} did not answer within ${seconds(answerMs)} while ${step} the webhook`,
+						);
+			}
+			throw providerError(
+				context,
+				status
+					? `${providerName} answered HTTP ${status} while ${step} the webhook`
+					: `${providerName} could not be reached while ${step} the webhook`,
+				{
+					httpCode: status,
+					description:
+						status === 401 || status === 403
+							? 'Check the API credentials of this trigger, or turn off "Register Webhook Automatically" and register the URL by hand.'
+							: undefined,
+				},
+			);
+		}
+	};
+	return { call, providerName, step };
+}
+
+/** Removes webhooks, one already gone being fine; answers the ids still there and why. */
+async function removeWebhooks(
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	ids: string[],
+): Promise<{ left: string[]; firstError?: Error }> {
+	const left: string[] = [];
+	let firstError: Error | undefined;
+	for (const id of new Set(ids)) {
+		try {
+			await session.call(registration.removeRequest(id), true);
+		} catch (error) {
+			left.push(id);
+			firstError ??= error as Error;
+		}
+	}
+	return { left, firstError };
+}
+
+/** `Webhook 12 is` / `Webhooks 11, 12 are` … still registered, for error messages. */
+function leftoverSentence(providerName: string, ids: string[]): string {
+	const [subject, pronoun] =
+		ids.length === 1 ? [`Webhook ${ids[0]} is`, 'it'] : [`Webhooks ${ids.join(', ')} are`, 'them'];
+	return `${subject} still registered at ${providerName} and could not be removed: delete ${pronoun} there by hand`;
+}
+
+interface WebhookList {
+	webhooks: ListedWebhook[];
+	/** False when the list was cut short (page or webhook limit, a page repeating itself). */
+	complete: boolean;
+}
+
+/** Reads the provider's webhook list, bounded in pages and webhooks. */
+async function listWebhooks(
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	context: IHookFunctions,
+): Promise<WebhookList> {
+	const list = registration.list!;
+	const webhooks: ListedWebhook[] = [];
+	const seen = new Set<string>();
+	let previousPage = '';
+	for (let page = 1; page <= list.maxPages; page++) {
+		const read = list.read(await session.call(list.request(page)));
+		if (!read) {
+			throw providerError(
+				context,
+				`${session.providerName} answered something other than its JSON webhook list while ${session.step} the webhook`,
+			);
+		}
+		const pageIds = read.webhooks.map((webhook) => webhook.id).join('\n');
+		if (page > 1 && pageIds === previousPage) return { webhooks, complete: false };
+		previousPage = pageIds;
+		for (const webhook of read.webhooks) {
+			if (seen.has(webhook.id)) continue;
+			seen.add(webhook.id);
+			webhooks.push(webhook);
+			if (webhooks.length >= list.maxWebhooks) return { webhooks, complete: false };
+		}
+		if (read.lastPage) return { webhooks, complete: true };
+	}
+	return { webhooks, complete: false };
+}
+
+async function webhooksAt(
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	context: IHookFunctions,
+	url: string,
+): Promise<ListedWebhook[]> {
+	const { webhooks } = await listWebhooks(session, registration, context);
+	return webhooks.filter((webhook) => webhook.url === url);
 }
 
 function currentTarget(
@@ -173,9 +255,56 @@ function sameTarget(stored: RegisteredWebhook, target: RegistrationTarget): bool
 	);
 }
 
+/** Whether every webhook of a stored registration is still at the provider. */
+async function stillRegistered(
+	context: IHookFunctions,
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	stored: RegisteredWebhook,
+): Promise<boolean> {
+	if (stored.ids.length === 0) return false;
+	if (registration.existsRequest) {
+		for (const id of stored.ids) {
+			const reply = await session.call(registration.existsRequest(id), true);
+			if (reply === null) return false;
+			if (!asRecord(reply) && !Array.isArray(reply)) {
+				throw providerError(
+					context,
+					`${session.providerName} answered something other than JSON while checking the webhook`,
+				);
+			}
+		}
+		return true;
+	}
+	if (registration.list) {
+		const { webhooks } = await listWebhooks(session, registration, context);
+		const listed = new Set(webhooks.map((webhook) => webhook.id));
+		return stored.ids.every((id) => listed.has(id));
+	}
+	return true;
+}
+
+/** Removes a stored registration that no longer serves; fails naming what could not be removed. */
+async function retireRegistration(
+	context: IHookFunctions,
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	stored: RegisteredWebhook,
+): Promise<void> {
+	const { left, firstError } = await removeWebhooks(session, registration, stored.ids);
+	if (left.length > 0) {
+		throw providerError(
+			context,
+			`${firstError?.message ?? `${session.providerName} could not remove the webhook`}. ${leftoverSentence(session.providerName, left)}`,
+			{ httpCode: httpStatusOf(firstError) },
+		);
+	}
+}
+
 /**
  * `checkExists`: true when this node's registration is still in place for the current URL
- * and events. A stale one (other events, other URL) is removed so `create` starts clean.
+ * and events. One that no longer serves (other events, other URL, partly gone) is removed
+ * so `create` starts clean.
  */
 export async function webhookExists(
 	this: IHookFunctions,
@@ -185,15 +314,87 @@ export async function webhookExists(
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 	const stored = staticData.registration;
 	if (!stored) return false;
-	const api = await apiClient(this, registration, 'checking');
-	if (sameTarget(stored, currentTarget(this, registration))) {
-		if (!registration.stillRegistered || (await registration.stillRegistered(api, stored)))
-			return true;
-	} else {
-		await removeRegistration(api, registration, stored);
+	const session = await providerSession(this, registration, 'checking');
+	if (
+		sameTarget(stored, currentTarget(this, registration)) &&
+		(await stillRegistered(this, session, registration, stored))
+	) {
+		return true;
 	}
+	await retireRegistration(this, session, registration, stored);
 	delete staticData.registration;
 	return false;
+}
+
+/**
+ * After a create that failed or was not proven: removes what the provider shows was created
+ * for this node's URL, and answers the sentence the error adds about what is left.
+ */
+async function cleanUpUnprovenCreate(
+	context: IHookFunctions,
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	url: string,
+	createdIds: string[],
+): Promise<string> {
+	let found = createdIds;
+	let lookedUp = false;
+	if (registration.list) {
+		try {
+			const atUrl = await webhooksAt(session, registration, context, url);
+			found = [...createdIds, ...atUrl.map((webhook) => webhook.id)];
+			lookedUp = true;
+		} catch {
+			// Nothing more can be learnt; what is known is removed below and the rest said.
+		}
+	}
+	const { left } = await removeWebhooks(session, registration, found);
+	if (left.length > 0) return ` ${leftoverSentence(session.providerName, left)}.`;
+	if (lookedUp || createdIds.length > 0) return '';
+	return ` ${session.providerName} may have created a webhook for ${url} that n8n cannot look up: if ${session.providerName} lists one, delete it.`;
+}
+
+/**
+ * Keeps one registration per webhook slot (per event type for Partoo, else one) when another
+ * activation of the same node registered at the same time: the webhook with the greatest id
+ * wins in every n8n process. Without a secret to carry (Partoo) the winner is adopted; with
+ * one, ours is kept and only older ones are removed (the newer activation removes ours).
+ */
+async function settleConcurrentRegistrations(
+	context: IHookFunctions,
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	registered: RegisteredWebhook,
+): Promise<RegisteredWebhook> {
+	const atUrl = await webhooksAt(session, registration, context, registered.url);
+	const slots = registration.oneWebhookPerEvent ? registered.events : [''];
+	const slotOf = (webhook: ListedWebhook) => (registration.oneWebhookPerEvent ? webhook.event : '');
+	const kept: string[] = [];
+	const toRemove = atUrl
+		.filter((webhook) => !slots.includes(slotOf(webhook) ?? ''))
+		.map((webhook) => webhook.id);
+	slots.forEach((slot, index) => {
+		const ours = registered.ids[index];
+		const others = atUrl
+			.filter((webhook) => slotOf(webhook) === slot && webhook.id !== ours)
+			.map((webhook) => webhook.id);
+		const winner = [ours, ...others].sort(compareWebhookIds).at(-1)!;
+		const keep = registered.secret ? ours : winner;
+		kept.push(keep);
+		toRemove.push(
+			...[ours, ...others].filter(
+				(id) => id !== keep && (!registered.secret || compareWebhookIds(id, ours) < 0),
+			),
+		);
+	});
+	const { left } = await removeWebhooks(session, registration, toRemove);
+	if (left.length > 0) {
+		context.logger.warn(leftoverSentence(session.providerName, left), {
+			workflowId: context.getWorkflow().id,
+			node: context.getNode().name,
+		});
+	}
+	return registration.oneWebhookPerEvent ? { ...registered, ids: kept } : registered;
 }
 
 /** `create`: registers exactly the selected events and keeps what later deliveries need. */
@@ -203,19 +404,57 @@ export async function createWebhook(
 ): Promise<boolean> {
 	if (!autoRegisters(this)) return false;
 	const target = currentTarget(this, registration);
-	const api = await apiClient(this, registration, 'registering');
-	const registered = await registration.create(api, target).catch((error: unknown) => {
-		// API failures are already NodeApiErrors naming the provider; anything else is a reply we could not use.
-		throw error instanceof NodeApiError
-			? error
-			: new NodeOperationError(
-					this.getNode(),
-					`${registration.provider.displayName}: ${(error as Error).message}`,
-					{
-						description: 'Turn off "Register Webhook Automatically" to register the URL by hand.',
-					},
-				);
-	});
+	const session = await providerSession(this, registration, 'registering');
+	const { providerName } = session;
+
+	// The node's URL is its own: a webhook already there is a leftover (a lost reply, an
+	// abandoned activation), since this node holds no registration when n8n asks to create.
+	if (registration.list) {
+		const leftovers = await webhooksAt(session, registration, this, target.url);
+		const { left } = await removeWebhooks(
+			session,
+			registration,
+			leftovers.map((webhook) => webhook.id),
+		);
+		if (left.length > 0) {
+			throw providerError(
+				this,
+				`${providerName} holds earlier webhooks for this trigger. ${leftoverSentence(providerName, left)}`,
+			);
+		}
+	}
+
+	const secret = registration.nodeGeneratesSecret ? randomBytes(32).toString('hex') : undefined;
+	let reply: unknown;
+	try {
+		reply = await session.call(registration.createRequest(target, secret));
+	} catch (error) {
+		const status = httpStatusOf(error);
+		// A refusal (4xx) created nothing; a timeout, a 5xx or a dropped connection may have.
+		if (status !== undefined && status < 500) throw error;
+		const leftovers = await cleanUpUnprovenCreate(this, session, registration, target.url, []);
+		if (!leftovers) throw error;
+		throw providerError(this, `${(error as Error).message}.${leftovers}`, { httpCode: status });
+	}
+
+	const outcome = registration.readCreateReply(reply, target, secret);
+	if (!outcome.registered) {
+		const leftovers = await cleanUpUnprovenCreate(
+			this,
+			session,
+			registration,
+			target.url,
+			outcome.createdIds,
+		);
+		throw new NodeOperationError(
+			this.getNode(),
+			`${providerName} did not confirm the webhook registration: its reply lacks ${outcome.missing.join(' and ')}.${leftovers}`,
+			{ description: MANUAL_REGISTRATION_HINT },
+		);
+	}
+	const registered = registration.list
+		? await settleConcurrentRegistrations(this, session, registration, outcome.registered)
+		: outcome.registered;
 	(this.getWorkflowStaticData('node') as NodeStaticData).registration =
 		registered as RegisteredWebhook & IDataObject;
 	return true;
@@ -230,16 +469,10 @@ export async function deleteWebhook(
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 	const stored = staticData.registration;
 	if (!stored) return false;
-	const api = await apiClient(this, registration, 'removing');
-	await removeRegistration(api, registration, stored);
+	const session = await providerSession(this, registration, 'removing');
+	await retireRegistration(this, session, registration, stored);
 	delete staticData.registration;
 	return true;
-}
-
-/** Reads an id the provider returned, as text. */
-export function idOf(value: unknown): string | undefined {
-	const id = (value as { id?: unknown } | null)?.id;
-	return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
 /** The `webhookMethods.default` of a trigger whose provider has a webhook API. */

@@ -1,46 +1,63 @@
-import { randomBytes } from 'node:crypto';
-
-import { idOf, webhookPath, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
+import { asList, asRecord, asText } from '../../envelopeReading';
+import {
+	baseUrlOrDefault,
+	idOf,
+	webhookPath,
+	type WebhookRegistrationApi,
+} from '../../webhookRegistrationApi';
 import { dotdigitalProvider } from './index';
 
 const WEBHOOKS_PATH = '/webhooks';
 
 /**
  * Dotdigital CPaaS webhook API (developer.dotdigital.com/reference/webhooks), HTTP Basic with
- * an API user. The node generates the signing secret and sends it with the registration.
+ * an API user. The node generates the signing secret and sends it with the registration;
+ * `GET /webhooks` lists the account's webhooks in one reply.
  */
 export const dotdigitalRegistration: WebhookRegistrationApi = {
 	provider: dotdigitalProvider,
-	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'dotdigitalCpaasApi',
 	baseUrl: (credentials) =>
-		credentials.region === 'custom' && typeof credentials.baseUrl === 'string'
-			? credentials.baseUrl.trim().replace(/\/+$/, '')
+		credentials.region === 'custom'
+			? baseUrlOrDefault(credentials.baseUrl, '')
 			: `https://${regionOf(credentials.region)}-api.dotdigital.com/cpaas`,
-	async stillRegistered(api, stored) {
-		const webhook = await api({
-			method: 'GET',
-			path: webhookPath(WEBHOOKS_PATH, stored.ids[0]),
-			allowNotFound: true,
-		});
-		return webhook !== null;
+	nodeGeneratesSecret: true,
+	createRequest: (target, secret) => ({
+		method: 'POST',
+		path: WEBHOOKS_PATH,
+		body: {
+			name: target.name,
+			url: target.url,
+			secret,
+			subscriptions: target.events.map((type) => ({ type, filters: [] })),
+			batch: false,
+		},
+	}),
+	readCreateReply(reply, target, secret) {
+		const id = idOf(reply);
+		return {
+			createdIds: id ? [id] : [],
+			missing: id ? [] : ['the webhook id'],
+			registered: id ? { ids: [id], url: target.url, events: target.events, secret } : undefined,
+		};
 	},
-	async create(api, target) {
-		const secret = randomBytes(32).toString('hex');
-		const response = await api({
-			method: 'POST',
-			path: WEBHOOKS_PATH,
-			body: {
-				name: target.name,
-				url: target.url,
-				secret,
-				subscriptions: target.events.map((type) => ({ type, filters: [] })),
-				batch: false,
-			},
-		});
-		const id = idOf(response);
-		if (!id) throw new Error('Dotdigital did not return the webhook id');
-		return { ids: [id], url: target.url, events: target.events, secret };
+	removeRequest: (id) => ({ method: 'DELETE', path: webhookPath(WEBHOOKS_PATH, id) }),
+	existsRequest: (id) => ({ method: 'GET', path: webhookPath(WEBHOOKS_PATH, id) }),
+	list: {
+		request: () => ({ method: 'GET', path: WEBHOOKS_PATH }),
+		read(reply) {
+			const items = Array.isArray(reply) ? reply : asRecord(reply)?.items;
+			if (!Array.isArray(items)) return undefined;
+			return {
+				webhooks: asList(items).flatMap((item) => {
+					const id = idOf(item);
+					return id ? [{ id, url: asText(asRecord(item)?.url) ?? undefined }] : [];
+				}),
+				lastPage: true,
+			};
+		},
+		maxPages: 1,
+		maxWebhooks: 2000,
 	},
 };
 

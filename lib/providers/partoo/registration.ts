@@ -1,5 +1,11 @@
-import { asList, asRecord } from '../../envelopeReading';
-import { idOf, type ApiClient, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
+import { asList, asRecord, asText } from '../../envelopeReading';
+import {
+	baseUrlOrDefault,
+	idOf,
+	webhookPath,
+	type ListedWebhook,
+	type WebhookRegistrationApi,
+} from '../../webhookRegistrationApi';
 import { partooProvider } from './index';
 
 const WEBHOOKS_PATH = '/webhooks';
@@ -9,65 +15,91 @@ const BASE_URLS = {
 	sandbox: 'https://api.sandbox.partoo.co/v2',
 };
 
-/** Partoo lists webhooks in pages; this bounds how many are read when checking. */
-const MAX_PAGES = 20;
-
 /**
  * Partoo's webhook API (developers.partoo.co/api-reference/webhooks): one webhook per event
- * type and organisation, created in one `POST /webhooks` with an `items` list.
+ * type and organisation, created in one `POST /webhooks` with an `items` list; `GET /webhooks`
+ * lists them in pages (`page`, `max_page`).
  */
 export const partooRegistration: WebhookRegistrationApi = {
 	provider: partooProvider,
-	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'partooApi',
 	baseUrl: (credentials) =>
-		withoutTrailingSlash(
-			textOf(credentials.baseUrl) ||
-				(credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production),
+		baseUrlOrDefault(
+			credentials.baseUrl,
+			credentials.environment === 'sandbox' ? BASE_URLS.sandbox : BASE_URLS.production,
 		),
-	commonQuery: (credentials) => (credentials.orgId ? { org_id: credentials.orgId } : {}),
-	async stillRegistered(api, stored) {
-		const registeredIds = await listWebhookIds(api);
-		return stored.ids.every((id) => registeredIds.has(id));
-	},
-	async create(api, target) {
-		const response = await api({
-			method: 'POST',
-			path: WEBHOOKS_PATH,
-			body: {
-				items: target.events.map((eventType) => ({ url: target.url, event_type: eventType })),
-			},
+	commonQuery: (credentials): Record<string, string> =>
+		typeof credentials.orgId === 'string' && credentials.orgId ? { org_id: credentials.orgId } : {},
+	oneWebhookPerEvent: true,
+	createRequest: (target) => ({
+		method: 'POST',
+		path: WEBHOOKS_PATH,
+		body: { items: target.events.map((eventType) => ({ url: target.url, event_type: eventType })) },
+	}),
+	readCreateReply(reply, target) {
+		const items = webhookItems(reply);
+		if (!items) {
+			return { createdIds: [], missing: ['a JSON reply listing the created webhooks'] };
+		}
+		// Items name their event type; one that does not is read in the order the request asked.
+		const created = items.flatMap((item, index) => {
+			const webhook = listedWebhook(item);
+			return webhook ? [{ ...webhook, event: webhook.event ?? target.events[index] }] : [];
 		});
-		const ids = webhookItems(response)
-			.map(idOf)
-			.filter((id): id is string => id !== undefined);
-		return { ids, url: target.url, events: target.events };
+		const idByEvent = new Map<string, string>();
+		for (const webhook of created) {
+			const forThisNode = webhook.url === undefined || webhook.url === target.url;
+			if (forThisNode && webhook.event && !idByEvent.has(webhook.event)) {
+				idByEvent.set(webhook.event, webhook.id);
+			}
+		}
+		const missing = target.events
+			.filter((event) => !idByEvent.has(event))
+			.map((event) => `the webhook id for ${event}`);
+		return {
+			createdIds: created.map((webhook) => webhook.id),
+			missing,
+			registered:
+				missing.length === 0
+					? {
+							ids: target.events.map((event) => idByEvent.get(event)!),
+							url: target.url,
+							events: target.events,
+						}
+					: undefined,
+		};
+	},
+	removeRequest: (id) => ({ method: 'DELETE', path: webhookPath(WEBHOOKS_PATH, id) }),
+	list: {
+		request: (page) => ({ method: 'GET', path: WEBHOOKS_PATH, qs: { page } }),
+		read(reply) {
+			const items = webhookItems(reply);
+			if (!items) return undefined;
+			const page = Number(asRecord(reply)?.page);
+			const maxPage = Number(asRecord(reply)?.max_page);
+			return {
+				webhooks: items.map(listedWebhook).filter((webhook) => webhook !== undefined),
+				lastPage: items.length === 0 || !(page < maxPage),
+			};
+		},
+		maxPages: 20,
+		maxWebhooks: 2000,
 	},
 };
 
-async function listWebhookIds(api: ApiClient): Promise<Set<string>> {
-	const ids = new Set<string>();
-	for (let page = 1; page <= MAX_PAGES; page++) {
-		const response = await api({ method: 'GET', path: WEBHOOKS_PATH, qs: { page } });
-		const items = webhookItems(response);
-		for (const item of items) {
-			const id = idOf(item);
-			if (id) ids.add(id);
-		}
-		const maxPage = Number(asRecord(response)?.max_page ?? page);
-		if (items.length === 0 || !(page < maxPage)) break;
-	}
-	return ids;
+function webhookItems(reply: unknown): unknown[] | undefined {
+	if (Array.isArray(reply)) return reply;
+	const items = asRecord(reply)?.items;
+	return Array.isArray(items) ? asList(items) : undefined;
 }
 
-function webhookItems(response: unknown): unknown[] {
-	return Array.isArray(response) ? response : asList(asRecord(response)?.items);
-}
-
-function textOf(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : '';
-}
-
-function withoutTrailingSlash(url: string): string {
-	return url.replace(/\/+$/, '');
+function listedWebhook(item: unknown): ListedWebhook | undefined {
+	const id = idOf(item);
+	if (!id) return undefined;
+	const record = asRecord(item);
+	return {
+		id,
+		url: asText(record?.url) ?? undefined,
+		event: asText(record?.event_type) ?? undefined,
+	};
 }

@@ -1,40 +1,40 @@
 import { asRecord, pickText } from '../../envelopeReading';
-import { idOf, webhookPath, type WebhookRegistrationApi } from '../../n8n/webhookRegistration';
+import {
+	baseUrlOrDefault,
+	idOf,
+	webhookPath,
+	type WebhookRegistrationApi,
+} from '../../webhookRegistrationApi';
 import { timelyAiProvider } from './index';
 
 const WEBHOOKS_PATH = '/v1/webhooks';
 
 /**
  * Timely.ai's webhook API (docs.timelyai.com.br/en/api-reference/webhooks): `POST /v1/webhooks`
- * returns the webhook's id and its signing secret, shown only this once.
+ * returns the webhook's id and its signing secret, shown only this once. Its documentation
+ * offers no list of webhooks, so a webhook whose reply was lost cannot be looked up.
  */
 export const timelyAiRegistration: WebhookRegistrationApi = {
 	provider: timelyAiProvider,
-	webhooksPath: WEBHOOKS_PATH,
 	credentialType: 'timelyAiApi',
-	baseUrl: (credentials) =>
-		(typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim()
-			? credentials.baseUrl.trim()
-			: 'https://api.timelyai.com.br'
-		).replace(/\/+$/, ''),
-	async stillRegistered(api, stored) {
-		const deliveries = await api({
-			method: 'GET',
-			path: `${webhookPath(WEBHOOKS_PATH, stored.ids[0])}/deliveries`,
-			allowNotFound: true,
-		});
-		return deliveries !== null;
-	},
-	async create(api, target) {
-		const response = await api({
-			method: 'POST',
-			path: WEBHOOKS_PATH,
-			body: { name: target.name, url: target.url, events: target.events },
-		});
-		const webhook = asRecord(asRecord(response)?.data) ?? response;
+	baseUrl: (credentials) => baseUrlOrDefault(credentials.baseUrl, 'https://api.timelyai.com.br'),
+	createRequest: (target) => ({
+		method: 'POST',
+		path: WEBHOOKS_PATH,
+		body: { name: target.name, url: target.url, events: target.events },
+	}),
+	readCreateReply(reply, target) {
+		const webhook = asRecord(asRecord(reply)?.data) ?? asRecord(reply);
 		const id = idOf(webhook);
 		const secret = pickText(webhook, 'secret');
-		if (!id || !secret) throw new Error('Timely.ai did not return the webhook id and secret');
-		return { ids: [id], url: target.url, events: target.events, secret };
+		const missing = [...(id ? [] : ['the webhook id']), ...(secret ? [] : ['the signing secret'])];
+		return {
+			createdIds: id ? [id] : [],
+			missing,
+			registered:
+				id && secret ? { ids: [id], url: target.url, events: target.events, secret } : undefined,
+		};
 	},
+	removeRequest: (id) => ({ method: 'DELETE', path: webhookPath(WEBHOOKS_PATH, id) }),
+	existsRequest: (id) => ({ method: 'GET', path: `${webhookPath(WEBHOOKS_PATH, id)}/deliveries` }),
 };
