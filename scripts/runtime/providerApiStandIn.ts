@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- development script (end-to-end and queue-mode suites); not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development script (end-to-end and queue-mode suites); not part of the published package */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
