@@ -83,8 +83,11 @@ export interface WebhookRegistrationApi {
 	 */
 	existsRequest?(id: string): ProviderRequest;
 	list?: WebhookListApi;
-	/** One webhook per event type (Partoo): concurrent registrations are compared per event. */
-	oneWebhookPerEvent?: boolean;
+	/**
+	 * One webhook per event type, with no secret of its own (Partoo): a webhook already at the
+	 * node's URL for a selected event delivers exactly as a new one would, so it is kept.
+	 */
+	reusesWebhooksPerEvent?: boolean;
 }
 
 /** Reads an id the provider returned, as text. */

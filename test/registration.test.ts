@@ -1,11 +1,14 @@
 import nock from 'nock';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, Workflow, type IDataObject, type INodeTypes } from 'n8n-workflow';
 
 import { DotdigitalCpaasApi } from '../credentials/DotdigitalCpaasApi.credentials';
 import { PartooApi } from '../credentials/PartooApi.credentials';
 import { TimelyAiApi } from '../credentials/TimelyAiApi.credentials';
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
+import { dotdigitalRegistration } from '../lib/providers/dotdigital/registration';
+import { partooRegistration } from '../lib/providers/partoo/registration';
+import { timelyAiRegistration } from '../lib/providers/timelyai/registration';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { hookHarness, WEBHOOK_BASE, WEBHOOK_TEST_BASE } from './support/runHooks';
 
@@ -367,4 +370,93 @@ describe('Dotdigital webhook registration', () => {
 		const error = await registrationError(hooks.run('create'));
 		expect(error.message).toBe('Dotdigital CPaaS answered HTTP 500 while registering the webhook');
 	});
+});
+
+describe('credential tests and base URLs', () => {
+	/** Resolves a credential's test request the way n8n does: its expressions over `$credentials`. */
+	function credentialTestUrl(
+		credentialType: PartooApi | TimelyAiApi | DotdigitalCpaasApi,
+		credentials: Record<string, string>,
+	): string {
+		const node = {
+			id: 'n',
+			name: 'Node',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: {},
+		};
+		const noNodeTypes = {
+			getByName: () => ({ description: { properties: [] } }),
+			getByNameAndVersion: () => ({ description: { properties: [] } }),
+			getKnownTypes: () => ({}),
+		};
+		const workflow = new Workflow({
+			id: 'wf',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: noNodeTypes as unknown as INodeTypes,
+		});
+		const { baseURL, url } = credentialType.test!.request;
+		const resolvedBase = workflow.expression.getParameterValue(
+			baseURL as string,
+			null,
+			0,
+			0,
+			'Node',
+			[],
+			'internal',
+			{ $credentials: credentials } as IDataObject,
+		) as string;
+		return `${resolvedBase.replace(/\/+$/, '')}${url}`;
+	}
+
+	it.each([
+		[{ environment: 'production', baseUrl: '' }, 'https://api.partoo.co/v2'],
+		[{ environment: 'sandbox', baseUrl: '' }, 'https://api.sandbox.partoo.co/v2'],
+		[
+			{ environment: 'sandbox', baseUrl: 'http://127.0.0.1:5678/partoo/v2/' },
+			'http://127.0.0.1:5678/partoo/v2',
+		],
+	])('Partoo %j: tests GET /webhooks and registers at %s', (fields, base) => {
+		const credentials = { apiKey: 'k', orgId: '', ...fields };
+		expect(credentialTestUrl(new PartooApi(), credentials)).toBe(`${base}/webhooks`);
+		expect(partooRegistration.baseUrl(credentials)).toBe(base);
+	});
+
+	it.each([
+		['https://api.timelyai.com.br', 'https://api.timelyai.com.br'],
+		['http://127.0.0.1:5678/timely/', 'http://127.0.0.1:5678/timely'],
+	])(
+		'Timely.ai base URL %s: tests the API key with GET /v1/me and registers at %s',
+		(baseUrl, base) => {
+			const credentials = { apiKey: 'k', webhookSecret: '', baseUrl };
+			expect(credentialTestUrl(new TimelyAiApi(), credentials)).toBe(`${base}/v1/me`);
+			expect(timelyAiRegistration.baseUrl(credentials)).toBe(base);
+		},
+	);
+
+	it('keeps the documented Timely.ai API as the default base URL', () => {
+		const baseUrl = new TimelyAiApi().properties.find((property) => property.name === 'baseUrl');
+		expect(baseUrl?.default).toBe('https://api.timelyai.com.br');
+	});
+
+	it.each([
+		[{ region: 'r1', baseUrl: '' }, 'https://r1-api.dotdigital.com/cpaas'],
+		[{ region: 'r3', baseUrl: 'http://ignored.example' }, 'https://r3-api.dotdigital.com/cpaas'],
+		[
+			{ region: 'custom', baseUrl: 'http://127.0.0.1:5678/dotdigital/cpaas/' },
+			'http://127.0.0.1:5678/dotdigital/cpaas',
+		],
+	])(
+		'Dotdigital %j: tests the API user with GET /webhooks/availableevents and registers at %s',
+		(fields, base) => {
+			const credentials = { apiUser: 'u', apiPassword: 'p', webhookSecret: '', ...fields };
+			expect(credentialTestUrl(new DotdigitalCpaasApi(), credentials)).toBe(
+				`${base}/webhooks/availableevents`,
+			);
+			expect(dotdigitalRegistration.baseUrl(credentials)).toBe(base);
+		},
+	);
 });

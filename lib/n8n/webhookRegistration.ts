@@ -355,10 +355,45 @@ async function cleanUpUnprovenCreate(
 }
 
 /**
- * Keeps one registration per webhook slot (per event type for Partoo, else one) when another
- * activation of the same node registered at the same time: the webhook with the greatest id
- * wins in every n8n process. Without a secret to carry (Partoo) the winner is adopted; with
- * one, ours is kept and only older ones are removed (the newer activation removes ours).
+ * Webhooks at the node's URL before a create: all are leftovers (a lost reply, an abandoned
+ * activation), since the node holds no registration when n8n asks to create. Where they can
+ * be reused (Partoo), the oldest per selected event is kept; every other one is removed.
+ */
+async function clearLeftovers(
+	context: IHookFunctions,
+	session: ProviderSession,
+	registration: WebhookRegistrationApi,
+	target: RegistrationTarget,
+): Promise<Map<string, string>> {
+	const atUrl = await webhooksAt(session, registration, context, target.url);
+	const reused = new Map<string, string>();
+	if (registration.reusesWebhooksPerEvent) {
+		for (const event of target.events) {
+			const oldest = atUrl
+				.filter((webhook) => webhook.event === event)
+				.map((webhook) => webhook.id)
+				.sort(compareWebhookIds)[0];
+			if (oldest) reused.set(event, oldest);
+		}
+	}
+	const leftovers = atUrl
+		.filter((webhook) => reused.get(webhook.event ?? '') !== webhook.id)
+		.map((webhook) => webhook.id);
+	const { left } = await removeWebhooks(session, registration, leftovers);
+	if (left.length > 0) {
+		throw providerError(
+			context,
+			`${session.providerName} holds earlier webhooks for this trigger. ${leftoverSentence(session.providerName, left)}`,
+		);
+	}
+	return reused;
+}
+
+/**
+ * After a create, for another activation of the same node that registered at the same time:
+ * every process must keep the same webhooks. Where webhooks are reused (Partoo), the oldest
+ * per event wins and is recorded; otherwise each keeps its own and removes the older ones, so
+ * the newest stays and two activations never remove each other's.
  */
 async function settleConcurrentRegistrations(
 	context: IHookFunctions,
@@ -367,26 +402,25 @@ async function settleConcurrentRegistrations(
 	registered: RegisteredWebhook,
 ): Promise<RegisteredWebhook> {
 	const atUrl = await webhooksAt(session, registration, context, registered.url);
-	const slots = registration.oneWebhookPerEvent ? registered.events : [''];
-	const slotOf = (webhook: ListedWebhook) => (registration.oneWebhookPerEvent ? webhook.event : '');
-	const kept: string[] = [];
-	const toRemove = atUrl
-		.filter((webhook) => !slots.includes(slotOf(webhook) ?? ''))
-		.map((webhook) => webhook.id);
-	slots.forEach((slot, index) => {
-		const ours = registered.ids[index];
-		const others = atUrl
-			.filter((webhook) => slotOf(webhook) === slot && webhook.id !== ours)
-			.map((webhook) => webhook.id);
-		const winner = [ours, ...others].sort(compareWebhookIds).at(-1)!;
-		const keep = registered.secret ? ours : winner;
-		kept.push(keep);
-		toRemove.push(
-			...[ours, ...others].filter(
-				(id) => id !== keep && (!registered.secret || compareWebhookIds(id, ours) < 0),
-			),
+	let kept = registered.ids;
+	let toRemove: string[];
+	if (registration.reusesWebhooksPerEvent) {
+		kept = registered.events.map(
+			(event, index) =>
+				[
+					registered.ids[index],
+					...atUrl.filter((webhook) => webhook.event === event).map((webhook) => webhook.id),
+				].sort(compareWebhookIds)[0],
 		);
-	});
+		toRemove = [...registered.ids, ...atUrl.map((webhook) => webhook.id)].filter(
+			(id) => !kept.includes(id),
+		);
+	} else {
+		const newest = [...registered.ids].sort(compareWebhookIds).at(-1)!;
+		toRemove = atUrl
+			.map((webhook) => webhook.id)
+			.filter((id) => !registered.ids.includes(id) && compareWebhookIds(id, newest) < 0);
+	}
 	const { left } = await removeWebhooks(session, registration, toRemove);
 	if (left.length > 0) {
 		context.logger.warn(leftoverSentence(session.providerName, left), {
@@ -394,7 +428,7 @@ async function settleConcurrentRegistrations(
 			node: context.getNode().name,
 		});
 	}
-	return registration.oneWebhookPerEvent ? { ...registered, ids: kept } : registered;
+	return { ...registered, ids: kept };
 }
 
 /** `create`: registers exactly the selected events and keeps what later deliveries need. */
@@ -406,38 +440,40 @@ export async function createWebhook(
 	const target = currentTarget(this, registration);
 	const session = await providerSession(this, registration, 'registering');
 	const { providerName } = session;
+	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 
-	// The node's URL is its own: a webhook already there is a leftover (a lost reply, an
-	// abandoned activation), since this node holds no registration when n8n asks to create.
-	if (registration.list) {
-		const leftovers = await webhooksAt(session, registration, this, target.url);
-		const { left } = await removeWebhooks(
-			session,
-			registration,
-			leftovers.map((webhook) => webhook.id),
-		);
-		if (left.length > 0) {
-			throw providerError(
-				this,
-				`${providerName} holds earlier webhooks for this trigger. ${leftoverSentence(providerName, left)}`,
-			);
-		}
+	const reused = registration.list
+		? await clearLeftovers(this, session, registration, target)
+		: new Map<string, string>();
+	const toCreate = { ...target, events: target.events.filter((event) => !reused.has(event)) };
+	if (toCreate.events.length === 0) {
+		staticData.registration = {
+			ids: target.events.map((event) => reused.get(event)!),
+			url: target.url,
+			events: target.events,
+		};
+		return true;
 	}
 
 	const secret = registration.nodeGeneratesSecret ? randomBytes(32).toString('hex') : undefined;
 	let reply: unknown;
 	try {
-		reply = await session.call(registration.createRequest(target, secret));
+		reply = await session.call(registration.createRequest(toCreate, secret));
 	} catch (error) {
+		const { message, description } = error as NodeApiError;
 		const status = httpStatusOf(error);
 		// A refusal (4xx) created nothing; a timeout, a 5xx or a dropped connection may have.
-		if (status !== undefined && status < 500) throw error;
-		const leftovers = await cleanUpUnprovenCreate(this, session, registration, target.url, []);
-		if (!leftovers) throw error;
-		throw providerError(this, `${(error as Error).message}.${leftovers}`, { httpCode: status });
+		const leftovers =
+			status !== undefined && status < 500
+				? ''
+				: await cleanUpUnprovenCreate(this, session, registration, target.url, []);
+		throw providerError(this, leftovers ? `${message}.${leftovers}` : message, {
+			httpCode: status,
+			description: description ?? undefined,
+		});
 	}
 
-	const outcome = registration.readCreateReply(reply, target, secret);
+	const outcome = registration.readCreateReply(reply, toCreate, secret);
 	if (!outcome.registered) {
 		const leftovers = await cleanUpUnprovenCreate(
 			this,
@@ -452,11 +488,22 @@ export async function createWebhook(
 			{ description: MANUAL_REGISTRATION_HINT },
 		);
 	}
-	const registered = registration.list
-		? await settleConcurrentRegistrations(this, session, registration, outcome.registered)
-		: outcome.registered;
-	(this.getWorkflowStaticData('node') as NodeStaticData).registration =
-		registered as RegisteredWebhook & IDataObject;
+	const created = outcome.registered;
+	// Per event type, the ids follow the selected events: reused ones and created ones together.
+	const registered: RegisteredWebhook = registration.reusesWebhooksPerEvent
+		? {
+				...created,
+				ids: target.events.map(
+					(event) => reused.get(event) ?? created.ids[toCreate.events.indexOf(event)],
+				),
+				events: target.events,
+			}
+		: created;
+	staticData.registration = (
+		registration.list
+			? await settleConcurrentRegistrations(this, session, registration, registered)
+			: registered
+	) as RegisteredWebhook & IDataObject;
 	return true;
 }
 

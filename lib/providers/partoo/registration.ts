@@ -30,7 +30,7 @@ export const partooRegistration: WebhookRegistrationApi = {
 		),
 	commonQuery: (credentials): Record<string, string> =>
 		typeof credentials.orgId === 'string' && credentials.orgId ? { org_id: credentials.orgId } : {},
-	oneWebhookPerEvent: true,
+	reusesWebhooksPerEvent: true,
 	createRequest: (target) => ({
 		method: 'POST',
 		path: WEBHOOKS_PATH,
@@ -39,7 +39,7 @@ export const partooRegistration: WebhookRegistrationApi = {
 	readCreateReply(reply, target) {
 		const items = webhookItems(reply);
 		if (!items) {
-			return { createdIds: [], missing: ['a JSON reply listing the created webhooks'] };
+			return { createdIds: [], missing: ['the list of created webhooks'] };
 		}
 		// Items name their event type; one that does not is read in the order the request asked.
 		const created = items.flatMap((item, index) => {
