@@ -1,8 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- `npm run test:queue`: starts n8n in queue mode with Redis and PostgreSQL; not part of the published package */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,7 +25,7 @@ import {
 	type ExecutionDetail,
 } from './runtime/n8nApi';
 import { sendAll } from './runtime/loadGenerator';
-import { ensureN8nRuntime, run, type N8nRuntime } from './runtime/n8nRuntime';
+import { ensureN8nRuntime, type N8nRuntime } from './runtime/n8nRuntime';
 import {
 	freePort,
 	installPackage,
@@ -38,6 +37,7 @@ import {
 	tail,
 	type N8nProcess,
 } from './runtime/n8nServer';
+import { startProviderApiStandIn, type ProviderApiStandIn } from './runtime/providerApiStandIn';
 import { startQueueServices, stopServicesSync, type QueueServices } from './runtime/queueServices';
 import { TRIGGER_NODE_NAME, triggerWorkflow, type BuiltWorkflow } from './runtime/workflows';
 
@@ -249,209 +249,6 @@ async function deployTriggers(
 }
 
 // ---------------------------------------------------------------------------------------
-// A local stand-in for the Timely.ai and Dotdigital webhook APIs
-
-/**
- * The registration code calls fixed HTTPS hosts (lib/providers/timelyai/registration.ts:
- * `https://api.timelyai.com.br`; lib/providers/dotdigital/registration.ts:
- * `https://<region>-api.dotdigital.com/cpaas`); no credential field moves them. So main
- * n8n gets a preload that sends TLS connections for exactly these two hosts to this
- * server on loopback, which holds a certificate for those names, trusted only for them.
- * The nodes' code and n8n's HTTP client run unchanged.
- */
-const FAKE_HOSTS = {
-	timelyai: 'api.timelyai.com.br',
-	dotdigital: 'r1-api.dotdigital.com',
-} as const;
-
-interface FakeRegistration {
-	provider: 'timelyai' | 'dotdigital';
-	id: string;
-	url: string;
-	events: string[];
-	secret: string;
-	deleted: boolean;
-}
-
-interface FakeProvider {
-	port: number;
-	preloadFile: string;
-	caFile: string;
-	registrations: FakeRegistration[];
-	calls: string[];
-	timelyApiKey: string;
-	dotdigitalUser: string;
-	dotdigitalPassword: string;
-	close(): Promise<void>;
-}
-
-async function startFakeProvider(dir: string): Promise<FakeProvider> {
-	const keyFile = join(dir, 'fake-provider.key');
-	const caFile = join(dir, 'fake-provider.crt');
-	await run(
-		'openssl',
-		[
-			'req',
-			'-x509',
-			'-newkey',
-			'rsa:2048',
-			'-nodes',
-			'-days',
-			'1',
-			'-subj',
-			'/CN=queue-test fake provider',
-			'-addext',
-			`subjectAltName=DNS:${FAKE_HOSTS.timelyai},DNS:${FAKE_HOSTS.dotdigital}`,
-			'-keyout',
-			keyFile,
-			'-out',
-			caFile,
-		],
-		{ cwd: dir, log: () => {} },
-	);
-	const fake: Omit<FakeProvider, 'port' | 'close'> = {
-		preloadFile: join(dir, 'fake-provider-preload.js'),
-		caFile,
-		registrations: [],
-		calls: [],
-		timelyApiKey: `tk-${randomBytes(8).toString('hex')}`,
-		dotdigitalUser: 'apiuser-queue-test@apiconnector.com',
-		dotdigitalPassword: randomBytes(8).toString('hex'),
-	};
-	const server: Server = createServer(
-		{ key: readFileSync(keyFile), cert: readFileSync(caFile) },
-		(request, response) => {
-			let raw = '';
-			request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-			request.on('end', () => {
-				const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-				const path = (request.url ?? '').replace(/\?.*$/, '');
-				const answer = (status: number, body?: unknown) => {
-					fake.calls.push(`${request.method} https://${host}${path} → ${status}`);
-					response.writeHead(
-						status,
-						body === undefined ? {} : { 'content-type': 'application/json' },
-					);
-					response.end(body === undefined ? undefined : JSON.stringify(body));
-				};
-				let body: Record<string, unknown> = {};
-				try {
-					body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-				} catch {
-					return answer(400, { error: 'invalid JSON' });
-				}
-				const provider =
-					host === FAKE_HOSTS.timelyai
-						? 'timelyai'
-						: host === FAKE_HOSTS.dotdigital
-							? 'dotdigital'
-							: undefined;
-				if (!provider) return answer(421, { error: `unknown host ${host}` });
-				const authorized =
-					provider === 'timelyai'
-						? request.headers['x-api-key'] === fake.timelyApiKey
-						: request.headers.authorization ===
-							`Basic ${Buffer.from(`${fake.dotdigitalUser}:${fake.dotdigitalPassword}`).toString('base64')}`;
-				if (!authorized) return answer(401, { error: 'unauthorized' });
-				const base = provider === 'timelyai' ? '/v1/webhooks' : '/cpaas/webhooks';
-				const find = (id: string) =>
-					fake.registrations.find(
-						(entry) =>
-							entry.provider === provider && entry.id === decodeURIComponent(id) && !entry.deleted,
-					);
-				if (request.method === 'POST' && path === base) {
-					const registration: FakeRegistration = {
-						provider,
-						id: `${provider}-wh-${fake.registrations.length + 1}`,
-						url: String(body.url),
-						events:
-							provider === 'timelyai'
-								? ((body.events as string[]) ?? [])
-								: ((body.subscriptions as Array<{ type: string }>) ?? []).map(
-										(subscription) => subscription.type,
-									),
-						// Timely.ai creates the secret and returns it once; Dotdigital keeps the one it is sent.
-						secret:
-							provider === 'timelyai'
-								? `whsec_${randomBytes(24).toString('hex')}`
-								: String(body.secret ?? ''),
-						deleted: false,
-					};
-					fake.registrations.push(registration);
-					return provider === 'timelyai'
-						? answer(201, {
-								data: {
-									id: registration.id,
-									name: body.name,
-									url: registration.url,
-									events: registration.events,
-									secret: registration.secret,
-									active: true,
-								},
-							})
-						: answer(201, {
-								id: registration.id,
-								name: body.name,
-								url: registration.url,
-								subscriptions: body.subscriptions,
-								batch: false,
-							});
-				}
-				const match = path.startsWith(`${base}/`)
-					? path.slice(base.length + 1).split('/')
-					: undefined;
-				if (match) {
-					const registration = find(match[0]);
-					if (!registration) return answer(404, { error: 'not found' });
-					if (request.method === 'DELETE' && match.length === 1) {
-						registration.deleted = true;
-						return answer(204);
-					}
-					if (request.method === 'GET' && provider === 'timelyai' && match[1] === 'deliveries')
-						return answer(200, { data: [] });
-					if (request.method === 'GET' && provider === 'dotdigital' && match.length === 1)
-						return answer(200, { id: registration.id, url: registration.url });
-				}
-				return answer(404, { error: 'no such route' });
-			});
-		},
-	);
-	const port = await freePort();
-	await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
-	writeFileSync(
-		fake.preloadFile,
-		`'use strict';
-// queue test only: TLS connections to the providers' API hosts go to the local stand-in.
-const tls = require('node:tls');
-const { readFileSync } = require('node:fs');
-const hosts = ${JSON.stringify(Object.values(FAKE_HOSTS))};
-const port = ${port};
-const ca = readFileSync(${JSON.stringify(caFile)}, 'utf8');
-const connect = tls.connect;
-tls.connect = function (...args) {
-	const options = args[0];
-	if (options && typeof options === 'object' && !options.socket) {
-		const host = options.servername || options.host;
-		if (hosts.includes(host) && Number(options.port || 443) === 443) {
-			args[0] = { ...options, host: '127.0.0.1', port, servername: host, ca };
-		}
-	}
-	return connect.apply(this, args);
-};
-`,
-	);
-	return {
-		...fake,
-		port,
-		close: async () =>
-			await new Promise<void>((resolveClose) => {
-				server.close(() => resolveClose());
-				server.closeAllConnections();
-			}),
-	};
-}
-
-// ---------------------------------------------------------------------------------------
 // The queue-mode topology
 
 interface QueueSetup {
@@ -467,7 +264,6 @@ async function startQueueSetup(
 	workDir: string,
 	tarball: string,
 	services: QueueServices,
-	fake: FakeProvider,
 ): Promise<QueueSetup> {
 	// Every process gets its own user folder (as separate containers would): its own
 	// community-nodes folder, crash journal and event log. What they must share comes from
@@ -500,7 +296,6 @@ async function startQueueSetup(
 			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 			// The URL main shows and registers with providers: the webhook process.
 			WEBHOOK_URL: `${webhookBase}/`,
-			NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${fake.preloadFile}`.trim(),
 		},
 	});
 
@@ -817,13 +612,16 @@ async function correctnessPhase(
 	});
 }
 
-/** autoRegister on: main registers at the (stand-in) provider; the webhook process checks the registered secret. */
+/**
+ * autoRegister on: main registers at the provider API (the local stand-in its credentials'
+ * Base URL points at); the webhook process checks the registered secret.
+ */
 async function registrationPhase(
 	api: N8nApi,
 	services: QueueServices,
 	secrets: DeliverySecrets,
 	setup: QueueSetup,
-	fake: FakeProvider,
+	standIn: ProviderApiStandIn,
 ): Promise<void> {
 	log('Phase 2: Timely.ai and Dotdigital triggers with "Register Webhook Automatically" on…');
 	const credentialSecret = {
@@ -832,14 +630,16 @@ async function registrationPhase(
 	};
 	const credentialIds = {
 		timelyai: await api.createCredential('timelyAiApi', 'Timely.ai registering', {
-			apiKey: fake.timelyApiKey,
+			apiKey: standIn.credentials.timelyai.apiKey,
 			webhookSecret: credentialSecret.timelyai,
+			baseUrl: standIn.baseUrls.timelyai,
 		}),
 		dotdigital: await api.createCredential('dotdigitalCpaasApi', 'Dotdigital registering', {
 			webhookSecret: credentialSecret.dotdigital,
-			region: 'r1',
-			apiUser: fake.dotdigitalUser,
-			apiPassword: fake.dotdigitalPassword,
+			region: 'custom',
+			baseUrl: standIn.baseUrls.dotdigital,
+			apiUser: standIn.credentials.dotdigital.apiUser,
+			apiPassword: standIn.credentials.dotdigital.apiPassword,
 		}),
 	};
 	for (const provider of ['timelyai', 'dotdigital'] as const) {
@@ -859,10 +659,7 @@ async function registrationPhase(
 		}
 		const url = `${setup.webhookBase}/webhook/${built.webhookPath}`;
 		// In queue mode main activates through its pub/sub command channel: the registration follows the API's answer.
-		const findRegistration = () =>
-			fake.registrations.find(
-				(entry) => entry.provider === provider && entry.url === url && !entry.deleted,
-			);
+		const findRegistration = () => standIn.held(provider).find((entry) => entry.url === url);
 		for (
 			const deadline = Date.now() + 60_000;
 			activated && !findRegistration() && Date.now() < deadline;
@@ -875,7 +672,7 @@ async function registrationPhase(
 			activated && !!registration && registration.events.length > 0,
 			registration
 				? `${registration.id}, ${registration.events.length} events, ${registration.url}`
-				: `calls: ${fake.calls.join('; ') || 'none'}`,
+				: `calls: ${callsTo(standIn, provider) || 'none'}`,
 		);
 		if (!registration) continue;
 		const [[staticData]] = await services.sql(
@@ -883,7 +680,7 @@ async function registrationPhase(
 		);
 		check(
 			`${provider}: main stored the registered secret in the workflow's static data (PostgreSQL)`,
-			staticData.includes(registration.secret),
+			!!registration.secret && staticData.includes(registration.secret),
 			`${staticData.length} characters`,
 		);
 
@@ -899,7 +696,7 @@ async function registrationPhase(
 					await post({
 						url: registration.url,
 						body: fixture.bytes,
-						headers: signedHeaders(provider, fixture.bytes, withSecret(registration.secret)),
+						headers: signedHeaders(provider, fixture.bytes, withSecret(registration.secret ?? '')),
 					}),
 				)
 			)
@@ -927,14 +724,23 @@ async function registrationPhase(
 			`${accepted}/${fixtures.length} / ${rejected}/${fixtures.length}`;
 
 		await api.deactivateWorkflow(workflowId);
-		for (const deadline = Date.now() + 60_000; !registration.deleted && Date.now() < deadline; )
+		const stillHeld = () => standIn.held(provider).some((entry) => entry.id === registration.id);
+		for (const deadline = Date.now() + 60_000; stillHeld() && Date.now() < deadline; )
 			await sleep(250);
 		check(
 			`${provider}: deactivation on main removed the registration at the provider`,
-			registration.deleted,
-			fake.calls.filter((call) => call.startsWith('DELETE')).slice(-1)[0] ?? 'no DELETE',
+			!stillHeld(),
+			callsTo(standIn, provider, 'DELETE').split('; ').slice(-1)[0] || 'no DELETE',
 		);
 	}
+}
+
+/** The calls one provider's stand-in received, e.g. `POST /v1/webhooks → 201`. */
+function callsTo(standIn: ProviderApiStandIn, provider: string, method?: string): string {
+	return standIn.calls
+		.filter((call) => call.provider === provider && (!method || call.method === method))
+		.map((call) => `${call.method} ${call.path} → ${call.status ?? 'no answer'}`)
+		.join('; ');
 }
 
 interface StopOutcome {
@@ -1432,12 +1238,12 @@ async function compareThroughput(queue: ThroughputTarget, single: ThroughputTarg
 
 let workDir: string | undefined;
 let services: QueueServices | undefined;
-let fake: FakeProvider | undefined;
+let standIn: ProviderApiStandIn | undefined;
 const keep = process.env.QUEUE_TEST_KEEP === '1';
 
 async function cleanUp(): Promise<void> {
 	await stopAll().catch(() => {});
-	await fake?.close().catch(() => {});
+	await standIn?.close().catch(() => {});
 	await services?.stop().catch(() => {});
 	if (workDir && !keep) rmSync(workDir, { recursive: true, force: true });
 }
@@ -1468,9 +1274,9 @@ async function main(): Promise<void> {
 	log(
 		`  Redis 127.0.0.1:${services.redis.port}, PostgreSQL 127.0.0.1:${services.postgres.port} (database ${services.postgres.database})`,
 	);
-	fake = await startFakeProvider(workDir);
+	standIn = await startProviderApiStandIn();
 
-	const setup = await startQueueSetup(runtime, workDir, tarball, services, fake);
+	const setup = await startQueueSetup(runtime, workDir, tarball, services);
 	log(
 		`Queue mode up: main ${setup.main.baseUrl}, webhook process ${setup.webhookBase}, workers pids ${setup.workers.map((worker) => worker.pid).join(', ')}`,
 	);
@@ -1491,7 +1297,7 @@ async function main(): Promise<void> {
 	);
 
 	await correctnessPhase(api, deployed, secrets, setup);
-	await registrationPhase(api, services, secrets, setup, fake);
+	await registrationPhase(api, services, secrets, setup, standIn);
 	await workerStopPhase(api, services, deployed, secrets, setup);
 
 	const single = await startSingleInstance(runtime, workDir, tarball);

@@ -162,6 +162,25 @@ export class N8nApi {
 		await this.call(`/workflows/${id}/deactivate`, 'POST');
 	}
 
+	/** The stored workflow, with its static data (what trigger nodes keep between activations). */
+	async workflow(id: string): Promise<WorkflowJson & { active: boolean; staticData?: unknown }> {
+		return (await this.call(`/workflows/${id}`)) as WorkflowJson & {
+			active: boolean;
+			staticData?: unknown;
+		};
+	}
+
+	/** Saves a new version of a workflow; n8n republishes it at once when it is active. */
+	async updateWorkflow(id: string, workflow: WorkflowJson): Promise<void> {
+		const { name, nodes, connections } = workflow;
+		await this.call(`/workflows/${id}`, 'PUT', {
+			name,
+			nodes,
+			connections,
+			settings: workflow.settings ?? { executionOrder: 'v1' },
+		});
+	}
+
 	/** Every execution of a workflow, newest first (follows the API's cursor). */
 	async executions(workflowId: string, includeData = false): Promise<ExecutionDetail[]> {
 		const all: ExecutionDetail[] = [];
