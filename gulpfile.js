@@ -88,26 +88,57 @@ exports.default = exports.build;
 exports.bundleJsonPathInto = bundleJsonPathInto;
 
 /**
- * docs: rewrites the per-provider event tables in README.md from the compiled catalogues
- * (run `npm run docs` after changing an event list in lib/providers/).
+ * docs: writes README.md's trigger table and each provider's section and event table from the
+ * compiled provider definitions (run `npm run docs` after adding a provider or changing an
+ * event list in lib/providers/). A new provider gets a section to describe before the helpers.
  */
-function eventTables(done) {
+function providerDocs(done) {
+	const { messagingProviders } = require('./dist/lib/providerRegistry.js');
 	let readme = fs.readFileSync('README.md', 'utf8');
-	for (const provider of fs.readdirSync('dist/lib/providers')) {
-		const catalogue = require(`./dist/lib/providers/${provider}/events.js`);
-		const events = Object.values(catalogue).find(Array.isArray);
+	readme = replaceBlock(readme, 'triggers', triggerTable(messagingProviders));
+	for (const provider of messagingProviders) {
+		if (!readme.includes(`<!-- events:${provider.id} -->`)) {
+			const section = `### ${provider.displayName} Trigger\n\n${provider.trigger.description}.\n\n<!-- events:${provider.id} -->\n<!-- /events:${provider.id} -->\n\n`;
+			readme = readme.replace('### Helper nodes', `${section}### Helper nodes`);
+		}
 		// Names only: the editor shows each event's description where it is picked.
-		const rows = events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
+		const rows = provider.events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
 		const table = ['| Provider event | Canonical `event` |', '|---|---|', ...rows].join('\n');
-		const pattern = new RegExp(
-			`(<!-- events:${provider} -->)[\\s\\S]*?(<!-- /events:${provider} -->)`,
-		);
-		if (!pattern.test(readme))
-			throw new Error(`README.md has no <!-- events:${provider} --> block`);
-		readme = readme.replace(pattern, `$1\n${table}\n$2`);
+		readme = replaceBlock(readme, `events:${provider.id}`, table);
 	}
 	fs.writeFileSync('README.md', readme);
 	done();
 }
 
-exports.docs = eventTables;
+function replaceBlock(text, name, content) {
+	const pattern = new RegExp(`(<!-- ${name} -->)[\\s\\S]*?(<!-- /${name} -->)`);
+	if (!pattern.test(text)) throw new Error(`README.md has no <!-- ${name} --> block`);
+	return text.replace(pattern, (_, open, close) => `${open}\n${content}\n${close}`);
+}
+
+function triggerTable(providers) {
+	const rows = providers.map((provider) => {
+		const ways = provider.authentication.choices
+			.filter(({ method }) => method !== 'none')
+			.map(({ method }) => authenticationWords(provider, method));
+		const last = ways.pop();
+		const authentication = ways.length > 0 ? `${ways.join(', ')} or ${last}` : last;
+		return `| **${provider.displayName} Trigger** | ${authentication} | ${provider.registration ? 'yes' : 'no'} |`;
+	});
+	return [
+		'| Node | Authenticates deliveries by | Registers its webhook |',
+		'|---|---|---|',
+		...rows,
+	].join('\n');
+}
+
+function authenticationWords(provider, method) {
+	if (method === 'basicAuth') return 'Basic auth';
+	if (method === 'headerAuth') return 'a secret header';
+	if (provider.ed25519SignatureHeader)
+		return `Ed25519 signature, ${provider.displayName}'s public key`;
+	const { algorithm, timestampHeader } = provider.hmacSignature;
+	return `HMAC-${algorithm.toUpperCase()} signature${timestampHeader ? ', timestamp checked' : ''}`;
+}
+
+exports.docs = providerDocs;
