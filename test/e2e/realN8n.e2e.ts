@@ -494,7 +494,7 @@ describe('in a real n8n, over HTTP', () => {
 	});
 
 	it.each(PROVIDER_IDS.map((provider) => [provider]))(
-		'%s: every documented payload, correctly signed, starts one execution whose output is the canonical event',
+		'%s: every documented payload, correctly signed, starts one execution whose output is its hand-written expected event',
 		async (provider) => {
 			const fixtures = fixtureFiles(provider);
 			for (const fixture of fixtures) {
@@ -845,7 +845,7 @@ describe('in a real n8n, over HTTP', () => {
 		counts.executionsFound += executions.length;
 	});
 
-	it("Normalize Messaging Event turns n8n's Webhook node output into the same canonical events", async () => {
+	it("Normalize Messaging Event turns n8n's Webhook node output into the hand-written expected events", async () => {
 		const fixtures = fixtureFiles('dotdigital').slice(0, 3);
 		const envelopes = fixtures.map(
 			(fixture) => JSON.parse(fixture.bytes.toString('utf8')) as unknown,
