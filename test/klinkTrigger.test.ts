@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
-import { fixture, providerFixtures } from './support/fixtures';
+import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { basicAuthorization, hmacHex } from './support/signing';
 
@@ -18,83 +18,16 @@ function signed(envelope: unknown, secret = SECRET) {
 }
 
 describe('K-LINK Trigger with the documented payloads', () => {
-	const expected: Record<string, object> = {
-		'contact-create': {
-			event: 'contact.created',
-			providerEvent: 'contact.create',
-			channel: 'whatsapp',
-			direction: null,
-			contact: {
-				id: 'a0cad4e8-c23b-426d-95fe-75d02325d943',
-				name: 'John',
-				phone: '06838387278',
-				email: 'john@klink.cloud',
-			},
-			sender: null,
-			message: null,
-			tags: ['VVIP'],
-			error: null,
-			occurredAt: '2026-01-09T03:42:38.000Z',
-		},
-		'contact-update': {
-			event: 'contact.updated',
-			providerEvent: 'contact.update',
-			channel: 'whatsapp',
-			contact: { id: 'a0cad4e8-c23b-426d-95fe-75d02325d943', email: 'john@klink.cloud' },
-			tags: ['VVIP'],
-		},
-		'message-inbound': {
-			event: 'message.received',
-			providerEvent: 'message.inbound',
-			channel: 'messenger',
-			direction: 'inbound',
-			conversationId: '059e8ac4-50a5-4ecd-bb74-d63498ba709c',
-			contact: { id: '9d15d54f-b876-445c-a6f7-ecf37cf1886b', name: 'John Hopper' },
-			sender: { type: 'contact', id: '9d15d54f-b876-445c-a6f7-ecf37cf1886b', name: 'John Hopper' },
-			message: {
-				id: '706feaae-8e59-48c7-8784-33541e954c6b',
-				text: 'Hi there',
-				type: 'text',
-				media: [],
-			},
-			tags: [],
-			error: null,
-			occurredAt: '2026-01-09T07:05:42.378Z',
-		},
-		'message-outbound': {
-			event: 'message.sent',
-			providerEvent: 'message.outbound',
-			channel: 'messenger',
-			direction: 'outbound',
-			conversationId: '059e8ac4-50a5-4ecd-bb74-d63498ba709c',
-			sender: { type: 'agent', id: 'd762a2be-ea27-49ff-b42c-03992953ab67', name: 'John Hopper' },
-			message: {
-				id: 'c0ab2468-f630-4c75-9b8c-ba63df930b19',
-				text: 'It is outbound message',
-				type: 'text',
-			},
-			occurredAt: '2026-01-09T07:07:38.128Z',
-		},
-	};
-
-	it('has an expectation for every fixture', () => {
-		expect(
-			providerFixtures('klink')
-				.map(({ name }) => name)
-				.sort(),
-		).toEqual(Object.keys(expected).sort());
+	it('has a hand-written expected event for every fixture', () => {
+		expect(expectedEventNames('klink')).toEqual(providerFixtures('klink').map(({ name }) => name));
 	});
 
 	it.each(providerFixtures('klink'))(
-		'maps $name to the canonical event',
+		'maps $name to its expected canonical event',
 		async ({ name, envelope }) => {
 			const run = await deliver(trigger, signatureSetup, signed(envelope));
 			expect(run.status).toBe(200);
-			expect(run.items).toHaveLength(1);
-			const [event] = run.items!;
-			expect(event).toMatchObject({ ...expected[name], provider: 'klink', problems: [] });
-			expect(event.raw).toEqual(envelope);
-			expect(event.eventId).toMatch(/^[0-9a-f]{32}$/);
+			expect(run.items).toEqual([expectedEvent('klink', name)]);
 		},
 	);
 

@@ -1,3 +1,7 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the repository's source tree; not part of the published package */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INodeType } from 'n8n-workflow';
 
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
@@ -12,6 +16,8 @@ import { staryaAiProvider } from '../lib/providers/staryaai';
 import { timelyAiProvider } from '../lib/providers/timelyai';
 import type { MessagingProvider } from '../lib/messagingProvider';
 import { repositoryFile } from './support/fixtures';
+
+const ROOT = join(__dirname, '..');
 
 const triggers: Array<{ name: string; trigger: INodeType; provider: MessagingProvider }> = [
 	{ name: 'K-LINK Trigger', trigger: new KlinkTrigger(), provider: klinkProvider },
@@ -67,5 +73,42 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 				file.toLowerCase().includes(`/${credential.toLowerCase()}.`),
 			),
 		).toBe(true);
+	});
+});
+
+/**
+ * What the build turns into n8n entry points: every `nodes/<Name>/<Name>.node.ts` and
+ * `credentials/<Name>.credentials.ts` of the repository, named as package.json lists them.
+ */
+function builtEntryPoints(): { nodes: string[]; credentials: string[] } {
+	const nodes = readdirSync(join(ROOT, 'nodes'), { withFileTypes: true })
+		.filter((entry) => entry.isDirectory())
+		.flatMap(({ name }) =>
+			readdirSync(join(ROOT, 'nodes', name))
+				.filter((file) => file.endsWith('.node.ts'))
+				.map((file) => `dist/nodes/${name}/${file.replace(/\.ts$/, '.js')}`),
+		);
+	const credentials = readdirSync(join(ROOT, 'credentials'))
+		.filter((file) => file.endsWith('.credentials.ts'))
+		.map((file) => `dist/credentials/${file.replace(/\.ts$/, '.js')}`);
+	return { nodes: nodes.sort(), credentials: credentials.sort() };
+}
+
+describe('package.json', () => {
+	const manifest = JSON.parse(repositoryFile('package.json')) as {
+		n8n: { nodes: string[]; credentials: string[] };
+		dependencies?: object;
+		peerDependencies: object;
+	};
+
+	it('lists every node and credential of the source, and nothing the build does not make', () => {
+		const built = builtEntryPoints();
+		expect([...manifest.n8n.nodes].sort()).toEqual(built.nodes);
+		expect([...manifest.n8n.credentials].sort()).toEqual(built.credentials);
+	});
+
+	it("has no runtime dependencies and only n8n-workflow as peer (n8n's verification rules)", () => {
+		expect(manifest.dependencies).toBeUndefined();
+		expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});
 });

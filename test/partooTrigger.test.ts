@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
 import { partooPublicKeys } from '../lib/providers/partoo/publicKeys';
 import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
-import { fixture } from './support/fixtures';
+import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 
 const trigger = new PartooTrigger();
@@ -46,31 +46,20 @@ function withMessage(changes: Record<string, unknown>) {
 }
 
 describe('Partoo Trigger with the documented payload', () => {
-	it('maps a message a user sent to message.sent from an agent', async () => {
+	it('has a hand-written expected event for every fixture', () => {
+		expect(expectedEventNames('partoo')).toEqual(
+			providerFixtures('partoo').map(({ name }) => name),
+		);
+	});
+
+	it('maps the documented message, sent by a user, to its expected canonical event', async () => {
 		const run = await deliver(
 			trigger,
 			sandboxSetup,
 			signedBy(partooSandbox.privateKey, documented),
 		);
 		expect(run.status).toBe(200);
-		expect(run.items).toHaveLength(1);
-		expect(run.items![0]).toMatchObject({
-			event: 'message.sent',
-			providerEvent: 'message_created',
-			provider: 'partoo',
-			occurredAt: '2023-01-31T16:22:17.327Z',
-			channel: 'messenger',
-			direction: 'outbound',
-			conversationId: '123',
-			contact: { id: null, name: 'John Doe', phone: '+33612345678', email: 'john.doe@example.com' },
-			sender: { type: 'agent', id: '<string>', name: 'Jane Doe' },
-			message: { id: '123', text: '<string>', type: 'text', status: 'sending', media: [] },
-			tags: [],
-			error: null,
-			problems: [],
-			testDelivery: false,
-			raw: documented,
-		});
+		expect(run.items).toEqual([expectedEvent('partoo', 'message-created')]);
 	});
 
 	it('maps a consumer message to message.received from the contact, and an automated one to automation', async () => {

@@ -1,5 +1,5 @@
 import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
-import { fixture, providerFixtures } from './support/fixtures';
+import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { basicAuthorization } from './support/signing';
 
@@ -15,94 +15,20 @@ const withToken = (envelope: unknown) => ({
 });
 
 const CHAT = 'chat_fedcba9876';
-const USER = 'usr_12345abcde';
-const ZERO_ID = '00000000-00000000-00000000-00000000';
-
-const expected: Record<string, object> = {
-	'user-created': {
-		event: 'contact.created',
-		occurredAt: '2024-05-21T10:30:00.123Z',
-		contact: { id: USER, name: 'John Doe', phone: '+14155552671' },
-		sender: null,
-	},
-	'user-updated': {
-		event: 'contact.updated',
-		contact: { id: USER, name: 'John A. Doe', phone: '+14155551234' },
-	},
-	'user-deleted': {
-		event: 'contact.deleted',
-		contact: { id: USER, name: null, phone: null, email: null },
-	},
-	'chat-created': { event: 'conversation.created', conversationId: CHAT, contact: { id: USER } },
-	'chat-deleted': { event: 'conversation.deleted', conversationId: CHAT, contact: { id: USER } },
-	'chat-message-created-user': {
-		event: 'message.received',
-		occurredAt: '2024-05-21T14:16:01.999Z',
-		channel: 'whatsapp',
-		direction: 'inbound',
-		conversationId: CHAT,
-		contact: { id: USER },
-		sender: { type: 'contact', id: USER },
-		message: {
-			id: 'msg_zyxwvu6543',
-			text: 'Hello, I need help with my order.',
-			type: 'image',
-			media: [{ url: null, mimeType: 'image/*', name: 'file_img_order_issue.jpg' }],
-		},
-	},
-	'chat-message-created-agent': {
-		event: 'message.sent',
-		channel: 'psycoai',
-		direction: 'outbound',
-		sender: { type: 'ai', id: 'agent_support_01' },
-		message: {
-			id: 'msg_abcdef1234',
-			text: 'Hello John! Sure, what is the order number, please?',
-			type: 'text',
-			media: [],
-		},
-	},
-	'chat-message-status-updated': {
-		event: 'message.delivered',
-		providerEvent: 'chat.message.status.updated',
-		occurredAt: '2024-05-21T13:00:00.005Z',
-		conversationId: ZERO_ID,
-		contact: { id: ZERO_ID },
-		message: { id: '000000', status: 'delivered' },
-		error: null,
-	},
-	'chat-tag-appended': {
-		event: 'tag.added',
-		providerEvent: 'chat.tag.appended',
-		conversationId: ZERO_ID,
-		tags: ['Lead Interessado'],
-		problems: [
-			'the envelope is named "chat.message.status.updated" but its data is shaped like "chat.tag.appended"',
-		],
-	},
-};
 
 describe('StaryaAI Trigger with the documented payloads', () => {
-	it('has an expectation for every fixture', () => {
-		expect(
-			providerFixtures('staryaai')
-				.map(({ name }) => name)
-				.sort(),
-		).toEqual(Object.keys(expected).sort());
+	it('has a hand-written expected event for every fixture', () => {
+		expect(expectedEventNames('staryaai')).toEqual(
+			providerFixtures('staryaai').map(({ name }) => name),
+		);
 	});
 
 	it.each(providerFixtures('staryaai'))(
-		'maps $name to the canonical event',
+		'maps $name to its expected canonical event',
 		async ({ name, envelope }) => {
 			const run = await deliver(trigger, setup, withToken(envelope));
 			expect(run.status).toBe(200);
-			expect(run.items).toHaveLength(1);
-			expect(run.items![0]).toMatchObject({
-				problems: [],
-				...expected[name],
-				provider: 'staryaai',
-				raw: envelope,
-			});
+			expect(run.items).toEqual([expectedEvent('staryaai', name)]);
 		},
 	);
 

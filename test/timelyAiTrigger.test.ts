@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
-import { fixture, providerFixtures } from './support/fixtures';
+import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { hmacHex } from './support/signing';
 
@@ -31,70 +31,19 @@ function signed(
 
 const secondsAgo = (seconds: number) => String(Math.floor(Date.now() / 1000) - seconds);
 
-const expected: Record<string, object> = {
-	'message-received': {
-		event: 'message.received',
-		eventId: 'evt_01HX4A1K9MFQR4YZDNV7P9WCE',
-		occurredAt: '2026-04-19T14:30:00.000Z',
-		channel: 'whatsapp',
-		direction: 'inbound',
-		conversationId: 'conv_01HX3B2K',
-		contact: { id: 'cont_456' },
-		sender: { type: 'contact', id: 'cont_456' },
-		message: {
-			id: 'msg_01HX4A1K',
-			text: 'Oi, gostaria de saber sobre os planos',
-			type: 'text',
-			status: 'received',
-			media: [],
-		},
-		error: null,
-	},
-	'message-sent': {
-		event: 'message.sent',
-		direction: 'outbound',
-		sender: { type: 'ai', id: 'agt_101' },
-		message: { id: 'msg_01HX4B3M', text: 'Olá! Temos três planos disponíveis...', status: 'sent' },
-	},
-	'message-delivered': {
-		event: 'message.delivered',
-		direction: 'outbound',
-		sender: null,
-		message: { id: 'msg_01HX4B3M', status: 'delivered' },
-	},
-	'message-read': {
-		event: 'message.read',
-		message: { id: 'msg_01HX4B3M', status: 'read' },
-		occurredAt: '2026-04-19T14:32:10.000Z',
-	},
-	'message-failed': {
-		event: 'message.failed',
-		message: { status: 'failed' },
-		error: { code: '131026', message: 'Message undeliverable — number not registered on WhatsApp' },
-	},
-};
-
 describe('Timely.ai Trigger with the documented payloads', () => {
-	it('has an expectation for every fixture', () => {
-		expect(
-			providerFixtures('timelyai')
-				.map(({ name }) => name)
-				.sort(),
-		).toEqual(Object.keys(expected).sort());
+	it('has a hand-written expected event for every fixture', () => {
+		expect(expectedEventNames('timelyai')).toEqual(
+			providerFixtures('timelyai').map(({ name }) => name),
+		);
 	});
 
 	it.each(providerFixtures('timelyai'))(
-		'maps $name to the canonical event',
+		'maps $name to its expected canonical event',
 		async ({ name, envelope }) => {
 			const run = await deliver(trigger, setup, signed(envelope, { timestamp: secondsAgo(2) }));
 			expect(run.status).toBe(200);
-			expect(run.items).toHaveLength(1);
-			expect(run.items![0]).toMatchObject({
-				...expected[name],
-				provider: 'timelyai',
-				problems: [],
-				raw: envelope,
-			});
+			expect(run.items).toEqual([expectedEvent('timelyai', name)]);
 		},
 	);
 

@@ -1,12 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- development script (demo, end-to-end, bench); not part of the published package */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { CanonicalEvent } from '../../lib/canonicalEvent';
 import type { ProviderId } from '../../lib/providerRegistry';
-import { normalizeEnvelopes } from '../../lib/deliveryPipeline';
-import { providerById } from '../../lib/providerRegistry';
 import { REPO_ROOT } from './n8nRuntime';
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
@@ -18,11 +16,14 @@ export interface FixtureFile {
 	bytes: Buffer;
 }
 
+/** Beside each payload `<name>.json`, the canonical event written by hand for it (test/fixtures/README.md). */
+const EXPECTED_SUFFIX = '.expected.json';
+
 /** The providers' own documented payloads, exactly as stored (the bytes that get signed). */
 export function fixtureFiles(provider: ProviderId): FixtureFile[] {
 	const dir = join(FIXTURES_DIR, provider);
 	return readdirSync(dir)
-		.filter((file) => file.endsWith('.json'))
+		.filter((file) => file.endsWith('.json') && !file.endsWith(EXPECTED_SUFFIX))
 		.sort()
 		.map((file) => ({
 			provider,
@@ -32,12 +33,23 @@ export function fixtureFiles(provider: ProviderId): FixtureFile[] {
 		}));
 }
 
-/** The canonical event the engine makes of a fixture, as n8n stores it (through JSON). */
-export function canonicalEventOf(fixture: FixtureFile): CanonicalEvent {
-	const [event] = normalizeEnvelopes(providerById(fixture.provider)!, [
-		JSON.parse(fixture.bytes.toString('utf8')),
-	]);
-	return JSON.parse(JSON.stringify(event)) as CanonicalEvent;
+/**
+ * The canonical event a trigger must emit for a fixture: the hand-written expected file, with
+ * the fixture itself as `raw`. Never computed by the engine.
+ */
+export function expectedEventOf(fixture: FixtureFile): CanonicalEvent {
+	const written = JSON.parse(
+		readFileSync(join(FIXTURES_DIR, fixture.provider, `${fixture.name}${EXPECTED_SUFFIX}`), 'utf8'),
+	) as Omit<CanonicalEvent, 'raw'>;
+	return { ...written, raw: JSON.parse(fixture.bytes.toString('utf8')) as unknown };
+}
+
+/**
+ * The eventId of an envelope that carries no id of its own (K-LINK, Partoo, StaryaAI): the first
+ * 32 hex digits of SHA-256 over its compact JSON, keys in the order sent (test/fixtures/README.md).
+ */
+export function contentEventId(compactJson: string): string {
+	return createHash('sha256').update(compactJson).digest('hex').slice(0, 32);
 }
 
 /**

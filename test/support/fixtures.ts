@@ -2,18 +2,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { CanonicalEvent } from '../../lib/canonicalEvent';
+
 export interface Fixture {
 	name: string;
 	envelope: Record<string, unknown>;
 }
 
 const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
+/** Beside each payload `<name>.json`, the canonical event written by hand for it (fixtures/README.md). */
+const EXPECTED_SUFFIX = '.expected.json';
 
 /** Every documented payload of a provider, copied from its own webhook pages. */
 export function providerFixtures(provider: string): Fixture[] {
 	const dir = join(FIXTURES_DIR, provider);
 	return readdirSync(dir)
-		.filter((file) => file.endsWith('.json'))
+		.filter((file) => file.endsWith('.json') && !file.endsWith(EXPECTED_SUFFIX))
 		.sort()
 		.map((file) => ({
 			name: file.replace(/\.json$/, ''),
@@ -26,6 +30,22 @@ export function fixture(provider: string, name: string): Record<string, unknown>
 		string,
 		unknown
 	>;
+}
+
+/** The canonical event a trigger must emit for a fixture: its hand-written file, with the fixture as `raw`. */
+export function expectedEvent(provider: string, name: string): CanonicalEvent {
+	const written = JSON.parse(
+		readFileSync(join(FIXTURES_DIR, provider, `${name}${EXPECTED_SUFFIX}`), 'utf8'),
+	) as Omit<CanonicalEvent, 'raw'>;
+	return { ...written, raw: fixture(provider, name) };
+}
+
+/** The names of the hand-written expectations kept for a provider. */
+export function expectedEventNames(provider: string): string[] {
+	return readdirSync(join(FIXTURES_DIR, provider))
+		.filter((file) => file.endsWith(EXPECTED_SUFFIX))
+		.map((file) => file.slice(0, -EXPECTED_SUFFIX.length))
+		.sort();
 }
 
 /** A file of this repository, e.g. README.md. */
