@@ -690,6 +690,27 @@ describe("n8n's retries of one activation", () => {
 		expect(standIn.calls.filter((call) => call.startsWith('dotdigital DELETE'))).toHaveLength(1);
 	});
 
+	it('do not wait on a second removal once the provider left one unanswered; both webhooks named', async () => {
+		standIn.held.partoo.push({ id: '77', url: NODE_URL, events: ['message_created'] });
+		standIn.held.partoo.push({ id: '78', url: NODE_URL, events: ['lead_received'] });
+		standIn.behaviour['partoo delete'] = 'silence';
+		const hooks = partoo();
+		hooks.staticData.registration = {
+			ids: ['77', '78'],
+			url: NODE_URL,
+			events: ['message_created', 'lead_received'],
+		};
+		const outcomes = await hooks.runRetried('delete', 3);
+		expect(messages(outcomes)).toEqual(
+			Array(3).fill(
+				'Partoo did not answer within 1 s while removing the webhook. Webhooks 77, 78 are still registered at Partoo and could not be removed: delete them there by hand',
+			),
+		);
+		expect(standIn.calls.filter((call) => call.startsWith('partoo DELETE'))).toEqual([
+			'partoo DELETE /partoo/v2/webhooks/77',
+		]);
+	});
+
 	it('start afresh at the next activation', async () => {
 		standIn.behaviour['partoo create'] = 'silence';
 		const hooks = partoo();

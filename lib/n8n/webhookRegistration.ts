@@ -93,6 +93,9 @@ function seconds(milliseconds: number): string {
 	return `${Math.round(milliseconds / 100) / 10} s`;
 }
 
+/** The errors of calls the provider did not answer in time. */
+const unansweredCalls = new WeakSet<Error>();
+
 /** Sends one request to the provider's API; null when `allowNotFound` and the answer is 404. */
 type ProviderCall = (request: ProviderRequest, allowNotFound?: boolean) => Promise<unknown>;
 
@@ -153,15 +156,17 @@ async function providerSession(
 		);
 
 	const session: ProviderSession = { call, providerName, step, unrepeatable: false };
+	const unanswered = (error: NodeApiError) => {
+		session.unrepeatable = true;
+		unansweredCalls.add(error);
+		return error;
+	};
 	async function call(
 		{ method, path, body, qs }: ProviderRequest,
 		allowNotFound = false,
 	): Promise<unknown> {
 		const remaining = deadline - Date.now();
-		if (remaining <= 0) {
-			session.unrepeatable = true;
-			throw tooLong();
-		}
+		if (remaining <= 0) throw unanswered(tooLong());
 		const timeout = Math.min(answerMs, remaining);
 		try {
 			return await context.helpers.httpRequestWithAuthentication.call(
@@ -180,13 +185,14 @@ async function providerSession(
 			const status = httpStatusOf(error);
 			if (allowNotFound && status === 404) return null;
 			if (timedOut(error)) {
-				session.unrepeatable = true;
-				throw timeout < answerMs
-					? tooLong()
-					: providerError(
-							context,
-							`${providerName} did not answer within ${seconds(answerMs)} while ${step} the webhook`,
-						);
+				throw unanswered(
+					timeout < answerMs
+						? tooLong()
+						: providerError(
+								context,
+								`${providerName} did not answer within ${seconds(answerMs)} while ${step} the webhook`,
+							),
+				);
 			}
 			throw providerError(
 				context,
@@ -206,7 +212,10 @@ async function providerSession(
 	return session;
 }
 
-/** Removes webhooks, one already gone being fine; answers the ids still there and why. */
+/**
+ * Removes webhooks, one already gone being fine; answers the ids still there and why. After
+ * a removal the provider did not answer, the others are not tried: each would wait as long.
+ */
 async function removeWebhooks(
 	session: ProviderSession,
 	registration: ProviderRegistration,
@@ -215,6 +224,10 @@ async function removeWebhooks(
 	const left: string[] = [];
 	let firstError: Error | undefined;
 	for (const id of new Set(ids)) {
+		if (firstError && unansweredCalls.has(firstError)) {
+			left.push(id);
+			continue;
+		}
 		try {
 			await session.call(registration.removeRequest(id), true);
 		} catch (error) {
