@@ -130,11 +130,15 @@ async function inStep<T>(
 	try {
 		return await work(session);
 	} catch (error) {
+		const failure =
+			error instanceof NodeApiError
+				? error
+				: new NodeOperationError(context.getNode(), error as Error);
 		if (session.unrepeatable) {
 			const failures = failuresNotToRepeat.get(staticData) ?? new Map<Step, Error>();
-			failuresNotToRepeat.set(staticData, failures.set(step, error as Error));
+			failuresNotToRepeat.set(staticData, failures.set(step, failure));
 		}
-		throw error;
+		throw failure;
 	}
 }
 
