@@ -242,11 +242,19 @@ async function removeWebhooks(
 	return { left, firstError };
 }
 
-/** `Webhook 12 is` / `Webhooks 11, 12 are` … still registered, for error messages. */
-function leftoverSentence(providerName: string, ids: string[]): string {
-	const [subject, pronoun] =
-		ids.length === 1 ? [`Webhook ${ids[0]} is`, 'it'] : [`Webhooks ${ids.join(', ')} are`, 'them'];
-	return `${subject} still registered at ${providerName} and could not be removed: delete ${pronoun} there by hand`;
+/**
+ * `Webhook 12 is` / `Webhooks 11, 12 are` … still registered, for error messages; after a
+ * removal the provider did not answer, they may or may not be.
+ */
+function leftoverSentence(providerName: string, ids: string[], removalError?: Error): string {
+	const [subject, verb, pronoun] =
+		ids.length === 1
+			? [`Webhook ${ids[0]}`, 'is', 'it']
+			: [`Webhooks ${ids.join(', ')}`, 'are', 'them'];
+	if (removalError && unansweredCalls.has(removalError)) {
+		return `${subject} may still be registered at ${providerName}: if ${providerName} lists ${pronoun}, delete ${pronoun} there by hand`;
+	}
+	return `${subject} ${verb} still registered at ${providerName} and could not be removed: delete ${pronoun} there by hand`;
 }
 
 interface WebhookList {
@@ -360,7 +368,7 @@ async function retireRegistration(
 	if (left.length > 0) {
 		throw providerError(
 			context,
-			`${firstError?.message ?? `${session.providerName} could not remove the webhook`}. ${leftoverSentence(session.providerName, left)}`,
+			`${firstError?.message ?? `${session.providerName} could not remove the webhook`}. ${leftoverSentence(session.providerName, left, firstError)}`,
 			{ httpCode: httpStatusOf(firstError) },
 		);
 	}
@@ -414,8 +422,8 @@ async function cleanUpUnprovenCreate(
 			// Nothing more can be learnt; what is known is removed below and the rest said.
 		}
 	}
-	const { left } = await removeWebhooks(session, registration, found);
-	if (left.length > 0) return ` ${leftoverSentence(session.providerName, left)}.`;
+	const { left, firstError } = await removeWebhooks(session, registration, found);
+	if (left.length > 0) return ` ${leftoverSentence(session.providerName, left, firstError)}.`;
 	if (lookedUp || createdIds.length > 0) return '';
 	session.unrepeatable = true;
 	return ` ${session.providerName} may have created a webhook for ${url} that n8n cannot look up: if ${session.providerName} lists one, delete it.`;
@@ -446,11 +454,11 @@ async function clearLeftovers(
 	const leftovers = atUrl
 		.filter((webhook) => reused.get(webhook.event ?? '') !== webhook.id)
 		.map((webhook) => webhook.id);
-	const { left } = await removeWebhooks(session, registration, leftovers);
+	const { left, firstError } = await removeWebhooks(session, registration, leftovers);
 	if (left.length > 0) {
 		throw providerError(
 			context,
-			`${session.providerName} holds earlier webhooks for this trigger. ${leftoverSentence(session.providerName, left)}`,
+			`${session.providerName} holds earlier webhooks for this trigger. ${leftoverSentence(session.providerName, left, firstError)}`,
 		);
 	}
 	return reused;
@@ -488,9 +496,9 @@ async function settleConcurrentRegistrations(
 			.map((webhook) => webhook.id)
 			.filter((id) => !registered.ids.includes(id) && compareWebhookIds(id, newest) < 0);
 	}
-	const { left } = await removeWebhooks(session, registration, toRemove);
+	const { left, firstError } = await removeWebhooks(session, registration, toRemove);
 	if (left.length > 0) {
-		context.logger.warn(leftoverSentence(session.providerName, left), {
+		context.logger.warn(leftoverSentence(session.providerName, left, firstError), {
 			workflowId: context.getWorkflow().id,
 			node: context.getNode().name,
 		});
