@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-work
 
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import type { MessagingProvider } from '../messagingProvider';
+import { cachedCredentials } from './credentialCache';
 import type { AuthenticationMethod } from './triggerProperties';
 import { registeredSecret } from './webhookRegistration';
 
@@ -104,7 +105,7 @@ export async function deliveryAuthenticationOf(
 	const credentials =
 		method === 'none' || (method === 'signature' && registered)
 			? undefined
-			: await context.getCredentials<ICredentialDataDecryptedObject>(trigger.credentialType);
+			: await cachedCredentials(context, trigger.credentialType);
 	return deliveryAuthenticationFrom(method, provider, credentials, {
 		...trigger.signature?.(credentials),
 		registeredSecret: registered,
