@@ -311,6 +311,8 @@ async function benchN8n(setting: {
 					'batch vs singles',
 					() => load(batch),
 					() => load(singles),
+					// Hundreds of times the goal: one round tells as much as three.
+					1,
 				)
 			: await skipped;
 
@@ -352,8 +354,7 @@ async function benchN8n(setting: {
 				value: accepted.a.latencyP50 / accepted.b.latencyP50,
 			},
 			{
-				measure:
-					'n8n: accepted deliveries/s, our trigger, signature checked ÷ same trigger, Authentication None',
+				measure: 'n8n: our trigger, signature checked ÷ Authentication None',
 				result: `${signatureRatio.toFixed(2)}× (${fmt(signedOverUnsigned.a.perSecond)} vs ${fmt(signedOverUnsigned.b.perSecond)} req/s)`,
 				goal: '≥ 0.95',
 				met: signatureRatio >= 0.95,
@@ -410,13 +411,14 @@ async function alternate(
 	label: string,
 	a: () => Promise<LoadResult>,
 	b: () => Promise<LoadResult>,
+	rounds = ROUNDS,
 ): Promise<AB> {
 	const results: { a: LoadResult[]; b: LoadResult[] } = { a: [], b: [] };
-	for (let round = 0; round < ROUNDS; round++) {
+	for (let round = 0; round < rounds; round++) {
 		const order = round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
 		for (const side of order) results[side].push(await (side === 'a' ? a() : b()));
 		console.log(
-			`  ${label}, round ${round + 1}/${ROUNDS}: A ${fmt(results.a[round].perSecond)} req/s, B ${fmt(results.b[round].perSecond)} req/s`,
+			`  ${label}, round ${round + 1}/${rounds}: A ${fmt(results.a[round].perSecond)} req/s, B ${fmt(results.b[round].perSecond)} req/s`,
 		);
 	}
 	return { a: combine(results.a), b: combine(results.b) };
