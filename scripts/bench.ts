@@ -271,13 +271,16 @@ async function benchN8n(setting: {
 			},
 		];
 
-		const load = (requests: Request[]) =>
-			generateLoad({
+		const load = async (requests: Request[]): Promise<Measured> => {
+			const cpuBefore = processCpuMs(n8n.pid);
+			const result = await generateLoad({
 				baseUrl: n8n.baseUrl,
 				requests,
 				connections: CONNECTIONS,
 				durationSeconds: SECONDS,
 			});
+			return { ...result, n8nCpuMs: processCpuMs(n8n.pid) - cpuBefore };
+		};
 		console.log(`  warming up…`);
 		await generateLoad({
 			baseUrl: n8n.baseUrl,
@@ -355,7 +358,7 @@ async function benchN8n(setting: {
 			},
 			{
 				measure: 'n8n: our trigger, signature checked ÷ Authentication None',
-				result: `${signatureRatio.toFixed(2)}× (${fmt(signedOverUnsigned.a.perSecond)} vs ${fmt(signedOverUnsigned.b.perSecond)} req/s)`,
+				result: `${signatureRatio.toFixed(2)}× (${fmt(signedOverUnsigned.a.perSecond)} vs ${fmt(signedOverUnsigned.b.perSecond)} req/s; n8n CPU per delivery ${fmt(cpuPerDelivery(signedOverUnsigned.a))} vs ${fmt(cpuPerDelivery(signedOverUnsigned.b))} ms)`,
 				goal: '≥ 0.95',
 				met: signatureRatio >= 0.95,
 				value: signatureRatio,
@@ -401,19 +404,43 @@ async function benchN8n(setting: {
 	}
 }
 
+/** A load run and the CPU time n8n's process spent during it. */
+interface Measured extends LoadResult {
+	n8nCpuMs: number;
+}
+
 interface AB {
-	a: LoadResult;
-	b: LoadResult;
+	a: Measured;
+	b: Measured;
+}
+
+/**
+ * CPU time (user + system) a process has used, from Linux's /proc; NaN elsewhere. Unlike
+ * throughput, it hardly moves when other processes load the machine.
+ */
+function processCpuMs(pid: number): number {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		// utime and stime, in clock ticks (USER_HZ, 100 per second on Linux).
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return NaN;
+	}
+}
+
+function cpuPerDelivery(result: Measured): number {
+	return result.n8nCpuMs / result.status2xx;
 }
 
 /** Runs A and B in alternating rounds (A B, B A, A B…) and sums each side. */
 async function alternate(
 	label: string,
-	a: () => Promise<LoadResult>,
-	b: () => Promise<LoadResult>,
+	a: () => Promise<Measured>,
+	b: () => Promise<Measured>,
 	rounds = ROUNDS,
 ): Promise<AB> {
-	const results: { a: LoadResult[]; b: LoadResult[] } = { a: [], b: [] };
+	const results: { a: Measured[]; b: Measured[] } = { a: [], b: [] };
 	for (let round = 0; round < rounds; round++) {
 		const order = round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
 		for (const side of order) results[side].push(await (side === 'a' ? a() : b()));
@@ -424,8 +451,9 @@ async function alternate(
 	return { a: combine(results.a), b: combine(results.b) };
 }
 
-function emptyResult(): LoadResult {
+function emptyResult(): Measured {
 	return {
+		n8nCpuMs: 0,
 		requests: 0,
 		seconds: 1,
 		perSecond: 0,
@@ -438,11 +466,12 @@ function emptyResult(): LoadResult {
 	};
 }
 
-function combine(results: LoadResult[]): LoadResult {
-	const sum = (pick: (result: LoadResult) => number) =>
+function combine(results: Measured[]): Measured {
+	const sum = (pick: (result: Measured) => number) =>
 		results.reduce((total, result) => total + pick(result), 0);
 	const seconds = sum((result) => result.seconds);
 	return {
+		n8nCpuMs: sum((result) => result.n8nCpuMs),
 		requests: sum((result) => result.requests),
 		seconds,
 		perSecond: sum((result) => result.status2xx) / seconds,
