@@ -78,6 +78,15 @@ describe('the credential a signed trigger checks deliveries with', () => {
 		expect(credential.reads).toBe(2);
 	});
 
+	it('is read once for deliveries that arrive while n8n is still reading it', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-concurrent' });
+		const statuses = await Promise.all(
+			[1, 2, 3].map(async () => await statusOf(credential.setup, OLD_SECRET)),
+		);
+		expect(statuses).toEqual([200, 200, 200]);
+		expect(credential.reads).toBe(1);
+	});
+
 	it('lets the old secret in for less than 5 seconds after a change, then only the new one', async () => {
 		const credential = countedCredential({ ...IDS, credentialId: 'credential-changed' });
 		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);

@@ -10,8 +10,9 @@ export const CREDENTIAL_CACHE_SECONDS = 5;
 export const CREDENTIAL_CACHE_ENTRIES = 1000;
 
 interface CachedCredential {
-	data: ICredentialDataDecryptedObject;
-	/** `Date.now()` when the read that returned `data` began. */
+	/** n8n's read, shared by the deliveries that arrive while it is under way. */
+	data: Promise<ICredentialDataDecryptedObject>;
+	/** `Date.now()` when the read began. */
 	readAt: number;
 }
 
@@ -41,16 +42,24 @@ export async function cachedCredentials(
 		return await context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
 	}
 	const key = JSON.stringify([workflowId, node.id, credentialType, credentialId]);
-	const readAt = Date.now();
+	const now = Date.now();
 	const cached = cache.get(key);
-	if (cached && isFresh(cached, readAt)) return cached.data;
+	if (cached && isFresh(cached, now)) return await cached.data;
 
+	const entry: CachedCredential = {
+		data: context.getCredentials<ICredentialDataDecryptedObject>(credentialType),
+		readAt: now,
+	};
 	cache.delete(key);
-	const data = await context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
-	cache.set(key, { data, readAt });
+	cache.set(key, entry);
 	for (const [oldestKey, oldest] of cache) {
-		if (cache.size <= CREDENTIAL_CACHE_ENTRIES && isFresh(oldest, Date.now())) break;
+		if (cache.size <= CREDENTIAL_CACHE_ENTRIES && isFresh(oldest, now)) break;
 		cache.delete(oldestKey);
 	}
-	return data;
+	try {
+		return await entry.data;
+	} catch (error) {
+		if (cache.get(key) === entry) cache.delete(key);
+		throw error;
+	}
 }
