@@ -56,10 +56,8 @@ export async function cachedCredentials(
 		if (cache.size <= CREDENTIAL_CACHE_ENTRIES && isFresh(oldest, now)) break;
 		cache.delete(oldestKey);
 	}
-	try {
-		return await entry.data;
-	} catch (error) {
+	entry.data.catch(() => {
 		if (cache.get(key) === entry) cache.delete(key);
-		throw error;
-	}
+	});
+	return await entry.data;
 }
