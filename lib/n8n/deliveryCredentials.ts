@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
+import { cachedCredentials } from './credentialCache';
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
 import {
 	BASIC_AUTH_CREDENTIAL,
@@ -21,7 +22,8 @@ function text(credential: ICredentialDataDecryptedObject, field: string): string
 
 /**
  * What the engine checks for one delivery, from the node's Authentication parameter and the
- * credential that goes with it. The credential is read only when the check needs it.
+ * credential that goes with it. The credential is read only when the check needs it, and
+ * what n8n decrypts is kept for a few seconds (lib/n8n/credentialCache.ts).
  */
 export async function deliveryAuthentication(
 	context: IWebhookFunctions,
@@ -29,8 +31,7 @@ export async function deliveryAuthentication(
 ): Promise<DeliveryAuthentication> {
 	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
 	const versionOne = usesVersionOneCredential(provider, context.getNode().typeVersion);
-	const read = async (type: string) =>
-		await context.getCredentials<ICredentialDataDecryptedObject>(type);
+	const read = async (type: string) => await cachedCredentials(context, type);
 	switch (method) {
 		case 'none':
 			return { kind: 'none' };

@@ -117,6 +117,16 @@ export class N8nApi {
 		return created.id;
 	}
 
+	/** Replaces a credential's data (the key needs the `credential:update` scope). */
+	async updateCredential(id: string, data: Record<string, unknown>): Promise<void> {
+		await this.call(`/credentials/${id}`, 'PATCH', { data });
+	}
+
+	/** Deletes a credential (the key needs the `credential:delete` scope). */
+	async deleteCredential(id: string): Promise<void> {
+		await this.call(`/credentials/${id}`, 'DELETE');
+	}
+
 	async createDataTable(
 		name: string,
 		columns: Array<{ name: string; type: string }>,

@@ -25,7 +25,13 @@ export interface TriggerSetup {
 	staticData?: IDataObject;
 	/** The node's version; the version new nodes get when absent. */
 	typeVersion?: number;
+	/** Ids as n8n would have them; unless named, each delivery gets a credential id of its own. */
+	workflowId?: string;
+	nodeId?: string;
+	credentialId?: string;
 }
+
+let credentialsCreated = 0;
 
 /** What the provider would see, and what the workflow would get. */
 export interface TriggerRun {
@@ -54,14 +60,17 @@ export async function deliver(
 ): Promise<TriggerRun> {
 	const typeName = `n8n-nodes-messaging-triggers.${nodeType.description.name}`;
 	const credentialTypes = nodeType.description.credentials?.map(({ name }) => name) ?? [];
+	const credentialId = setup.credentialId ?? `credential-${++credentialsCreated}`;
 	const node: INode = {
-		id: 'trigger-under-test',
+		id: setup.nodeId ?? 'trigger-under-test',
 		name: 'Trigger',
 		type: typeName,
 		typeVersion: setup.typeVersion ?? nodeType.description.defaultVersion ?? 1,
 		position: [0, 0],
 		parameters: setup.parameters ?? {},
-		credentials: Object.fromEntries(credentialTypes.map((name) => [name, { id: '1', name }])),
+		credentials: Object.fromEntries(
+			credentialTypes.map((name) => [name, { id: credentialId, name }]),
+		),
 	};
 	const nodeTypes: INodeTypes = {
 		getByName: () => nodeType,
@@ -69,7 +78,7 @@ export async function deliver(
 		getKnownTypes: () => ({}),
 	};
 	const workflow = new Workflow({
-		id: 'wf',
+		id: setup.workflowId ?? 'wf',
 		nodes: [node],
 		connections: {},
 		active: true,

@@ -1,0 +1,63 @@
+import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+
+/**
+ * How long a credential read from n8n is used before it is read again, and so how long a
+ * changed or deleted credential can still check deliveries.
+ */
+export const CREDENTIAL_CACHE_SECONDS = 5;
+
+/** How many credentials are kept at most; the one read longest ago makes room first. */
+export const CREDENTIAL_CACHE_ENTRIES = 1000;
+
+interface CachedCredential {
+	/** n8n's read, shared by the deliveries that arrive while it is under way. */
+	data: Promise<ICredentialDataDecryptedObject>;
+	/** `Date.now()` when the read began. */
+	readAt: number;
+}
+
+/** By workflow, node, credential type and credential id; oldest read first. In memory only. */
+const cache = new Map<string, CachedCredential>();
+
+function isFresh(entry: CachedCredential, now: number): boolean {
+	const age = now - entry.readAt;
+	// A clock set back makes the age negative: read again rather than trust the entry longer.
+	return age >= 0 && age < CREDENTIAL_CACHE_SECONDS * 1000;
+}
+
+/**
+ * The node's credential of this type as n8n decrypts it, read from n8n at most once every
+ * CREDENTIAL_CACHE_SECONDS. Each read makes n8n load the credential from its database,
+ * decrypt it and, with its default expression engine, take an expression isolate: most of
+ * what checking a delivery's signature costs. A read that fails is not kept.
+ */
+export async function cachedCredentials(
+	context: IWebhookFunctions,
+	credentialType: string,
+): Promise<ICredentialDataDecryptedObject> {
+	const node = context.getNode();
+	const workflowId = context.getWorkflow().id;
+	const credentialId = node.credentials?.[credentialType]?.id;
+	if (!workflowId || !node.id || !credentialId) {
+		return await context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
+	}
+	const key = JSON.stringify([workflowId, node.id, credentialType, credentialId]);
+	const now = Date.now();
+	const cached = cache.get(key);
+	if (cached && isFresh(cached, now)) return await cached.data;
+
+	const entry: CachedCredential = {
+		data: context.getCredentials<ICredentialDataDecryptedObject>(credentialType),
+		readAt: now,
+	};
+	cache.delete(key);
+	cache.set(key, entry);
+	for (const [oldestKey, oldest] of cache) {
+		if (cache.size <= CREDENTIAL_CACHE_ENTRIES && isFresh(oldest, now)) break;
+		cache.delete(oldestKey);
+	}
+	entry.data.catch(() => {
+		if (cache.get(key) === entry) cache.delete(key);
+	});
+	return await entry.data;
+}

@@ -1,0 +1,164 @@
+import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
+import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
+import { fixture } from './support/fixtures';
+import { deliver, type TriggerSetup } from './support/runTrigger';
+import { hmacHex } from './support/signing';
+
+const timelyAi = new TimelyAiTrigger();
+const dotdigital = new DotdigitalTrigger();
+const OLD_SECRET = 'secret-before-the-change';
+const NEW_SECRET = 'secret-after-the-change';
+const IDS = { workflowId: 'workflow-a', nodeId: 'node-a', credentialId: 'credential-a' };
+const START = Date.parse('2026-11-21T10:00:00.000Z');
+
+function timelyAiDelivery(secret: string) {
+	const body = JSON.stringify(fixture('timelyai', 'message-received'));
+	return { body, headers: { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` } };
+}
+
+function dotdigitalDelivery(secret: string) {
+	const body = JSON.stringify(fixture('dotdigital', 'message-inbound-1-sms'));
+	return { body, headers: { 'x-comapi-signature': hmacHex('sha1', secret, body) } };
+}
+
+/** A Timely.ai credential whose reads by n8n's credentials helper are counted. */
+function countedCredential(ids: Partial<TriggerSetup> = IDS) {
+	const credential = {
+		webhookSecret: OLD_SECRET,
+		reads: 0,
+		deleted: false,
+		// A webhook registered by hand: the credential's secret checks deliveries.
+		setup: { ...ids, parameters: { autoRegister: false } } as TriggerSetup,
+	};
+	Object.defineProperty(credential.setup, 'credentials', {
+		get: () => {
+			if (credential.deleted) return {};
+			credential.reads++;
+			return { timelyAiApi: { apiKey: 'k', webhookSecret: credential.webhookSecret } };
+		},
+	});
+	return credential;
+}
+
+async function statusOf(setup: TriggerSetup, secret: string): Promise<number> {
+	return (await deliver(timelyAi, setup, timelyAiDelivery(secret))).status;
+}
+
+const at = (milliseconds: number) => jest.setSystemTime(START + milliseconds);
+
+describe('the credential a signed trigger checks deliveries with', () => {
+	beforeEach(() => {
+		// Only the clock is fake: n8n-core's own timers and promises run as usual.
+		jest.useFakeTimers({
+			now: START,
+			doNotFake: [
+				'hrtime',
+				'nextTick',
+				'performance',
+				'queueMicrotask',
+				'setImmediate',
+				'clearImmediate',
+				'setInterval',
+				'clearInterval',
+				'setTimeout',
+				'clearTimeout',
+			],
+		});
+	});
+	afterEach(() => jest.useRealTimers());
+
+	it('is read from n8n once for deliveries within 5 seconds, and again after', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-read-count' });
+		for (const milliseconds of [0, 1000, 2500, 4999]) {
+			at(milliseconds);
+			expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+		}
+		expect(credential.reads).toBe(1);
+		at(5000);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+		expect(credential.reads).toBe(2);
+	});
+
+	it('is read once for deliveries that arrive while n8n is still reading it', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-concurrent' });
+		const statuses = await Promise.all(
+			[1, 2, 3].map(async () => await statusOf(credential.setup, OLD_SECRET)),
+		);
+		expect(statuses).toEqual([200, 200, 200]);
+		expect(credential.reads).toBe(1);
+	});
+
+	it('lets the old secret in for less than 5 seconds after a change, then only the new one', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-changed' });
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+
+		credential.webhookSecret = NEW_SECRET;
+		at(4999);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+		expect(await statusOf(credential.setup, NEW_SECRET)).toBe(401);
+
+		at(5000);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(401);
+		expect(await statusOf(credential.setup, NEW_SECRET)).toBe(200);
+	});
+
+	it('refuses every delivery once a deleted credential is past the 5 seconds', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-deleted' });
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+
+		credential.deleted = true;
+		at(4999);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+		at(5000);
+		const refused = await deliver(timelyAi, credential.setup, timelyAiDelivery(OLD_SECRET));
+		expect(refused.status).toBe(401);
+		expect(refused.warnings[0].meta.reason).toBe(
+			"the trigger's credential could not be read: no test credentials of type timelyAiApi",
+		);
+	});
+
+	it('keeps no failed read: the credential is read again on the next delivery', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-restored' });
+		credential.deleted = true;
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(401);
+		credential.deleted = false;
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+	});
+
+	it('reads again when the clock is set back', async () => {
+		const credential = countedCredential({ ...IDS, credentialId: 'credential-clock' });
+		at(10_000);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+		credential.webhookSecret = NEW_SECRET;
+		at(9_000);
+		expect(await statusOf(credential.setup, NEW_SECRET)).toBe(200);
+	});
+
+	it('is never shared with another credential, node, workflow or credential type', async () => {
+		const first = countedCredential({ ...IDS, credentialId: 'credential-shared' });
+		expect(await statusOf(first.setup, OLD_SECRET)).toBe(200);
+
+		for (const other of [
+			{ ...IDS, credentialId: 'credential-other' },
+			{ ...IDS, credentialId: 'credential-shared', nodeId: 'node-b' },
+			{ ...IDS, credentialId: 'credential-shared', workflowId: 'workflow-b' },
+		]) {
+			const second = countedCredential(other);
+			second.webhookSecret = NEW_SECRET;
+			expect(await statusOf(second.setup, NEW_SECRET)).toBe(200);
+			expect(second.reads).toBe(1);
+		}
+
+		const sameIdsOtherType: TriggerSetup = {
+			...IDS,
+			credentialId: 'credential-shared',
+			parameters: { autoRegister: false },
+			credentials: { dotdigitalCpaasApi: { webhookSecret: NEW_SECRET } },
+		};
+		expect(
+			(await deliver(dotdigital, sameIdsOtherType, dotdigitalDelivery(NEW_SECRET))).status,
+		).toBe(200);
+		expect(await statusOf(first.setup, OLD_SECRET)).toBe(200);
+		expect(first.reads).toBe(1);
+	});
+});
