@@ -121,3 +121,25 @@ describe('nothing exists without a registered provider', () => {
 		}
 	});
 });
+
+describe('the engine and the provider definitions know nothing of n8n or HTTP', () => {
+	function sourceFiles(dir: string): string[] {
+		return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) return entry.name === 'n8n' ? [] : sourceFiles(path);
+			return entry.name.endsWith('.ts') ? [path] : [];
+		});
+	}
+
+	it.each(sourceFiles(join(ROOT, 'lib')).map((path) => [path.slice(ROOT.length + 1), path]))(
+		'%s imports no n8n package and no HTTP client',
+		(_name, path) => {
+			const imports = [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map(
+				([, from]) => from,
+			);
+			for (const from of imports) {
+				expect(from).not.toMatch(/^n8n-|^@n8n\/|\/n8n\/|^node:(http|https|net|tls)$|^axios$/);
+			}
+		},
+	);
+});
