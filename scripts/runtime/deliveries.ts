@@ -63,7 +63,7 @@ export function demoFixture(provider: ProviderId): FixtureFile {
 }
 
 /**
- * The eventId of an envelope that carries no id of its own (K-LINK, Partoo, StaryaAI): the first
+ * The eventId of an envelope that carries no id of its own: the first
  * 32 hex digits of SHA-256 over its compact JSON, keys in the order sent (test/fixtures/README.md).
  */
 export function contentEventId(compactJson: string): string {
@@ -89,7 +89,7 @@ function definitionOf(id: ProviderId): ProviderDefinition {
 
 /**
  * Whether nobody but the provider can produce a delivery its trigger's default
- * authentication accepts: it signs with its own private key (Ed25519, like Partoo).
+ * authentication accepts: it signs with its own private key (Ed25519).
  */
 export function onlyProviderCanSign(id: ProviderId): boolean {
 	const provider = definitionOf(id);
