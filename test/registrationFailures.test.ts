@@ -170,6 +170,7 @@ async function startStandIn(): Promise<StandIn> {
 			if (how === 'error500') return json(response, 500, { message: 'internal error' });
 			if (!found) return json(response, 404, { error: 'not found' });
 			webhooks.splice(webhooks.indexOf(found), 1);
+			if (how === 'silence') return void silenced.add(response);
 			return json(response, 204);
 		}
 		if (operation === 'get') {
@@ -587,5 +588,136 @@ describe('Dotdigital registration against a misbehaving API', () => {
 		// The activation whose webhook was removed does not answer that it exists.
 		const loser = recorded[0] === survivor.id ? second : first;
 		expect(await loser.run('checkExists')).toBe(false);
+	});
+});
+
+// n8n 2.41 tries an activation up to five times and a removal up to three times, on the same
+// workflow object (retryTriggerActivation, deregisterExternalWebhookWithRetry).
+describe("n8n's retries of one activation", () => {
+	const partoo = () =>
+		hookHarness(
+			new PartooTrigger(),
+			new PartooApi(),
+			{
+				apiKey: PARTOO_KEY,
+				environment: 'production',
+				orgId: '',
+				baseUrl: `${standIn.baseUrl}/partoo/v2`,
+			},
+			{ events: ['message_created', 'lead_received'] },
+		);
+	const timely = () =>
+		hookHarness(
+			new TimelyAiTrigger(),
+			new TimelyAiApi(),
+			{ apiKey: TIMELY_KEY, webhookSecret: '', baseUrl: `${standIn.baseUrl}/timely` },
+			{ events: ['contact.created'] },
+		);
+	const dotdigital = () =>
+		hookHarness(
+			new DotdigitalTrigger(),
+			new DotdigitalCpaasApi(),
+			{
+				region: 'custom',
+				baseUrl: `${standIn.baseUrl}/dotdigital/cpaas`,
+				apiUser: 'apiuser-1@apiconnector.com',
+				apiPassword: 'pw',
+				webhookSecret: '',
+			},
+			{ events: ['message.inbound'] },
+		);
+	const messages = (outcomes: Array<boolean | Error>) =>
+		outcomes.map((outcome) => (outcome instanceof Error ? outcome.message : outcome));
+	const creates = (prefix: string) =>
+		standIn.calls.filter((call) => call.startsWith(`${prefix} POST`)).length;
+
+	it('do not ask a provider that did not answer again: one create, cleaned up, the same error five times', async () => {
+		standIn.behaviour['partoo create'] = 'silence';
+		const outcomes = await partoo().runRetried('create', 5);
+		expect(messages(outcomes)).toEqual(
+			Array(5).fill('Partoo did not answer within 1 s while registering the webhook'),
+		);
+		expect(creates('partoo')).toBe(1);
+		expect(standIn.held.partoo).toEqual([]);
+	});
+
+	it('do not create again where a silent create may have left a webhook n8n cannot look up (Timely.ai)', async () => {
+		standIn.behaviour['timelyai create'] = 'silence';
+		const outcomes = await timely().runRetried('create', 5);
+		expect(new Set(messages(outcomes))).toEqual(
+			new Set([
+				`Timely.ai did not answer within 1 s while registering the webhook. Timely.ai may have created a webhook for ${NODE_URL} that n8n cannot look up: if Timely.ai lists one, delete it.`,
+			]),
+		);
+		expect(outcomes).toHaveLength(5);
+		expect(creates('timelyai')).toBe(1);
+		expect(standIn.held.timelyai.map((webhook) => webhook.url)).toEqual([NODE_URL]);
+	});
+
+	it('do not create again after an HTML reply n8n cannot look behind (Timely.ai)', async () => {
+		standIn.behaviour['timelyai create'] = 'html';
+		const outcomes = await timely().runRetried('create', 5);
+		expect(outcomes).toHaveLength(5);
+		expect(creates('timelyai')).toBe(1);
+	});
+
+	it('do ask again after a 500 whose leftovers the list shows, and leave none', async () => {
+		standIn.behaviour['dotdigital create'] = 'error500';
+		const outcomes = await dotdigital().runRetried('create', 5);
+		expect(messages(outcomes)).toEqual(
+			Array(5).fill('Dotdigital CPaaS answered HTTP 500 while registering the webhook'),
+		);
+		expect(creates('dotdigital')).toBe(5);
+		expect(standIn.held.dotdigital).toEqual([]);
+	});
+
+	it('do not repeat a removal that did not answer, and name the webhook', async () => {
+		standIn.held.dotdigital.push({ id: 'dd-1', url: NODE_URL, events: ['message.inbound'] });
+		standIn.behaviour['dotdigital delete'] = 'silence';
+		const hooks = dotdigital();
+		hooks.staticData.registration = {
+			ids: ['dd-1'],
+			url: NODE_URL,
+			events: ['message.inbound'],
+			secret: 's',
+		};
+		const outcomes = await hooks.runRetried('delete', 3);
+		expect(messages(outcomes)).toEqual(
+			Array(3).fill(
+				'Dotdigital CPaaS did not answer within 1 s while removing the webhook. Webhook dd-1 may still be registered at Dotdigital CPaaS: if Dotdigital CPaaS lists it, delete it there by hand',
+			),
+		);
+		expect(standIn.calls.filter((call) => call.startsWith('dotdigital DELETE'))).toHaveLength(1);
+	});
+
+	it('do not wait on a second removal once the provider left one unanswered; both webhooks named', async () => {
+		standIn.held.partoo.push({ id: '77', url: NODE_URL, events: ['message_created'] });
+		standIn.held.partoo.push({ id: '78', url: NODE_URL, events: ['lead_received'] });
+		standIn.behaviour['partoo delete'] = 'silence';
+		const hooks = partoo();
+		hooks.staticData.registration = {
+			ids: ['77', '78'],
+			url: NODE_URL,
+			events: ['message_created', 'lead_received'],
+		};
+		const outcomes = await hooks.runRetried('delete', 3);
+		expect(messages(outcomes)).toEqual(
+			Array(3).fill(
+				'Partoo did not answer within 1 s while removing the webhook. Webhooks 77, 78 may still be registered at Partoo: if Partoo lists them, delete them there by hand',
+			),
+		);
+		expect(standIn.calls.filter((call) => call.startsWith('partoo DELETE'))).toEqual([
+			'partoo DELETE /partoo/v2/webhooks/77',
+		]);
+	});
+
+	it('start afresh at the next activation', async () => {
+		standIn.behaviour['partoo create'] = 'silence';
+		const hooks = partoo();
+		await hooks.runRetried('create', 2);
+		delete standIn.behaviour['partoo create'];
+		expect(await hooks.run('create')).toBe(true);
+		expect(creates('partoo')).toBe(2);
+		expect(standIn.held.partoo).toHaveLength(2);
 	});
 });

@@ -93,6 +93,9 @@ function seconds(milliseconds: number): string {
 	return `${Math.round(milliseconds / 100) / 10} s`;
 }
 
+/** The errors of calls the provider did not answer in time. */
+const unansweredCalls = new WeakSet<Error>();
+
 /** Sends one request to the provider's API; null when `allowNotFound` and the answer is 404. */
 type ProviderCall = (request: ProviderRequest, allowNotFound?: boolean) => Promise<unknown>;
 
@@ -100,6 +103,43 @@ interface ProviderSession {
 	call: ProviderCall;
 	providerName: string;
 	step: Step;
+	/** Set when this step's failure must not be repeated by n8n's retries (`failuresNotToRepeat`). */
+	unrepeatable: boolean;
+}
+
+/**
+ * n8n retries a failed activation up to five times, 1 to 8 s apart, and a failed removal up to
+ * three times, on the same workflow object. Two failures are not repeated there: a provider
+ * that did not answer (each retry would wait 15 s more, past n8n's publication lease), and a
+ * create that may have left a webhook n8n cannot look up (each retry could leave one more).
+ * The node's static data belongs to that workflow object, so a new activation starts afresh.
+ */
+const failuresNotToRepeat = new WeakMap<IDataObject, Map<Step, Error>>();
+
+/** Runs one step with the provider; n8n's retry of a step that must not be repeated fails at once. */
+async function inStep<T>(
+	context: IHookFunctions,
+	registration: ProviderRegistration,
+	step: Step,
+	work: (session: ProviderSession) => Promise<T>,
+): Promise<T> {
+	const staticData = context.getWorkflowStaticData('node');
+	const earlier = failuresNotToRepeat.get(staticData)?.get(step);
+	if (earlier) throw earlier;
+	const session = await providerSession(context, registration, step);
+	try {
+		return await work(session);
+	} catch (error) {
+		const failure =
+			error instanceof NodeApiError
+				? error
+				: new NodeOperationError(context.getNode(), error as Error);
+		if (session.unrepeatable) {
+			const failures = failuresNotToRepeat.get(staticData) ?? new Map<Step, Error>();
+			failuresNotToRepeat.set(staticData, failures.set(step, failure));
+		}
+		throw failure;
+	}
 }
 
 async function providerSession(
@@ -119,9 +159,18 @@ async function providerSession(
 			`${providerName} took more than ${seconds(stepMs)} while ${step} the webhook`,
 		);
 
-	const call: ProviderCall = async ({ method, path, body, qs }, allowNotFound = false) => {
+	const session: ProviderSession = { call, providerName, step, unrepeatable: false };
+	const unanswered = (error: NodeApiError) => {
+		session.unrepeatable = true;
+		unansweredCalls.add(error);
+		return error;
+	};
+	async function call(
+		{ method, path, body, qs }: ProviderRequest,
+		allowNotFound = false,
+	): Promise<unknown> {
 		const remaining = deadline - Date.now();
-		if (remaining <= 0) throw tooLong();
+		if (remaining <= 0) throw unanswered(tooLong());
 		const timeout = Math.min(answerMs, remaining);
 		try {
 			return await context.helpers.httpRequestWithAuthentication.call(
@@ -140,12 +189,14 @@ async function providerSession(
 			const status = httpStatusOf(error);
 			if (allowNotFound && status === 404) return null;
 			if (timedOut(error)) {
-				throw timeout < answerMs
-					? tooLong()
-					: providerError(
-							context,
-							`${providerName} did not answer within ${seconds(answerMs)} while ${step} the webhook`,
-						);
+				throw unanswered(
+					timeout < answerMs
+						? tooLong()
+						: providerError(
+								context,
+								`${providerName} did not answer within ${seconds(answerMs)} while ${step} the webhook`,
+							),
+				);
 			}
 			throw providerError(
 				context,
@@ -161,11 +212,14 @@ async function providerSession(
 				},
 			);
 		}
-	};
-	return { call, providerName, step };
+	}
+	return session;
 }
 
-/** Removes webhooks, one already gone being fine; answers the ids still there and why. */
+/**
+ * Removes webhooks, one already gone being fine; answers the ids still there and why. After
+ * a removal the provider did not answer, the others are not tried: each would wait as long.
+ */
 async function removeWebhooks(
 	session: ProviderSession,
 	registration: ProviderRegistration,
@@ -174,6 +228,10 @@ async function removeWebhooks(
 	const left: string[] = [];
 	let firstError: Error | undefined;
 	for (const id of new Set(ids)) {
+		if (firstError && unansweredCalls.has(firstError)) {
+			left.push(id);
+			continue;
+		}
 		try {
 			await session.call(registration.removeRequest(id), true);
 		} catch (error) {
@@ -184,11 +242,19 @@ async function removeWebhooks(
 	return { left, firstError };
 }
 
-/** `Webhook 12 is` / `Webhooks 11, 12 are` … still registered, for error messages. */
-function leftoverSentence(providerName: string, ids: string[]): string {
-	const [subject, pronoun] =
-		ids.length === 1 ? [`Webhook ${ids[0]} is`, 'it'] : [`Webhooks ${ids.join(', ')} are`, 'them'];
-	return `${subject} still registered at ${providerName} and could not be removed: delete ${pronoun} there by hand`;
+/**
+ * `Webhook 12 is` / `Webhooks 11, 12 are` … still registered, for error messages; after a
+ * removal the provider did not answer, they may or may not be.
+ */
+function leftoverSentence(providerName: string, ids: string[], removalError?: Error): string {
+	const [subject, verb, pronoun] =
+		ids.length === 1
+			? [`Webhook ${ids[0]}`, 'is', 'it']
+			: [`Webhooks ${ids.join(', ')}`, 'are', 'them'];
+	if (removalError && unansweredCalls.has(removalError)) {
+		return `${subject} may still be registered at ${providerName}: if ${providerName} lists ${pronoun}, delete ${pronoun} there by hand`;
+	}
+	return `${subject} ${verb} still registered at ${providerName} and could not be removed: delete ${pronoun} there by hand`;
 }
 
 interface WebhookList {
@@ -302,7 +368,7 @@ async function retireRegistration(
 	if (left.length > 0) {
 		throw providerError(
 			context,
-			`${firstError?.message ?? `${session.providerName} could not remove the webhook`}. ${leftoverSentence(session.providerName, left)}`,
+			`${firstError?.message ?? `${session.providerName} could not remove the webhook`}. ${leftoverSentence(session.providerName, left, firstError)}`,
 			{ httpCode: httpStatusOf(firstError) },
 		);
 	}
@@ -321,16 +387,17 @@ export async function webhookExists(
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 	const stored = staticData.registration;
 	if (!stored) return false;
-	const session = await providerSession(this, registration, 'checking');
-	if (
-		sameTarget(stored, currentTarget(this, registration)) &&
-		(await stillRegistered(this, session, registration, stored))
-	) {
-		return true;
-	}
-	await retireRegistration(this, session, registration, stored);
-	delete staticData.registration;
-	return false;
+	return await inStep(this, registration, 'checking', async (session) => {
+		if (
+			sameTarget(stored, currentTarget(this, registration)) &&
+			(await stillRegistered(this, session, registration, stored))
+		) {
+			return true;
+		}
+		await retireRegistration(this, session, registration, stored);
+		delete staticData.registration;
+		return false;
+	});
 }
 
 /**
@@ -355,9 +422,10 @@ async function cleanUpUnprovenCreate(
 			// Nothing more can be learnt; what is known is removed below and the rest said.
 		}
 	}
-	const { left } = await removeWebhooks(session, registration, found);
-	if (left.length > 0) return ` ${leftoverSentence(session.providerName, left)}.`;
+	const { left, firstError } = await removeWebhooks(session, registration, found);
+	if (left.length > 0) return ` ${leftoverSentence(session.providerName, left, firstError)}.`;
 	if (lookedUp || createdIds.length > 0) return '';
+	session.unrepeatable = true;
 	return ` ${session.providerName} may have created a webhook for ${url} that n8n cannot look up: if ${session.providerName} lists one, delete it.`;
 }
 
@@ -386,11 +454,11 @@ async function clearLeftovers(
 	const leftovers = atUrl
 		.filter((webhook) => reused.get(webhook.event ?? '') !== webhook.id)
 		.map((webhook) => webhook.id);
-	const { left } = await removeWebhooks(session, registration, leftovers);
+	const { left, firstError } = await removeWebhooks(session, registration, leftovers);
 	if (left.length > 0) {
 		throw providerError(
 			context,
-			`${session.providerName} holds earlier webhooks for this trigger. ${leftoverSentence(session.providerName, left)}`,
+			`${session.providerName} holds earlier webhooks for this trigger. ${leftoverSentence(session.providerName, left, firstError)}`,
 		);
 	}
 	return reused;
@@ -428,9 +496,9 @@ async function settleConcurrentRegistrations(
 			.map((webhook) => webhook.id)
 			.filter((id) => !registered.ids.includes(id) && compareWebhookIds(id, newest) < 0);
 	}
-	const { left } = await removeWebhooks(session, registration, toRemove);
+	const { left, firstError } = await removeWebhooks(session, registration, toRemove);
 	if (left.length > 0) {
-		context.logger.warn(leftoverSentence(session.providerName, left), {
+		context.logger.warn(leftoverSentence(session.providerName, left, firstError), {
 			workflowId: context.getWorkflow().id,
 			node: context.getNode().name,
 		});
@@ -445,73 +513,72 @@ export async function createWebhook(
 ): Promise<boolean> {
 	if (!autoRegisters(this)) return false;
 	const target = currentTarget(this, registration);
-	const session = await providerSession(this, registration, 'registering');
-	const { providerName } = session;
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
-
-	const reused = registration.list
-		? await clearLeftovers(this, session, registration, target)
-		: new Map<string, string>();
-	const toCreate = { ...target, events: target.events.filter((event) => !reused.has(event)) };
-	if (toCreate.events.length === 0) {
-		staticData.registration = {
-			ids: target.events.map((event) => reused.get(event)!),
-			url: target.url,
-			events: target.events,
-		};
-		return true;
-	}
-
-	const secret = registration.nodeGeneratesSecret ? randomBytes(32).toString('hex') : undefined;
-	let reply: unknown;
-	try {
-		reply = await session.call(registration.createRequest(toCreate, secret));
-	} catch (error) {
-		const { message, description } = error as NodeApiError;
-		const status = httpStatusOf(error);
-		// A refusal (4xx) created nothing; a timeout, a 5xx or a dropped connection may have.
-		const leftovers =
-			status !== undefined && status < 500
-				? ''
-				: await cleanUpUnprovenCreate(this, session, registration, target.url, []);
-		throw providerError(this, leftovers ? `${message}.${leftovers}` : message, {
-			httpCode: status,
-			description: description ?? undefined,
-		});
-	}
-
-	const outcome = registration.readCreateReply(reply, toCreate, secret);
-	if (!outcome.registered) {
-		const leftovers = await cleanUpUnprovenCreate(
-			this,
-			session,
-			registration,
-			target.url,
-			outcome.createdIds,
-		);
-		throw new NodeOperationError(
-			this.getNode(),
-			`${providerName} did not confirm the webhook registration: its reply lacks ${outcome.missing.join(' and ')}.${leftovers}`,
-			{ description: MANUAL_REGISTRATION_HINT },
-		);
-	}
-	const created = outcome.registered;
-	// Per event type, the ids follow the selected events: reused ones and created ones together.
-	const registered: RegisteredWebhook = registration.reusesWebhooksPerEvent
-		? {
-				...created,
-				ids: target.events.map(
-					(event) => reused.get(event) ?? created.ids[toCreate.events.indexOf(event)],
-				),
+	return await inStep(this, registration, 'registering', async (session) => {
+		const reused = registration.list
+			? await clearLeftovers(this, session, registration, target)
+			: new Map<string, string>();
+		const toCreate = { ...target, events: target.events.filter((event) => !reused.has(event)) };
+		if (toCreate.events.length === 0) {
+			staticData.registration = {
+				ids: target.events.map((event) => reused.get(event)!),
+				url: target.url,
 				events: target.events,
-			}
-		: created;
-	staticData.registration = (
-		registration.list
-			? await settleConcurrentRegistrations(this, session, registration, registered)
-			: registered
-	) as RegisteredWebhook & IDataObject;
-	return true;
+			};
+			return true;
+		}
+
+		const secret = registration.nodeGeneratesSecret ? randomBytes(32).toString('hex') : undefined;
+		let reply: unknown;
+		try {
+			reply = await session.call(registration.createRequest(toCreate, secret));
+		} catch (error) {
+			const { message, description } = error as NodeApiError;
+			const status = httpStatusOf(error);
+			// A refusal (4xx) created nothing; a timeout, a 5xx or a dropped connection may have.
+			const leftovers =
+				status !== undefined && status < 500
+					? ''
+					: await cleanUpUnprovenCreate(this, session, registration, target.url, []);
+			throw providerError(this, leftovers ? `${message}.${leftovers}` : message, {
+				httpCode: status,
+				description: description ?? undefined,
+			});
+		}
+
+		const outcome = registration.readCreateReply(reply, toCreate, secret);
+		if (!outcome.registered) {
+			const leftovers = await cleanUpUnprovenCreate(
+				this,
+				session,
+				registration,
+				target.url,
+				outcome.createdIds,
+			);
+			throw new NodeOperationError(
+				this.getNode(),
+				`${session.providerName} did not confirm the webhook registration: its reply lacks ${outcome.missing.join(' and ')}.${leftovers}`,
+				{ description: MANUAL_REGISTRATION_HINT },
+			);
+		}
+		const created = outcome.registered;
+		// Per event type, the ids follow the selected events: reused ones and created ones together.
+		const registered: RegisteredWebhook = registration.reusesWebhooksPerEvent
+			? {
+					...created,
+					ids: target.events.map(
+						(event) => reused.get(event) ?? created.ids[toCreate.events.indexOf(event)],
+					),
+					events: target.events,
+				}
+			: created;
+		staticData.registration = (
+			registration.list
+				? await settleConcurrentRegistrations(this, session, registration, registered)
+				: registered
+		) as RegisteredWebhook & IDataObject;
+		return true;
+	});
 }
 
 /** `delete`: removes what `create` registered. */
@@ -523,10 +590,11 @@ export async function deleteWebhook(
 	const staticData = this.getWorkflowStaticData('node') as NodeStaticData;
 	const stored = staticData.registration;
 	if (!stored) return false;
-	const session = await providerSession(this, registration, 'removing');
-	await retireRegistration(this, session, registration, stored);
-	delete staticData.registration;
-	return true;
+	return await inStep(this, registration, 'removing', async (session) => {
+		await retireRegistration(this, session, registration, stored);
+		delete staticData.registration;
+		return true;
+	});
 }
 
 /** The `webhookMethods.default` of a trigger whose provider has a webhook API. */

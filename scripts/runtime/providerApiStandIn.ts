@@ -29,6 +29,8 @@ export type WebhookOperation = 'create' | 'list' | 'get' | 'delete';
  *   the first of the items asked for; list leaves out the last webhook; get answers `{}`.
  * - `error500`: 500 with a JSON error; nothing changes.
  * - `silence`: the change is made, the reply never comes; the socket stays open.
+ *
+ * Only the operation told to misbehave does: a silent create leaves list and delete answering.
  */
 export type ApiBehaviour = 'ok' | 'garbage' | 'partial' | 'error500' | 'silence';
 
@@ -48,6 +50,8 @@ export interface ApiCall {
 	method: string;
 	path: string;
 	query: Record<string, string>;
+	/** The URL of the webhook the call is about: sent to create, or held by the webhook named. */
+	url?: string;
 	/** Whether the request carried the right API credentials. */
 	authorized: boolean;
 	/** The status answered; undefined while (or because) the stand-in stays silent. */
@@ -71,8 +75,18 @@ export interface ProviderApiStandIn {
 	calls: ApiCall[];
 	/** The webhooks a provider holds now, in order of creation. */
 	held(provider: StandInProvider): HeldWebhook[];
-	/** How the next calls of one operation are answered (`ok` until changed). */
-	behave(provider: StandInProvider, operation: WebhookOperation, behaviour: ApiBehaviour): void;
+	/**
+	 * How the next calls of one operation are answered (`ok` until changed). With `url`, only
+	 * the calls about webhooks at that URL (create: the URL sent; get and delete: the URL of
+	 * the webhook named), so scenarios on different workflows can run at once; list calls
+	 * name no webhook and follow only the behaviour set without a URL.
+	 */
+	behave(
+		provider: StandInProvider,
+		operation: WebhookOperation,
+		behaviour: ApiBehaviour,
+		url?: string,
+	): void;
 	/** Every operation of every provider back to `ok`. */
 	behaveWell(): void;
 	/** Forgets every webhook and call (behaviours are kept). */
@@ -273,8 +287,12 @@ export async function startProviderApiStandIn(
 		dotdigital: [],
 	};
 	const behaviours = new Map<string, ApiBehaviour>();
-	const behaviourOf = (provider: StandInProvider, operation: WebhookOperation) =>
-		behaviours.get(`${provider}:${operation}`) ?? 'ok';
+	const behaviourKey = (provider: StandInProvider, operation: WebhookOperation, url = '') =>
+		`${provider}:${operation}:${url}`;
+	const behaviourOf = (provider: StandInProvider, operation: WebhookOperation, url?: string) =>
+		(url === undefined ? undefined : behaviours.get(behaviourKey(provider, operation, url))) ??
+		behaviours.get(behaviourKey(provider, operation)) ??
+		'ok';
 	const calls: ApiCall[] = [];
 	const silenced = new Set<ServerResponse>();
 	let madeCount = 0;
@@ -333,41 +351,45 @@ export async function startProviderApiStandIn(
 			// Timely.ai's credential test: who the API key belongs to.
 			if (provider === 'timelyai' && method === 'GET' && route === '/v1/me') {
 				call.operation = 'get';
-				return answer(() => ({
+				return answer(behaviourOf(provider, 'get'), () => ({
 					status: 200,
 					body: { data: { workspace_id: 'ws_stand_in', name: 'Stand-in workspace' } },
 				}));
 			}
 			if (provider === 'dotdigital' && method === 'GET' && id === 'availableevents' && !sub) {
 				call.operation = 'list';
-				return answer(() => ({ status: 200, body: DOTDIGITAL_AVAILABLE_EVENTS }));
+				return answer(behaviourOf(provider, 'list'), () => ({
+					status: 200,
+					body: DOTDIGITAL_AVAILABLE_EVENTS,
+				}));
 			}
 			if (method === 'POST' && route === base) {
 				call.operation = 'create';
-				const behaviour = behaviourOf(provider, 'create');
-				const requested = changesState(behaviour) ? api.toCreate(body) : [];
+				const asked = api.toCreate(body);
+				call.url = asked[0]?.url;
+				const behaviour = behaviourOf(provider, 'create', call.url);
+				const requested = changesState(behaviour) ? asked : [];
 				const toMake =
 					behaviour === 'partial' && provider === 'partoo' ? requested.slice(0, 1) : requested;
 				const made = toMake.map((webhook) => ({ id: api.newId(++madeCount), ...webhook }));
 				held.push(...made);
-				return answer(() => api.created(made, behaviour));
+				return answer(behaviour, () => api.created(made, behaviour));
 			}
 			if (method === 'GET' && route === base) {
 				call.operation = 'list';
-				return answer(() =>
-					api.listed(
-						behaviourOf(provider, 'list') === 'partial' ? held.slice(0, -1) : held,
-						query,
-						pageSize,
-					),
+				const behaviour = behaviourOf(provider, 'list');
+				return answer(behaviour, () =>
+					api.listed(behaviour === 'partial' ? held.slice(0, -1) : held, query, pageSize),
 				);
 			}
 			if (id && method === 'GET' && (sub === undefined || sub === 'deliveries')) {
 				call.operation = 'get';
-				return answer(() => {
-					const webhook = find(id);
+				const webhook = find(id);
+				call.url = webhook?.url;
+				const behaviour = behaviourOf(provider, 'get', call.url);
+				return answer(behaviour, () => {
 					if (!webhook) return { status: 404, body: { error: 'Webhook not found' } };
-					if (behaviourOf(provider, 'get') === 'partial') return { status: 200, body: {} };
+					if (behaviour === 'partial') return { status: 200, body: {} };
 					if (sub === 'deliveries')
 						return {
 							status: 200,
@@ -378,17 +400,20 @@ export async function startProviderApiStandIn(
 			}
 			if (id && !sub && method === 'DELETE') {
 				call.operation = 'delete';
-				const behaviour = behaviourOf(provider, 'delete');
 				const webhook = find(id);
-				if (!webhook) return answer(() => ({ status: 404, body: { error: 'Webhook not found' } }));
+				call.url = webhook?.url;
+				const behaviour = behaviourOf(provider, 'delete', call.url);
+				if (!webhook)
+					return answer(behaviour, () => ({ status: 404, body: { error: 'Webhook not found' } }));
 				if (changesState(behaviour)) held.splice(held.indexOf(webhook), 1);
-				return answer(() => (behaviour === 'partial' ? { status: 200, body: {} } : api.deleted()));
+				return answer(behaviour, () =>
+					behaviour === 'partial' ? { status: 200, body: {} } : api.deleted(),
+				);
 			}
 			return send(call, { status: 404, body: { error: 'no such route' } });
 
-			/** Answers as the operation's behaviour says; `make` gives the well-behaved reply. */
-			function answer(make: () => Reply): void {
-				const behaviour = call.operation ? behaviourOf(provider!, call.operation) : 'ok';
+			/** Answers as the behaviour says; `make` gives the well-behaved reply. */
+			function answer(behaviour: ApiBehaviour, make: () => Reply): void {
 				if (behaviour === 'silence') {
 					silenced.add(response);
 					response.on('close', () => silenced.delete(response));
@@ -414,8 +439,8 @@ export async function startProviderApiStandIn(
 		credentials,
 		calls,
 		held: (provider) => webhooks[provider].map((webhook) => ({ ...webhook })),
-		behave(provider, operation, behaviour) {
-			behaviours.set(`${provider}:${operation}`, behaviour);
+		behave(provider, operation, behaviour, url) {
+			behaviours.set(behaviourKey(provider, operation, url), behaviour);
 		},
 		behaveWell() {
 			behaviours.clear();

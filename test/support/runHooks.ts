@@ -53,9 +53,18 @@ export interface HookHarness {
 	staticData: IDataObject;
 	/** What the node wrote to n8n's log as warnings. */
 	warnings: string[];
-	run(method: 'checkExists' | 'create' | 'delete', mode?: WorkflowExecuteMode): Promise<boolean>;
+	/** One activation: a new workflow with the static data kept so far, as n8n loads it from its database. */
+	run(method: HookMethod, mode?: WorkflowExecuteMode): Promise<boolean>;
+	/**
+	 * One activation that n8n retries after a failure: `checkExists` then, unless it answers
+	 * true, `method`, up to `attempts` times on the same workflow object (n8n 2.41's
+	 * retryTriggerActivation, without its waits). Answers each attempt's outcome.
+	 */
+	runRetried(method: 'create' | 'delete', attempts: number): Promise<Array<boolean | Error>>;
 	setParameters(parameters: INode['parameters']): void;
 }
+
+type HookMethod = 'checkExists' | 'create' | 'delete';
 
 /**
  * Drives a trigger's webhook lifecycle through n8n-core's real HookContext: real parameter
@@ -90,56 +99,92 @@ export function hookHarness(
 			nodeParameters = next;
 		},
 		async run(method, mode = 'trigger') {
-			const node: INode = {
-				id: 'node-1',
-				name: 'Trigger',
-				type: `n8n-nodes-messaging-triggers.${nodeType.description.name}`,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: nodeParameters,
-				webhookId: 'hook-id',
-				credentials: { [credentialType.name]: { id: '1', name: credentialType.name } },
-			};
-			const workflow = new Workflow({
-				id: 'wf-1',
-				name: 'Inbound to CRM',
-				nodes: [node],
-				connections: {},
-				active: true,
-				staticData: { 'node:Trigger': staticData },
-				nodeTypes: {
-					getByName: () => nodeType,
-					getByNameAndVersion: () => nodeType,
-					getKnownTypes: () => ({}),
-				},
-			});
-			const additionalData = {
-				credentialsHelper,
-				webhookBaseUrl: WEBHOOK_BASE,
-				webhookTestBaseUrl: WEBHOOK_TEST_BASE,
-			} as unknown as IWorkflowExecuteAdditionalData;
-			const webhookData = {
-				webhookDescription: nodeType.description.webhooks![0],
-				isTest: mode === 'manual',
-			} as IWebhookData;
-			const context = new HookContext(
-				workflow,
-				workflow.getNode('Trigger')!,
-				additionalData,
-				mode,
-				'activate',
-				webhookData,
-			);
-			jest
-				.spyOn(context.logger, 'warn')
-				.mockImplementation((message: string) => void warnings.push(message));
-			const result = await nodeType.webhookMethods!.default![method].call(context);
-			// n8n keeps the context's static data on the workflow; mirror it for the next call.
-			Object.assign(staticData, workflow.staticData['node:Trigger']);
-			for (const key of Object.keys(staticData)) {
-				if (!(key in (workflow.staticData['node:Trigger'] as IDataObject))) delete staticData[key];
+			const workflow = newWorkflow();
+			try {
+				return await runOn(workflow, method, mode);
+			} finally {
+				keepStaticData(workflow);
 			}
-			return result;
+		},
+		async runRetried(method, attempts) {
+			const workflow = newWorkflow();
+			const outcomes: Array<boolean | Error> = [];
+			for (let attempt = 0; attempt < attempts; attempt++) {
+				try {
+					const exists = method === 'create' && (await runOn(workflow, 'checkExists', 'trigger'));
+					outcomes.push(exists || (await runOn(workflow, method, 'trigger')));
+					break;
+				} catch (error) {
+					outcomes.push(error as Error);
+				}
+			}
+			keepStaticData(workflow);
+			return outcomes;
 		},
 	};
+
+	function newWorkflow(): Workflow {
+		const node: INode = {
+			id: 'node-1',
+			name: 'Trigger',
+			type: `n8n-nodes-messaging-triggers.${nodeType.description.name}`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: nodeParameters,
+			webhookId: 'hook-id',
+			credentials: { [credentialType.name]: { id: '1', name: credentialType.name } },
+		};
+		return new Workflow({
+			id: 'wf-1',
+			name: 'Inbound to CRM',
+			nodes: [node],
+			connections: {},
+			active: true,
+			staticData: { 'node:Trigger': asSaved(staticData) },
+			nodeTypes: {
+				getByName: () => nodeType,
+				getByNameAndVersion: () => nodeType,
+				getKnownTypes: () => ({}),
+			},
+		});
+	}
+
+	async function runOn(
+		workflow: Workflow,
+		method: HookMethod,
+		mode: WorkflowExecuteMode,
+	): Promise<boolean> {
+		const additionalData = {
+			credentialsHelper,
+			webhookBaseUrl: WEBHOOK_BASE,
+			webhookTestBaseUrl: WEBHOOK_TEST_BASE,
+		} as unknown as IWorkflowExecuteAdditionalData;
+		const webhookData = {
+			webhookDescription: nodeType.description.webhooks![0],
+			isTest: mode === 'manual',
+		} as IWebhookData;
+		const context = new HookContext(
+			workflow,
+			workflow.getNode('Trigger')!,
+			additionalData,
+			mode,
+			'activate',
+			webhookData,
+		);
+		jest
+			.spyOn(context.logger, 'warn')
+			.mockImplementation((message: string) => void warnings.push(message));
+		return await nodeType.webhookMethods!.default![method].call(context);
+	}
+
+	/** n8n saves the workflow's static data after an activation; mirror it for the next one. */
+	function keepStaticData(workflow: Workflow): void {
+		for (const key of Object.keys(staticData)) delete staticData[key];
+		Object.assign(staticData, asSaved(workflow.staticData['node:Trigger'] as IDataObject));
+	}
+}
+
+/** Static data as n8n's database keeps it between activations: JSON. */
+function asSaved(staticData: IDataObject | undefined): IDataObject {
+	return JSON.parse(JSON.stringify(staticData ?? {})) as IDataObject;
 }
