@@ -13,15 +13,23 @@ import {
 	dotdigitalBatch,
 	fixtureFiles,
 	newSecrets,
+	onlyProviderCanSign,
+	SCRIPT_AUTH_HEADER,
+	SCRIPT_BASIC_AUTH_USER,
+	scriptAuthentication,
 	signedHeaders,
-	triggerCredentials,
 	type DeliverySecrets,
 } from './runtime/deliveries';
 import { generateLoad, type LoadResult, type Request } from './runtime/loadGenerator';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, startN8n } from './runtime/n8nServer';
-import { triggerWorkflow, webhookNodeWorkflow, type BuiltWorkflow } from './runtime/workflows';
+import {
+	createTriggerCredentials,
+	triggerWorkflow,
+	webhookNodeWorkflow,
+	type BuiltWorkflow,
+} from './runtime/workflows';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
 const SECONDS = Number(process.env.BENCH_SECONDS) || 10;
@@ -60,7 +68,7 @@ function signedAuthentication(
 	headersFor: (body: Buffer) => Record<string, string>;
 } {
 	const definition = providerById(provider)!;
-	if (provider === 'partoo') {
+	if (onlyProviderCanSign(provider)) {
 		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 		return {
 			authentication: {
@@ -75,24 +83,14 @@ function signedAuthentication(
 			}),
 		};
 	}
-	if (provider === 'staryaai') {
-		return {
-			authentication: {
-				kind: 'headerToken',
-				headerName: secrets.staryaaiHeaderName,
-				token: secrets.staryaaiToken,
-			},
-			headersFor: (body) => signedHeaders(provider, body, secrets),
-		};
-	}
-	const secret =
-		provider === 'klink'
-			? secrets.klink
-			: provider === 'timelyai'
-				? secrets.timelyai
-				: secrets.dotdigital;
+	const secret = secrets[provider];
+	const authentication: Record<string, DeliveryAuthentication> = {
+		signature: { kind: 'hmacSignature', scheme: definition.hmacSignature!, secret },
+		basicAuth: { kind: 'basicAuth', user: SCRIPT_BASIC_AUTH_USER, password: secret },
+		headerAuth: { kind: 'headerToken', headerName: SCRIPT_AUTH_HEADER, token: secret },
+	};
 	return {
-		authentication: { kind: 'hmacSignature', scheme: definition.hmacSignature!, secret },
+		authentication: authentication[scriptAuthentication(provider)],
 		headersFor: (body) => signedHeaders(provider, body, secrets),
 	};
 }
@@ -191,10 +189,8 @@ async function benchN8n(setting: {
 	try {
 		const api = await N8nApi.setUp(n8n.baseUrl, newOwner());
 		const secrets = newSecrets();
-		const credential = async (provider: ProviderId) => {
-			const { type, data } = triggerCredentials(secrets)[provider];
-			return await api.createCredential(type, provider, data);
-		};
+		const credential = async (provider: ProviderId) =>
+			await createTriggerCredentials(api, provider, secrets, provider);
 		const timely = await credential('timelyai');
 		const dotdigital = await credential('dotdigital');
 		const deploy = async (built: BuiltWorkflow, waitForTrigger = true) =>
@@ -220,13 +216,13 @@ async function benchN8n(setting: {
 			},
 		};
 		const ourTrigger = await deploy(
-			triggerWorkflow({ provider: 'timelyai', name: 'bench trigger', credentialId: timely }),
+			triggerWorkflow({ provider: 'timelyai', name: 'bench trigger', credentialIds: timely }),
 		);
 		const ourUnsignedTrigger = await deploy(
 			triggerWorkflow({
 				provider: 'timelyai',
 				name: 'bench trigger, no signature check',
-				credentialId: timely,
+				credentialIds: timely,
 				authentication: 'none',
 			}),
 		);
@@ -235,7 +231,7 @@ async function benchN8n(setting: {
 			triggerWorkflow({
 				provider: 'timelyai',
 				name: 'bench trigger, event not selected',
-				credentialId: timely,
+				credentialIds: timely,
 				events: ['message.sent'],
 			}),
 		);
@@ -247,7 +243,7 @@ async function benchN8n(setting: {
 			triggerWorkflow({
 				provider: 'dotdigital',
 				name: 'bench dotdigital',
-				credentialId: dotdigital,
+				credentialIds: dotdigital,
 			}),
 		);
 

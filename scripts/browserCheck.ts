@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 
-import {
-	fixtureFiles,
-	newSecrets,
-	signedHeaders,
-	triggerCredentials,
-	type DeliverySecrets,
-} from './runtime/deliveries';
+import { PROVIDER_IDS, providerById } from '../lib/providerRegistry';
+import { demoFixture, newSecrets, signedHeaders, type DeliverySecrets } from './runtime/deliveries';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, run } from './runtime/n8nRuntime';
 import { freePort, packPackage, PACKAGE_NAME, startN8n, stopAll, tail } from './runtime/n8nServer';
-import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
+import { createTriggerCredentials, TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
 
 /**
  * The nodes as a user meets them in n8n's editor, in Debian's Chromium (headless): the nodes
@@ -341,15 +336,22 @@ interface DemoWorkflow {
 	secrets: DeliverySecrets;
 }
 
-/** The `npm start` demo's Timely.ai workflow: trigger → Event Fields. */
+/** The first provider's `npm start` demo workflow: trigger → Event Fields. */
+const DEMO_PROVIDER = PROVIDER_IDS[0];
+
 async function deployDemoWorkflow(api: N8nApi): Promise<DemoWorkflow> {
 	const secrets = newSecrets();
-	const { type, data } = triggerCredentials(secrets).timelyai;
-	const credentialId = await api.createCredential(type, 'Timely.ai (demo)', data);
+	const { displayName } = providerById(DEMO_PROVIDER)!;
+	const credentialIds = await createTriggerCredentials(
+		api,
+		DEMO_PROVIDER,
+		secrets,
+		`${displayName} (demo)`,
+	);
 	const built = triggerWorkflow({
-		provider: 'timelyai',
-		name: 'Demo: Timely.ai events',
-		credentialId,
+		provider: DEMO_PROVIDER,
+		name: `Demo: ${displayName} events`,
+		credentialIds,
 		then: [
 			{
 				name: 'Event Fields',
@@ -366,10 +368,10 @@ async function deployDemoWorkflow(api: N8nApi): Promise<DemoWorkflow> {
 
 /** Sends the demo workflow a signed inbound message and returns its (successful) execution. */
 async function sendDemoDelivery(api: N8nApi, demo: DemoWorkflow): Promise<string> {
-	const fixture = fixtureFiles('timelyai').find(({ name }) => name === 'message-received')!;
+	const fixture = demoFixture(DEMO_PROVIDER);
 	const response = await fetch(demo.url, {
 		method: 'POST',
-		headers: signedHeaders('timelyai', fixture.bytes, demo.secrets),
+		headers: signedHeaders(DEMO_PROVIDER, fixture.bytes, demo.secrets),
 		body: fixture.bytes,
 	});
 	if (response.status !== 200)

@@ -6,14 +6,18 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
 import type { CanonicalEvent } from '../lib/canonicalEvent';
-import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
+import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
+import type { AuthenticationMethod } from '../lib/providerDefinition';
 import {
 	contentEventId,
+	eventIdField,
 	expectedEventOf,
 	fixtureFiles,
+	forgedHeaders,
 	newSecrets,
+	onlyProviderCanSign,
 	signedHeaders,
-	triggerCredentials,
+	type DeliverySecrets,
 } from './runtime/deliveries';
 import { sendAll, type Request } from './runtime/loadGenerator';
 import { N8nApi, newOwner, nodeOutput } from './runtime/n8nApi';
@@ -26,7 +30,7 @@ import {
 	stopAll,
 	tail,
 } from './runtime/n8nServer';
-import { TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
+import { createTriggerCredentials, TRIGGER_NODE_NAME, triggerWorkflow } from './runtime/workflows';
 
 /**
  * Load without loss: many signed deliveries at high concurrency, mixing every provider,
@@ -74,21 +78,21 @@ async function main(): Promise<void> {
 	try {
 		const api = await N8nApi.setUp(n8n.baseUrl, newOwner());
 		const secrets = newSecrets();
-		const wrongSecrets = { ...newSecrets(), staryaaiHeaderName: secrets.staryaaiHeaderName };
 		const workflows = new Map<string, { id: string; path: string }>();
 		for (const provider of PROVIDER_IDS) {
-			const { type, data } = triggerCredentials(secrets)[provider];
-			const credentialId = await api.createCredential(type, provider, data);
-			// Only Partoo can sign as Partoo: its genuine deliveries go to a trigger without authentication.
-			const variants =
-				provider === 'partoo'
-					? { accepting: 'none', signed: 'signature' }
-					: { accepting: undefined, signed: undefined };
+			const credentialIds = await createTriggerCredentials(api, provider, secrets, provider);
+			// A provider that signs with its own key: genuine deliveries go to a trigger without
+			// authentication, forged ones to a trigger checking its signature.
+			const variants: Record<string, AuthenticationMethod | undefined> = onlyProviderCanSign(
+				provider,
+			)
+				? { accepting: undefined, signed: providerById(provider)!.authentication.default }
+				: { accepting: undefined };
 			for (const [variant, authentication] of Object.entries(variants)) {
 				const built = triggerWorkflow({
 					provider,
 					name: `load ${provider} ${variant}`,
-					credentialId,
+					credentialIds,
 					authentication,
 				});
 				const { id, path } = await api.deploy(built);
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
 			}
 		}
 
-		const plan = planDeliveries(secrets, wrongSecrets, workflows);
+		const plan = planDeliveries(secrets, workflows);
 		const kinds = count(plan.map(({ kind }) => kind));
 		console.log(
 			`Posting ${plan.length} deliveries (${kinds.genuine ?? 0} genuine, ${kinds.duplicate ?? 0} duplicates, ${kinds.forged ?? 0} forged) at concurrency ${CONCURRENCY}…`,
@@ -212,8 +216,7 @@ Load test against a real n8n ${runtime.n8nVersion} (SQLite, expression engine ${
  * the changed envelope) and raw (the changed envelope) differ.
  */
 function planDeliveries(
-	secrets: ReturnType<typeof newSecrets>,
-	wrongSecrets: ReturnType<typeof newSecrets>,
+	secrets: DeliverySecrets,
 	workflows: Map<string, { id: string; path: string }>,
 ): PlannedDelivery[] {
 	const fixtures = Object.fromEntries(
@@ -237,21 +240,14 @@ function planDeliveries(
 			...(fixtureEvent.raw as Record<string, unknown>),
 			loadTestDelivery: marker,
 		};
-		// Timely.ai and Dotdigital send an event id; the others' eventId is the envelope's hash.
-		const idField =
-			provider === 'timelyai' ? 'event_id' : provider === 'dotdigital' ? 'eventId' : null;
+		// A provider's own event id where it sends one; otherwise the eventId is the envelope's hash.
+		const idField = eventIdField(fixtureEvent);
 		if (idField) envelope[idField] = `load-${index}`;
 		const json = JSON.stringify(envelope);
 		const body = Buffer.from(json);
 		const eventId = idField ? `load-${index}` : contentEventId(json);
-		const workflow = `${provider}:${provider === 'partoo' && !forged ? 'accepting' : provider === 'partoo' ? 'signed' : 'accepting'}`;
-		const headers =
-			provider === 'partoo' && forged
-				? {
-						'content-type': 'application/json',
-						'x-partoo-signature-v1': randomBytes(64).toString('base64'),
-					}
-				: signedHeaders(provider, body, forged ? wrongSecrets : secrets);
+		const workflow = `${provider}:${forged && workflows.has(`${provider}:signed`) ? 'signed' : 'accepting'}`;
+		const headers = forged ? forgedHeaders(provider, body) : signedHeaders(provider, body, secrets);
 		plan.push({
 			provider,
 			kind: forged ? 'forged' : 'genuine',

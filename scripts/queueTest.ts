@@ -5,15 +5,15 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
 import { recogniseEnvelope } from '../lib/eventNormalization';
-import { providerById } from '../lib/providerRegistry';
+import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
 import {
 	expectedEventOf,
 	fixtureFiles,
+	forgedHeaders,
 	newSecrets,
+	onlyProviderCanSign,
 	signedHeaders,
-	triggerCredentials,
 	type DeliverySecrets,
 	type FixtureFile,
 } from './runtime/deliveries';
@@ -39,7 +39,12 @@ import {
 } from './runtime/n8nServer';
 import { startProviderApiStandIn, type ProviderApiStandIn } from './runtime/providerApiStandIn';
 import { startQueueServices, stopServicesSync, type QueueServices } from './runtime/queueServices';
-import { TRIGGER_NODE_NAME, triggerWorkflow, type BuiltWorkflow } from './runtime/workflows';
+import {
+	createTriggerCredentials,
+	TRIGGER_NODE_NAME,
+	triggerWorkflow,
+	type BuiltWorkflow,
+} from './runtime/workflows';
 
 /**
  * Issue 6: the triggers, unchanged, on n8n's queue mode. Redis + PostgreSQL + n8n main +
@@ -137,6 +142,8 @@ async function postAll(
 	return (await sendAll('', requests, concurrency, onAnswer)).map(toAnswer);
 }
 
+const credentialTypeOf = (provider: ProviderId) => providerById(provider)!.credential!.type;
+
 const isAccepted = (answer: Answer) => answer.status === 200 && answer.body.status === 'accepted';
 
 /** Every fixture of every provider, interleaved by provider, repeated up to `count`, correctly signed. */
@@ -169,8 +176,8 @@ function mixedDeliveries(
 interface Deployed {
 	all: Record<ProviderId, { id: string; url: string }>;
 	filtered: Record<ProviderId, { id: string; url: string; selected: string }>;
-	partooSigned: { id: string; url: string };
-	credentialIds: Record<ProviderId, string>;
+	/** For providers that only they can sign for: a trigger checking their signature, for forged deliveries. */
+	signed: Partial<Record<ProviderId, { id: string; url: string }>>;
 }
 
 async function deploy(
@@ -183,9 +190,9 @@ async function deploy(
 }
 
 /**
- * Per provider: one trigger taking all events (Partoo: Authentication "None", nobody but
- * Partoo can sign as Partoo), one selecting only the first fixture's event; plus a Partoo
- * trigger checking signatures, for forged Partoo deliveries.
+ * Per provider: one trigger taking all events (Authentication "None" for a provider that signs
+ * with its own key, as nobody else can sign as it), one selecting only the first fixture's
+ * event; plus, for such a provider, a trigger checking its signature, for forged deliveries.
  */
 async function deployTriggers(
 	api: N8nApi,
@@ -193,28 +200,18 @@ async function deployTriggers(
 	secrets: DeliverySecrets,
 	withChecks: boolean,
 ): Promise<Deployed> {
-	const credentials = triggerCredentials(secrets);
-	const credentialIds = {} as Record<ProviderId, string>;
+	const deployed = { all: {}, filtered: {}, signed: {} } as Deployed;
 	for (const provider of PROVIDER_IDS) {
-		credentialIds[provider] = await api.createCredential(
-			credentials[provider].type,
+		const credentialIds = await createTriggerCredentials(
+			api,
+			provider,
+			secrets,
 			`${provider} queue test`,
-			credentials[provider].data,
 		);
-	}
-	const deployed = { all: {}, filtered: {}, credentialIds } as Deployed;
-	for (const provider of PROVIDER_IDS) {
-		const credentialId = credentialIds[provider];
-		const authentication = provider === 'partoo' ? 'none' : undefined;
 		deployed.all[provider] = await deploy(
 			api,
 			webhookBase,
-			triggerWorkflow({
-				provider,
-				name: `queue ${provider} all events`,
-				credentialId,
-				authentication,
-			}),
+			triggerWorkflow({ provider, name: `queue ${provider} all events`, credentialIds }),
 		);
 		if (!withChecks) continue;
 		const selected = recogniseEnvelope(
@@ -227,23 +224,23 @@ async function deployTriggers(
 			triggerWorkflow({
 				provider,
 				name: `queue ${provider} only ${selected}`,
-				credentialId,
+				credentialIds,
 				events: [selected],
-				authentication,
 			}),
 		);
 		deployed.filtered[provider] = { ...filtered, selected };
-	}
-	if (withChecks) {
-		deployed.partooSigned = await deploy(
-			api,
-			webhookBase,
-			triggerWorkflow({
-				provider: 'partoo',
-				name: 'queue partoo signed',
-				credentialId: credentialIds.partoo,
-			}),
-		);
+		if (onlyProviderCanSign(provider)) {
+			deployed.signed[provider] = await deploy(
+				api,
+				webhookBase,
+				triggerWorkflow({
+					provider,
+					name: `queue ${provider} signed`,
+					credentialIds,
+					authentication: providerById(provider)!.authentication.default,
+				}),
+			);
+		}
 	}
 	return deployed;
 }
@@ -477,18 +474,10 @@ async function correctnessPhase(
 		`${accepted}/${fixtureCount}`,
 	);
 
-	const wrong = newSecrets();
-	wrong.staryaaiHeaderName = secrets.staryaaiHeaderName;
 	for (const provider of PROVIDER_IDS) {
 		for (const fixture of fixtureFiles(provider)) {
-			const target = provider === 'partoo' ? deployed.partooSigned.url : deployed.all[provider].url;
-			const headers =
-				provider === 'partoo'
-					? {
-							'content-type': 'application/json',
-							'x-partoo-signature-v1': randomBytes(64).toString('base64'),
-						}
-					: signedHeaders(provider, fixture.bytes, wrong);
+			const target = (deployed.signed[provider] ?? deployed.all[provider]).url;
+			const headers = forgedHeaders(provider, fixture.bytes);
 			const answer = await post({ url: target, body: fixture.bytes, headers });
 			forgedPosted++;
 			if (answer.status === 401 && answer.body.status === 'rejected') forgedRejected++;
@@ -579,7 +568,11 @@ async function correctnessPhase(
 		filteredExecutions += executions.length;
 		filteredOk &&= executions.length === expectedFiltered[provider];
 	}
-	const forgedExecutions = (await api.settledExecutions(deployed.partooSigned.id, 0, 3000)).length;
+	let forgedExecutions = 0;
+	for (const provider of PROVIDER_IDS) {
+		const signed = deployed.signed[provider];
+		if (signed) forgedExecutions += (await api.settledExecutions(signed.id, 0, 3000)).length;
+	}
 	check(
 		'filtered-out deliveries started no execution',
 		filteredOk,
@@ -588,7 +581,7 @@ async function correctnessPhase(
 	check(
 		'forged deliveries started no execution',
 		forgedExecutions === 0 && allSuccess && executionsFound === fixtureCount,
-		`${forgedExecutions} on the signed Partoo trigger; the others' counts equal the accepted deliveries`,
+		`${forgedExecutions} on the triggers checking a provider's own signature; the others' counts equal the accepted deliveries`,
 	);
 
 	const perWorker = setup.workers.map((worker) => workerExecutionIds(worker.logFile).finished.size);
@@ -627,24 +620,28 @@ async function registrationPhase(
 		dotdigital: `credential-${randomBytes(8).toString('hex')}`,
 	};
 	const credentialIds = {
-		timelyai: await api.createCredential('timelyAiApi', 'Timely.ai registering', {
+		timelyai: await api.createCredential(credentialTypeOf('timelyai'), 'Timely.ai registering', {
 			apiKey: standIn.credentials.timelyai.apiKey,
 			webhookSecret: credentialSecret.timelyai,
 			baseUrl: standIn.baseUrls.timelyai,
 		}),
-		dotdigital: await api.createCredential('dotdigitalCpaasApi', 'Dotdigital registering', {
-			webhookSecret: credentialSecret.dotdigital,
-			region: 'custom',
-			baseUrl: standIn.baseUrls.dotdigital,
-			apiUser: standIn.credentials.dotdigital.apiUser,
-			apiPassword: standIn.credentials.dotdigital.apiPassword,
-		}),
+		dotdigital: await api.createCredential(
+			credentialTypeOf('dotdigital'),
+			'Dotdigital registering',
+			{
+				webhookSecret: credentialSecret.dotdigital,
+				region: 'custom',
+				baseUrl: standIn.baseUrls.dotdigital,
+				apiUser: standIn.credentials.dotdigital.apiUser,
+				apiPassword: standIn.credentials.dotdigital.apiPassword,
+			},
+		),
 	};
 	for (const provider of ['timelyai', 'dotdigital'] as const) {
 		const built = triggerWorkflow({
 			provider,
 			name: `queue ${provider} auto-registered`,
-			credentialId: credentialIds[provider],
+			credentialIds: { [credentialTypeOf(provider)]: credentialIds[provider] },
 		});
 		built.workflow.nodes[0].parameters.autoRegister = true;
 		const workflowId = await api.createWorkflow(built.workflow);
@@ -1283,7 +1280,7 @@ async function main(): Promise<void> {
 	const deployed = await deployTriggers(api, setup.webhookBase, secrets, true);
 	const mainAnswersWebhooks = (
 		await post({
-			url: deployed.all.klink.url.replace(setup.webhookBase, setup.main.baseUrl),
+			url: deployed.all[PROVIDER_IDS[0]].url.replace(setup.webhookBase, setup.main.baseUrl),
 			body: Buffer.from('{}'),
 			headers: { 'content-type': 'application/json' },
 		})

@@ -2,35 +2,18 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
-import { fixtureFiles, newSecrets, signedHeaders, triggerCredentials } from './runtime/deliveries';
+import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
+import { demoFixture, newSecrets, onlyProviderCanSign, signedHeaders } from './runtime/deliveries';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, PACKAGE_NAME, startN8n } from './runtime/n8nServer';
 import {
-	CREDENTIAL_TYPES,
+	createTriggerCredentials,
 	EXAMPLE_DATA_TABLE,
 	exampleFiles,
 	exampleWorkflow,
 	triggerWorkflow,
 } from './runtime/workflows';
-
-/** The sample each printed curl sends: an inbound message where the provider documents one. */
-const SAMPLE_FIXTURE: Record<ProviderId, string> = {
-	klink: 'message-inbound',
-	partoo: 'message-created',
-	timelyai: 'message-received',
-	dotdigital: 'message-inbound-1-sms',
-	staryaai: 'chat-message-created-user',
-};
-
-const DISPLAY_NAMES: Record<ProviderId, string> = {
-	klink: 'K-LINK',
-	partoo: 'Partoo',
-	timelyai: 'Timely.ai',
-	dotdigital: 'Dotdigital',
-	staryaai: 'StaryaAI',
-};
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -63,13 +46,13 @@ async function main(): Promise<void> {
 	const owner = newOwner();
 	const api = await N8nApi.setUp(n8n.baseUrl, owner);
 	const secrets = newSecrets();
-	const credentialIds = {} as Record<ProviderId, string>;
+	const credentialIds = {} as Record<ProviderId, Record<string, string>>;
 	for (const provider of PROVIDER_IDS) {
-		const { type, data } = triggerCredentials(secrets)[provider];
-		credentialIds[provider] = await api.createCredential(
-			type,
-			`${DISPLAY_NAMES[provider]} (demo)`,
-			data,
+		credentialIds[provider] = await createTriggerCredentials(
+			api,
+			provider,
+			secrets,
+			`${displayName(provider)} (demo)`,
 		);
 	}
 
@@ -77,10 +60,8 @@ async function main(): Promise<void> {
 	for (const provider of PROVIDER_IDS) {
 		const built = triggerWorkflow({
 			provider,
-			name: `Demo: ${DISPLAY_NAMES[provider]} events`,
-			credentialId: credentialIds[provider],
-			// Nobody but Partoo can sign as Partoo, so its demo trigger takes unsigned deliveries.
-			authentication: provider === 'partoo' ? 'none' : undefined,
+			name: `Demo: ${displayName(provider)} events`,
+			credentialIds: credentialIds[provider],
 			then: [
 				{
 					name: 'Event Fields',
@@ -92,14 +73,12 @@ async function main(): Promise<void> {
 			],
 		});
 		const { url } = await api.deploy(built);
-		const fixture =
-			fixtureFiles(provider).find(({ name }) => name === SAMPLE_FIXTURE[provider]) ??
-			fixtureFiles(provider)[0];
+		const fixture = demoFixture(provider);
 		const headers = Object.entries(signedHeaders(provider, fixture.bytes, secrets)).map(
 			([name, value]) => `-H '${name}: ${value}'`,
 		);
 		curls.push(
-			`# ${DISPLAY_NAMES[provider]}${provider === 'partoo' ? ' (unsigned: only Partoo holds its signing key)' : ''}\n` +
+			`# ${displayName(provider)}${onlyProviderCanSign(provider) ? ` (unsigned: only ${displayName(provider)} holds its signing key)` : ''}\n` +
 				`curl -X POST '${url}' ${headers.join(' ')} --data-binary @${relative(REPO_ROOT, fixture.path)}`,
 		);
 	}
@@ -125,11 +104,12 @@ Ctrl-C stops n8n. The next \`npm start\` begins again from a fresh instance.`);
 /** Imports and activates the workflows in examples/ with the demo credentials. */
 async function importExamples(
 	api: N8nApi,
-	credentialIds: Record<ProviderId, string>,
+	credentialIds: Record<ProviderId, Record<string, string>>,
 ): Promise<string[]> {
-	const credentialIdsByType = Object.fromEntries(
-		PROVIDER_IDS.map((provider) => [CREDENTIAL_TYPES[provider], credentialIds[provider]]),
-	);
+	const credentialIdsByType = Object.assign({}, ...Object.values(credentialIds)) as Record<
+		string,
+		string
+	>;
 	const imported: string[] = [];
 	for (const file of exampleFiles()) {
 		const { workflow } = exampleWorkflow(file, credentialIdsByType);
@@ -145,6 +125,8 @@ async function importExamples(
 	}
 	return imported;
 }
+
+const displayName = (provider: ProviderId) => providerById(provider)!.displayName;
 
 async function isFree(port: number): Promise<boolean> {
 	try {

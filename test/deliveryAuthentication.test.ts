@@ -1,10 +1,11 @@
-import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 
 import {
 	authenticateDelivery,
 	constantTimeEqual,
 	type HmacSignatureScheme,
 } from '../lib/deliveryAuthentication';
+import { hmac } from './support/signing';
 
 const body = Buffer.from('{"event":"message.received","data":{"text":"Olá"}}');
 const NOW = Date.parse('2026-04-19T14:30:00Z');
@@ -18,9 +19,7 @@ const timestampedScheme: HmacSignatureScheme = {
 	timestampHeader: 'x-timely-timestamp',
 };
 
-function hmac(payload: string | Buffer): string {
-	return createHmac('sha256', secret).update(payload).digest('hex');
-}
+const sha256Hex = (payload: string | Buffer) => hmac('sha256', secret, payload, 'hex');
 
 describe('HMAC signatures', () => {
 	const check = (headers: Record<string, string>, toleranceSeconds?: number) =>
@@ -31,13 +30,13 @@ describe('HMAC signatures', () => {
 		);
 
 	it('accepts a signature over the body alone, with or without the prefix', () => {
-		expect(check({ 'x-timely-signature': `sha256=${hmac(body)}` })).toEqual({ ok: true });
-		expect(check({ 'x-timely-signature': hmac(body) })).toEqual({ ok: true });
+		expect(check({ 'x-timely-signature': `sha256=${sha256Hex(body)}` })).toEqual({ ok: true });
+		expect(check({ 'x-timely-signature': sha256Hex(body) })).toEqual({ ok: true });
 	});
 
 	it('refuses the right signature followed by characters outside its encoding', () => {
 		for (const suffix of ['zz', '0', ' x', '==']) {
-			expect(check({ 'x-timely-signature': `sha256=${hmac(body)}${suffix}` })).toEqual({
+			expect(check({ 'x-timely-signature': `sha256=${sha256Hex(body)}${suffix}` })).toEqual({
 				ok: false,
 				reason: 'x-timely-signature is not hex',
 			});
@@ -46,7 +45,7 @@ describe('HMAC signatures', () => {
 
 	it('accepts a signature over `timestamp.body` when the timestamp is fresh', () => {
 		const timestamp = String(NOW / 1000 - 60);
-		const signature = hmac(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
+		const signature = sha256Hex(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
 		expect(
 			check({ 'x-timely-signature': `sha256=${signature}`, 'x-timely-timestamp': timestamp }),
 		).toEqual({ ok: true });
@@ -54,7 +53,7 @@ describe('HMAC signatures', () => {
 
 	it('refuses a replay whose timestamp is outside the tolerance, even with a valid signature', () => {
 		const timestamp = String(NOW / 1000 - 301);
-		const signature = hmac(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
+		const signature = sha256Hex(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
 		const result = check({ 'x-timely-signature': signature, 'x-timely-timestamp': timestamp });
 		expect(result).toEqual({
 			ok: false,
@@ -66,7 +65,7 @@ describe('HMAC signatures', () => {
 		const millis = String(NOW - 20 * 60 * 1000);
 		const iso = new Date(NOW + 20 * 60 * 1000).toISOString();
 		for (const timestamp of [millis, iso]) {
-			const signature = hmac(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
+			const signature = sha256Hex(Buffer.concat([Buffer.from(`${timestamp}.`), body]));
 			const headers = { 'x-timely-signature': signature, 'x-timely-timestamp': timestamp };
 			expect(check(headers).ok).toBe(false);
 			expect(check(headers, 30 * 60).ok).toBe(true);
@@ -74,13 +73,16 @@ describe('HMAC signatures', () => {
 	});
 
 	it('refuses a timestamp that is not a time', () => {
-		const result = check({ 'x-timely-signature': hmac(body), 'x-timely-timestamp': 'yesterday' });
+		const result = check({
+			'x-timely-signature': sha256Hex(body),
+			'x-timely-timestamp': 'yesterday',
+		});
 		expect(result.ok).toBe(false);
 	});
 
 	it.each([
-		['a signature of another body', hmac('{}')],
-		['a truncated signature', hmac(body).slice(0, 40)],
+		['a signature of another body', sha256Hex('{}')],
+		['a truncated signature', sha256Hex(body).slice(0, 40)],
 		['a signature that is not hex', 'z'.repeat(64)],
 		['an empty prefix', 'sha256='],
 	])('refuses %s', (_case, signature) => {

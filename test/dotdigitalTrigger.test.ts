@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
-import { hmacHex } from './support/signing';
+import { hmac } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new DotdigitalTrigger();
@@ -15,7 +15,7 @@ const setup: TriggerSetup = {
 
 function signed(body: unknown, secret = SECRET) {
 	const text = JSON.stringify(body);
-	return { body: text, headers: { 'x-comapi-signature': hmacHex('sha1', secret, text) } };
+	return { body: text, headers: { 'x-comapi-signature': hmac('sha1', secret, text, 'hex') } };
 }
 
 describe('Dotdigital CPaaS Trigger with the documented payloads', () => {
@@ -152,7 +152,7 @@ describe('Dotdigital CPaaS Trigger authentication', () => {
 		const body = JSON.stringify(envelope);
 		const run = await deliver(trigger, setup, {
 			body,
-			headers: { 'x-comapi-signature': hmacHex('sha256', SECRET, body) },
+			headers: { 'x-comapi-signature': hmac('sha256', SECRET, body, 'hex') },
 		});
 		expect(run).toMatchObject({ status: 401, items: null });
 	});

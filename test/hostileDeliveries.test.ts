@@ -11,7 +11,7 @@ import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { fixture } from './support/fixtures';
 import { hookHarness } from './support/runHooks';
 import { deliver, type TriggerRun } from './support/runTrigger';
-import { hmacHex } from './support/signing';
+import { hmac } from './support/signing';
 
 /**
  * One request each, as an attacker or a buggy sender would send it: the answer, what
@@ -284,7 +284,7 @@ describe('Timely.ai replays', () => {
 		parameters: { autoRegister: false, additionalOptions: { requireTimestamp } },
 	});
 	const now = () => String(Math.floor(Date.now() / 1000));
-	const bodyOnly = { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` };
+	const bodyOnly = { 'x-timely-signature': `sha256=${hmac('sha256', secret, body, 'hex')}` };
 
 	it('accepts a body-only signature without a timestamp by default (what an attacker can replay)', async () => {
 		expect((await deliver(timely, setup(false), { body, headers: bodyOnly })).status).toBe(200);
@@ -312,7 +312,7 @@ describe('Timely.ai replays', () => {
 			body,
 			headers: {
 				'x-timely-timestamp': timestamp,
-				'x-timely-signature': `sha256=${hmacHex('sha256', secret, `${timestamp}.${body}`)}`,
+				'x-timely-signature': `sha256=${hmac('sha256', secret, `${timestamp}.${body}`, 'hex')}`,
 			},
 		});
 		expect(run.status).toBe(200);
@@ -425,7 +425,7 @@ describe('what n8n could not read, and settings that make no sense', () => {
 				body,
 				headers: {
 					'x-timely-timestamp': String(Math.floor(Date.now() / 1000)),
-					'x-timely-signature': `sha256=${hmacHex('sha256', 's', body)}`,
+					'x-timely-signature': `sha256=${hmac('sha256', 's', body, 'hex')}`,
 				},
 			},
 		);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
 import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
-import { basicAuthorization, hmacHex } from './support/signing';
+import { basicAuthorization, hmac } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new KlinkTrigger();
@@ -14,7 +14,7 @@ const signatureSetup: TriggerSetup = {
 
 function signed(envelope: unknown, secret = SECRET) {
 	const body = JSON.stringify(envelope);
-	return { body, headers: { 'x-signature': hmacHex('sha256', secret, body) } };
+	return { body, headers: { 'x-signature': hmac('sha256', secret, body, 'hex') } };
 }
 
 describe('K-LINK Trigger with the documented payloads', () => {
@@ -96,7 +96,7 @@ describe('K-LINK Trigger authentication', () => {
 			{ typeVersion: 1, credentials: { klinkWebhookApi: { signingSecret: '' } } },
 			{
 				body: JSON.stringify(envelope),
-				headers: { 'x-signature': hmacHex('sha256', '', JSON.stringify(envelope)) },
+				headers: { 'x-signature': hmac('sha256', '', JSON.stringify(envelope), 'hex') },
 			},
 		);
 		expect(run).toMatchObject({ status: 401, items: null });
@@ -170,7 +170,7 @@ describe('K-LINK Trigger answers', () => {
 		const body = 'name=John&phone=06838387278';
 		const run = await deliver(trigger, signatureSetup, {
 			body,
-			headers: { 'x-signature': hmacHex('sha256', SECRET, body) },
+			headers: { 'x-signature': hmac('sha256', SECRET, body, 'hex') },
 		});
 		expect(run.status).toBe(400);
 		expect(run.items).toBeNull();

@@ -6,35 +6,14 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { DotdigitalCpaasApi } from '../credentials/DotdigitalCpaasApi.credentials';
-import { KlinkWebhookApi } from '../credentials/KlinkWebhookApi.credentials';
-import { PartooApi } from '../credentials/PartooApi.credentials';
-import { StaryaAiWebhookApi } from '../credentials/StaryaAiWebhookApi.credentials';
-import { TimelyAiApi } from '../credentials/TimelyAiApi.credentials';
-import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { EventFields } from '../nodes/EventFields/EventFields.node';
 import { EventNormalizer } from '../nodes/EventNormalizer/EventNormalizer.node';
-import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
-import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
-import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
-import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { repositoryFile } from './support/fixtures';
+import { PACKAGE_CREDENTIALS, TRIGGER_NODES } from './support/triggerNodes';
 
-const triggers: INodeType[] = [
-	new KlinkTrigger(),
-	new PartooTrigger(),
-	new TimelyAiTrigger(),
-	new DotdigitalTrigger(),
-	new StaryaAiTrigger(),
-];
+const triggers: INodeType[] = Object.values(TRIGGER_NODES);
 const nodes: INodeType[] = [...triggers, new EventFields(), new EventNormalizer()];
-const credentials: ICredentialType[] = [
-	new KlinkWebhookApi(),
-	new PartooApi(),
-	new TimelyAiApi(),
-	new DotdigitalCpaasApi(),
-	new StaryaAiWebhookApi(),
-];
+const credentials: ICredentialType[] = PACKAGE_CREDENTIALS;
 
 type Option = INodePropertyOptions | INodeProperties | INodePropertyCollection;
 
@@ -123,7 +102,7 @@ describe("the triggers' actions in the editor's node panel", () => {
 	};
 
 	it('reads as sentences for K-LINK', () => {
-		expect(actionsOf(new KlinkTrigger())).toEqual([
+		expect(actionsOf(TRIGGER_NODES.klink)).toEqual([
 			'On any event',
 			'On any contact event',
 			'On any message event',
@@ -135,17 +114,17 @@ describe("the triggers' actions in the editor's node panel", () => {
 	});
 
 	it('splits camel-case and underscored names into words', () => {
-		expect(actionsOf(new DotdigitalTrigger())).toEqual(
+		expect(actionsOf(TRIGGER_NODES.dotdigital)).toEqual(
 			expect.arrayContaining([
 				'On any conversation message event',
 				'On conversation participant typing off',
 				'On profile devices updated',
 			]),
 		);
-		expect(actionsOf(new PartooTrigger())).toEqual(
+		expect(actionsOf(TRIGGER_NODES.partoo)).toEqual(
 			expect.arrayContaining(['On any business event', 'On message created', 'On lead received']),
 		);
-		expect(actionsOf(new StaryaAiTrigger())).toContain('On chat message status updated');
+		expect(actionsOf(TRIGGER_NODES.staryaai)).toContain('On chat message status updated');
 	});
 
 	it('gives every event of every trigger an action', () => {

@@ -4,32 +4,19 @@ import { join } from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
 
-import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
-import { KlinkTrigger } from '../nodes/KlinkTrigger/KlinkTrigger.node';
-import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
-import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
-import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
-import { dotdigitalProvider } from '../lib/providers/dotdigital';
-import { klinkProvider } from '../lib/providers/klink';
-import { partooProvider } from '../lib/providers/partoo';
-import { staryaAiProvider } from '../lib/providers/staryaai';
-import { timelyAiProvider } from '../lib/providers/timelyai';
+import { messagingProviders } from '../lib/providerRegistry';
 import type { MessagingProvider } from '../lib/messagingProvider';
 import { repositoryFile } from './support/fixtures';
+import { TRIGGER_NODES } from './support/triggerNodes';
 
 const ROOT = join(__dirname, '..');
 
-const triggers: Array<{ name: string; trigger: INodeType; provider: MessagingProvider }> = [
-	{ name: 'K-LINK Trigger', trigger: new KlinkTrigger(), provider: klinkProvider },
-	{ name: 'Partoo Trigger', trigger: new PartooTrigger(), provider: partooProvider },
-	{ name: 'Timely.ai Trigger', trigger: new TimelyAiTrigger(), provider: timelyAiProvider },
-	{
-		name: 'Dotdigital CPaaS Trigger',
-		trigger: new DotdigitalTrigger(),
-		provider: dotdigitalProvider,
-	},
-	{ name: 'StaryaAI Trigger', trigger: new StaryaAiTrigger(), provider: staryaAiProvider },
-];
+const triggers: Array<{ name: string; trigger: INodeType; provider: MessagingProvider }> =
+	messagingProviders.map((provider) => ({
+		name: `${provider.displayName} Trigger`,
+		trigger: TRIGGER_NODES[provider.id],
+		provider,
+	}));
 
 describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 	const { description } = trigger;

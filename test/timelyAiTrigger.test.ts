@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { expectedEvent, expectedEventNames, fixture, providerFixtures } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
-import { hmacHex } from './support/signing';
+import { hmac } from './support/signing';
 
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new TimelyAiTrigger();
@@ -19,11 +19,14 @@ function signed(
 ): { body: string; headers: Record<string, string> } {
 	const body = JSON.stringify(envelope);
 	if (timestamp === undefined)
-		return { body, headers: { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` } };
+		return {
+			body,
+			headers: { 'x-timely-signature': `sha256=${hmac('sha256', secret, body, 'hex')}` },
+		};
 	return {
 		body,
 		headers: {
-			'x-timely-signature': `sha256=${hmacHex('sha256', secret, `${timestamp}.${body}`)}`,
+			'x-timely-signature': `sha256=${hmac('sha256', secret, `${timestamp}.${body}`, 'hex')}`,
 			'x-timely-timestamp': timestamp,
 		},
 	};

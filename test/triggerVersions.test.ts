@@ -9,7 +9,7 @@ import { StaryaAiTrigger } from '../nodes/StaryaAiTrigger/StaryaAiTrigger.node';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { fixture } from './support/fixtures';
 import { deliver } from './support/runTrigger';
-import { basicAuthorization, hmacHex } from './support/signing';
+import { basicAuthorization, hmac } from './support/signing';
 
 const klink = new KlinkTrigger();
 const starya = new StaryaAiTrigger();
@@ -77,11 +77,11 @@ describe('K-LINK and StaryaAI triggers, version 2: one credential per authentica
 		const setup = { credentials: { klinkSignatureApi: { signingSecret: 'k-secret' } } };
 		const good = await deliver(klink, setup, {
 			body: envelope,
-			headers: { 'x-signature': hmacHex('sha256', 'k-secret', envelope) },
+			headers: { 'x-signature': hmac('sha256', 'k-secret', envelope, 'hex') },
 		});
 		const forged = await deliver(klink, setup, {
 			body: envelope,
-			headers: { 'x-signature': hmacHex('sha256', 'other', envelope) },
+			headers: { 'x-signature': hmac('sha256', 'other', envelope, 'hex') },
 		});
 		expect(good).toMatchObject({ status: 200 });
 		expect(good.items).toHaveLength(1);

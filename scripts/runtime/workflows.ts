@@ -3,8 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ProviderId } from '../../lib/providerRegistry';
-import type { WorkflowJson } from './n8nApi';
+import type { AuthenticationMethod } from '../../lib/providerDefinition';
+import { PROVIDER_IDS, providerById, type ProviderId } from '../../lib/providerRegistry';
+import {
+	credentialTypesFor,
+	latestTriggerVersion,
+	scriptAuthentication,
+	triggerCredentialsOf,
+	versionOneCredentialOf,
+	type DeliverySecrets,
+} from './deliveries';
+import type { N8nApi, WorkflowJson } from './n8nApi';
 import { REPO_ROOT } from './n8nRuntime';
 import { PACKAGE_NAME } from './n8nServer';
 
@@ -20,37 +29,44 @@ export const EXAMPLE_DATA_TABLE = {
 	],
 };
 
-export const TRIGGER_NODE_TYPES: Record<ProviderId, string> = {
-	klink: 'klinkTrigger',
-	partoo: 'partooTrigger',
-	timelyai: 'timelyAiTrigger',
-	dotdigital: 'dotdigitalTrigger',
-	staryaai: 'staryaAiTrigger',
-};
+/** A trigger's node type in a workflow, as a community install names it. */
+export function triggerNodeType(provider: ProviderId): string {
+	return `${PACKAGE_NAME}.${providerById(provider)!.trigger.name}`;
+}
 
-export const CREDENTIAL_TYPES: Record<ProviderId, string> = {
-	klink: 'klinkWebhookApi',
-	partoo: 'partooApi',
-	timelyai: 'timelyAiApi',
-	dotdigital: 'dotdigitalCpaasApi',
-	staryaai: 'staryaAiWebhookApi',
-};
-
-/** The authentication each provider's deliveries carry (Partoo's Ed25519 cannot be produced by anyone but Partoo). */
-export const SIGNED_AUTHENTICATION: Record<ProviderId, string> = {
-	klink: 'signature',
-	partoo: 'signature',
-	timelyai: 'signature',
-	dotdigital: 'signature',
-	staryaai: 'headerAuth',
-};
+/**
+ * Creates the credentials a script's triggers of this provider use, holding its secret: the
+ * latest version's for the scripts' authentication and the provider's default one, and
+ * version 1's (the examples'). Returns their ids by credential type.
+ */
+export async function createTriggerCredentials(
+	api: N8nApi,
+	provider: ProviderId,
+	secrets: DeliverySecrets,
+	label: string,
+): Promise<Record<string, string>> {
+	const methods = new Set([
+		scriptAuthentication(provider),
+		providerById(provider)!.authentication.default,
+	]);
+	const credentials = [...methods].flatMap((method) =>
+		triggerCredentialsOf(provider, secrets, method),
+	);
+	const versionOne = versionOneCredentialOf(provider, secrets);
+	if (versionOne) credentials.push(versionOne);
+	const ids: Record<string, string> = {};
+	for (const { type, data } of credentials)
+		ids[type] ??= await api.createCredential(type, `${label} (${type})`, data);
+	return ids;
+}
 
 export interface TriggerWorkflowOptions {
 	provider: ProviderId;
 	name: string;
-	credentialId: string;
+	/** Credential ids by type (createTriggerCredentials); the trigger gets those its authentication asks for. */
+	credentialIds: Record<string, string>;
 	events?: string[];
-	authentication?: string;
+	authentication?: AuthenticationMethod;
 	output?: 'canonical' | 'raw';
 	/** Nodes after the trigger: each is connected to the previous one's first output. */
 	then?: Array<{
@@ -75,25 +91,27 @@ export interface BuiltWorkflow {
  */
 export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow {
 	const webhookId = randomUUID();
+	const authentication = options.authentication ?? scriptAuthentication(options.provider);
+	const credentials: Record<string, { id: string; name: string }> = {};
+	for (const type of credentialTypesFor(options.provider, authentication)) {
+		const id = options.credentialIds[type];
+		if (!id) throw new Error(`No ${type} credential for the ${options.provider} trigger`);
+		credentials[type] = { id, name: `${options.provider} (${type})` };
+	}
 	const trigger = {
 		id: randomUUID(),
 		name: TRIGGER_NODE_NAME,
-		type: `${PACKAGE_NAME}.${TRIGGER_NODE_TYPES[options.provider]}`,
-		typeVersion: 1,
+		type: triggerNodeType(options.provider),
+		typeVersion: latestTriggerVersion(options.provider),
 		position: [0, 0],
 		webhookId,
 		parameters: {
 			autoRegister: false,
-			authentication: options.authentication ?? SIGNED_AUTHENTICATION[options.provider],
+			authentication,
 			events: options.events ?? ['*'],
 			additionalOptions: options.output ? { output: options.output } : {},
 		},
-		credentials: {
-			[CREDENTIAL_TYPES[options.provider]]: {
-				id: options.credentialId,
-				name: `${options.provider} e2e`,
-			},
-		},
+		credentials,
 	};
 	return {
 		workflow: chain(options.name, trigger, options.then ?? []),
@@ -167,9 +185,7 @@ export function exampleWorkflow(
 	credentialIdsByType: Record<string, string>,
 ): ExampleWorkflow {
 	const workflow = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson;
-	const triggerTypes = new Set(
-		Object.values(TRIGGER_NODE_TYPES).map((name) => `${PACKAGE_NAME}.${name}`),
-	);
+	const triggerTypes = new Set(PROVIDER_IDS.map(triggerNodeType));
 	const triggerPaths: Record<string, string> = {};
 	for (const node of workflow.nodes) {
 		if (triggerTypes.has(node.type)) {

@@ -1,5 +1,4 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,14 +7,16 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { deflateSync, gzipSync } from 'node:zlib';
 
-import { PROVIDER_IDS, type ProviderId } from '../../lib/providerRegistry';
+import { PROVIDER_IDS, providerById, type ProviderId } from '../../lib/providerRegistry';
 import {
 	dotdigitalBatch,
 	expectedEventOf,
 	fixtureFiles,
+	forgedHeaders,
 	newSecrets,
+	onlyProviderCanSign,
+	scriptAuthentication,
 	signedHeaders,
-	triggerCredentials,
 	type DeliverySecrets,
 } from '../../scripts/runtime/deliveries';
 import {
@@ -30,16 +31,16 @@ import {
 	freePort,
 	installPackage,
 	packPackage,
-	PACKAGE_NAME,
 	startN8n,
 	tail,
 	type N8nProcess,
 } from '../../scripts/runtime/n8nServer';
 import {
-	CREDENTIAL_TYPES,
+	createTriggerCredentials,
 	EXAMPLE_DATA_TABLE,
 	exampleWorkflow,
 	TRIGGER_NODE_NAME,
+	triggerNodeType,
 	triggerWorkflow,
 	webhookNodeWorkflow,
 	type BuiltWorkflow,
@@ -67,7 +68,7 @@ let workDir: string;
 let server: N8nProcess | undefined;
 let api: N8nApi;
 let secrets: DeliverySecrets;
-let credentialIdOf: Record<ProviderId, string>;
+let credentialIdOf: Record<ProviderId, Record<string, string>>;
 let standIn: StandIn;
 
 interface DeployedWorkflow {
@@ -188,14 +189,15 @@ interface DeployedExample {
 const examples: Record<string, DeployedExample> = {};
 
 /**
- * An example file imported as a user would, with the e2e credentials. Partoo's trigger takes
- * unsigned deliveries (only Partoo can sign them); HTTP Request nodes post to the stand-in;
+ * An example file imported as a user would, with the e2e credentials. The trigger of a provider
+ * that signs with its own key takes unsigned deliveries (only it can sign them); HTTP Request nodes post to the stand-in;
  * the HubSpot node is disabled, so n8n passes the items that reach it through unchanged.
  */
 async function deployExample(file: string, credentialIdsByType: Record<string, string>) {
 	const { workflow, triggerPaths } = exampleWorkflow(file, credentialIdsByType);
+	const unsignedTriggers = PROVIDER_IDS.filter(onlyProviderCanSign).map(triggerNodeType);
 	for (const node of workflow.nodes) {
-		if (node.type === `${PACKAGE_NAME}.partooTrigger`) node.parameters.authentication = 'none';
+		if (unsignedTriggers.includes(node.type)) node.parameters.authentication = 'none';
 		if (node.type === 'n8n-nodes-base.httpRequest')
 			node.parameters.url = `${standIn.url}/${file}/${node.name}`;
 		if (node.type === 'n8n-nodes-base.hubspot') node.disabled = true;
@@ -289,30 +291,35 @@ beforeAll(async () => {
 	api = await N8nApi.setUp(server.baseUrl, newOwner());
 
 	secrets = newSecrets();
-	const credentials = triggerCredentials(secrets);
-	const credentialIds = {} as Record<ProviderId, string>;
+	const credentialIds = {} as Record<ProviderId, Record<string, string>>;
 	credentialIdOf = credentialIds;
-	for (const provider of PROVIDER_IDS) {
-		const { type, data } = credentials[provider];
-		credentialIds[provider] = await api.createCredential(type, `${provider} e2e`, data);
-	}
+	for (const provider of PROVIDER_IDS)
+		credentialIds[provider] = await createTriggerCredentials(
+			api,
+			provider,
+			secrets,
+			`${provider} e2e`,
+		);
 
 	for (const provider of PROVIDER_IDS) {
-		const credentialId = credentialIds[provider];
-		// Only Partoo holds Partoo's private key: its accepting workflow trusts the network instead.
-		const acceptingAuthentication = provider === 'partoo' ? 'none' : undefined;
+		const credentialIdsOfProvider = credentialIds[provider];
+		// The scripts' authentication: None for a provider that signs with its own key (only it holds the key).
 		await deploy(
 			`${provider}:all`,
 			triggerWorkflow({
 				provider,
 				name: `e2e ${provider} all events`,
-				credentialId,
-				authentication: acceptingAuthentication,
+				credentialIds: credentialIdsOfProvider,
 			}),
 		);
 		await deploy(
 			`${provider}:signed`,
-			triggerWorkflow({ provider, name: `e2e ${provider} signed`, credentialId }),
+			triggerWorkflow({
+				provider,
+				name: `e2e ${provider} signed`,
+				credentialIds: credentialIdsOfProvider,
+				authentication: providerById(provider)!.authentication.default,
+			}),
 		);
 		const firstEvent = expectedEventOf(fixtureFiles(provider)[0]).providerEvent;
 		await deploy(
@@ -320,9 +327,8 @@ beforeAll(async () => {
 			triggerWorkflow({
 				provider,
 				name: `e2e ${provider} only ${firstEvent}`,
-				credentialId,
+				credentialIds: credentialIdsOfProvider,
 				events: [firstEvent],
-				authentication: acceptingAuthentication,
 			}),
 		);
 	}
@@ -331,7 +337,7 @@ beforeAll(async () => {
 		triggerWorkflow({
 			provider: 'klink',
 			name: 'e2e klink encoded',
-			credentialId: credentialIds.klink,
+			credentialIds: credentialIds.klink,
 		}),
 	);
 	await deploy(
@@ -339,7 +345,7 @@ beforeAll(async () => {
 		triggerWorkflow({
 			provider: 'dotdigital',
 			name: 'e2e dotdigital batch',
-			credentialId: credentialIds.dotdigital,
+			credentialIds: credentialIds.dotdigital,
 		}),
 	);
 	await deploy(
@@ -347,7 +353,7 @@ beforeAll(async () => {
 		triggerWorkflow({
 			provider: 'timelyai',
 			name: 'e2e Event Fields',
-			credentialId: credentialIds.timelyai,
+			credentialIds: credentialIds.timelyai,
 			then: [
 				{
 					name: 'Event Fields',
@@ -364,7 +370,7 @@ beforeAll(async () => {
 		triggerWorkflow({
 			provider: 'timelyai',
 			name: 'e2e Event Fields + Switch',
-			credentialId: credentialIds.timelyai,
+			credentialIds: credentialIds.timelyai,
 			then: [
 				{
 					name: 'Event Fields',
@@ -400,8 +406,7 @@ beforeAll(async () => {
 			appToken: 'stand-in-not-used',
 		}),
 	};
-	for (const provider of PROVIDER_IDS)
-		credentialIdsByType[CREDENTIAL_TYPES[provider]] = credentialIds[provider];
+	for (const provider of PROVIDER_IDS) Object.assign(credentialIdsByType, credentialIds[provider]);
 	for (const file of [
 		'inbound-to-crm.json',
 		'failed-message-alert.json',
@@ -431,29 +436,19 @@ afterEach(() => {
 
 describe('in a real n8n, over HTTP', () => {
 	it('answers 401 to forged, tampered, unsigned and replayed deliveries and starts no execution', async () => {
-		const wrong: DeliverySecrets = newSecrets();
-		wrong.staryaaiHeaderName = secrets.staryaaiHeaderName;
 		const attempts: Array<{ key: string; body: Buffer; headers: Record<string, string> }> = [];
 		const jsonOnly = { 'content-type': 'application/json' };
 		for (const provider of PROVIDER_IDS) {
 			const key = `${provider}:signed`;
 			for (const fixture of fixtureFiles(provider).slice(0, 2)) {
 				attempts.push({ key, body: fixture.bytes, headers: jsonOnly });
-				if (provider === 'partoo') {
-					attempts.push({
-						key,
-						body: fixture.bytes,
-						headers: { ...jsonOnly, 'x-partoo-signature-v1': randomBytes(64).toString('base64') },
-					});
-					continue;
-				}
 				attempts.push({
 					key,
 					body: fixture.bytes,
-					headers: signedHeaders(provider, fixture.bytes, wrong),
+					headers: forgedHeaders(provider, fixture.bytes),
 				});
-				// A header token does not cover the body (StaryaAI does not sign), so only signatures can catch tampering.
-				if (provider === 'staryaai') continue;
+				// Only a signature the scripts can make covers the body: Basic or Header auth cannot catch tampering.
+				if (scriptAuthentication(provider) !== 'signature') continue;
 				const tampered = Buffer.from(
 					fixture.bytes
 						.toString('utf8')
@@ -472,7 +467,7 @@ describe('in a real n8n, over HTTP', () => {
 				key: 'timelyai:signed',
 				body: fixture.bytes,
 				headers: signedHeaders('timelyai', fixture.bytes, secrets, {
-					timelyTimestamp: tenMinutesAgo,
+					timestamp: tenMinutesAgo,
 				}),
 			});
 		}
@@ -959,7 +954,7 @@ describe('in a real n8n, one hostile request at a time', () => {
 		const built = triggerWorkflow({
 			provider: 'klink',
 			name: 'e2e klink options {}',
-			credentialId: credentialIdOf.klink,
+			credentialIds: credentialIdOf.klink,
 		});
 		(built.workflow.nodes[0].parameters as Record<string, unknown>).options = {};
 		const { url } = await api.deploy(built, { waitForTrigger: true });

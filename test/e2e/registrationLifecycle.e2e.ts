@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { providerById, type ProviderId } from '../../lib/providerRegistry';
 import { fixtureFiles, newSecrets, signedHeaders } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner, waitForWebhook, type Owner } from '../../scripts/runtime/n8nApi';
 import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
@@ -24,7 +25,9 @@ import {
 	type StandInProvider,
 	type WebhookOperation,
 } from '../../scripts/runtime/providerApiStandIn';
-import { CREDENTIAL_TYPES, triggerWorkflow } from '../../scripts/runtime/workflows';
+import { triggerWorkflow } from '../../scripts/runtime/workflows';
+
+const credentialTypeOf = (provider: ProviderId) => providerById(provider)!.credential!.type;
 
 /**
  * Issue 12, item 6: the webhook registration lifecycle of the Partoo, Timely.ai and
@@ -152,7 +155,7 @@ async function createTriggerWorkflow(
 	const build = triggerWorkflow({
 		provider,
 		name,
-		credentialId: credentialIds[provider],
+		credentialIds: { [credentialTypeOf(provider)]: credentialIds[provider] },
 		events,
 		authentication: provider === 'partoo' ? 'none' : 'signature',
 	});
@@ -370,7 +373,7 @@ async function testCredential(
 			credentials: {
 				id: credentialIds[provider],
 				name: `${provider} at the stand-in`,
-				type: CREDENTIAL_TYPES[provider],
+				type: credentialTypeOf(provider),
 				data,
 			},
 		}),
@@ -401,7 +404,7 @@ beforeAll(async () => {
 	standIn = await startProviderApiStandIn({ partooPageSize: 2 });
 	for (const provider of PROVIDERS) {
 		credentialIds[provider] = await api.createCredential(
-			CREDENTIAL_TYPES[provider],
+			credentialTypeOf(provider),
 			`${provider} at the stand-in`,
 			credentialData(provider),
 		);

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only: FUZZ_RUNS comes from process.env, and what the triggers write to process.stdout/stderr is read back */
-import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
@@ -18,6 +18,7 @@ import { StaryaAiTrigger } from '../../nodes/StaryaAiTrigger/StaryaAiTrigger.nod
 import { TimelyAiTrigger } from '../../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { providerFixtures } from '../support/fixtures';
 import { deliver, type TriggerRun, type TriggerSetup } from '../support/runTrigger';
+import { hmac } from '../support/signing';
 import {
 	bodyPlan,
 	buildBody,
@@ -172,16 +173,6 @@ const HEADER_FORGERIES = [
 	'notConfigured',
 ];
 
-function hmac(
-	algorithm: 'sha1' | 'sha256',
-	secret: string,
-	...parts: Array<Buffer | string>
-): string {
-	const mac = createHmac(algorithm, secret);
-	for (const part of parts) mac.update(part);
-	return mac.digest('hex');
-}
-
 function flipDigit(hex: string, variant: number): string {
 	const at = variant % hex.length;
 	return `${hex.slice(0, at)}${hex[at] === '0' ? '1' : '0'}${hex.slice(at + 1)}`;
@@ -261,7 +252,12 @@ function hmacAuthentication(scheme: HmacScheme, plan: AuthPlan, body: Buffer): A
 	}
 	if (plan.forgery === 'otherBytes') signedParts = [...signedParts, ' '];
 
-	let signature = hmac(scheme.algorithm, secret, ...signedParts);
+	let signature = hmac(
+		scheme.algorithm,
+		secret,
+		Buffer.concat(signedParts.map((part) => Buffer.from(part))),
+		'hex',
+	);
 	if (plan.forgery === 'truncated') signature = signature.slice(0, -2);
 	if (plan.forgery === 'flippedDigit') signature = flipDigit(signature, plan.variant);
 	if (plan.forgery === 'notHex') signature = 'not-a-signature';

@@ -1,11 +1,13 @@
 import { createHmac } from 'node:crypto';
 
-export function hmacHex(
+/** The one HMAC signer of the tests and scripts. */
+export function hmac(
 	algorithm: 'sha1' | 'sha256',
 	secret: string,
-	body: Buffer | string,
+	bytes: Buffer | string,
+	encoding: 'hex' | 'base64',
 ): string {
-	return createHmac(algorithm, secret).update(body).digest('hex');
+	return createHmac(algorithm, secret).update(bytes).digest(encoding);
 }
 
 export function basicAuthorization(user: string, password: string): string {
