@@ -2,7 +2,7 @@ import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { fixture } from './support/fixtures';
 import { deliver, type TriggerSetup } from './support/runTrigger';
-import { hmacHex } from './support/signing';
+import { hmac } from './support/signing';
 
 const timelyAi = new TimelyAiTrigger();
 const dotdigital = new DotdigitalTrigger();
@@ -13,12 +13,15 @@ const START = Date.parse('2026-11-21T10:00:00.000Z');
 
 function timelyAiDelivery(secret: string) {
 	const body = JSON.stringify(fixture('timelyai', 'message-received'));
-	return { body, headers: { 'x-timely-signature': `sha256=${hmacHex('sha256', secret, body)}` } };
+	return {
+		body,
+		headers: { 'x-timely-signature': `sha256=${hmac('sha256', secret, body, 'hex')}` },
+	};
 }
 
 function dotdigitalDelivery(secret: string) {
 	const body = JSON.stringify(fixture('dotdigital', 'message-inbound-1-sms'));
-	return { body, headers: { 'x-comapi-signature': hmacHex('sha1', secret, body) } };
+	return { body, headers: { 'x-comapi-signature': hmac('sha1', secret, body, 'hex') } };
 }
 
 /** A Timely.ai credential whose reads by n8n's credentials helper are counted. */

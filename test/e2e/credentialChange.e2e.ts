@@ -8,7 +8,7 @@ import {
 	fixtureFiles,
 	newSecrets,
 	signedHeaders,
-	triggerCredentials,
+	triggerCredentialsOf,
 	type DeliverySecrets,
 } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner } from '../../scripts/runtime/n8nApi';
@@ -49,9 +49,11 @@ async function statusOf(url: string, secrets: DeliverySecrets): Promise<number> 
 
 /** A Timely.ai credential and a workflow whose trigger checks signatures with it. */
 async function signedTrigger(name: string, secrets: DeliverySecrets) {
-	const { type, data } = triggerCredentials(secrets).timelyai;
+	const [{ type, data }] = triggerCredentialsOf('timelyai', secrets);
 	const credentialId = await api.createCredential(type, name, data);
-	const { url } = await api.deploy(triggerWorkflow({ provider: 'timelyai', name, credentialId }));
+	const { url } = await api.deploy(
+		triggerWorkflow({ provider: 'timelyai', name, credentialIds: { [type]: credentialId } }),
+	);
 	return { credentialId, url };
 }
 
@@ -86,7 +88,7 @@ describe('a credential changed in a real n8n', () => {
 		const { credentialId, url } = await signedTrigger('credential changed', before);
 		expect(await statusOf(url, before)).toBe(200);
 
-		await api.updateCredential(credentialId, triggerCredentials(after).timelyai.data);
+		await api.updateCredential(credentialId, triggerCredentialsOf('timelyai', after)[0].data);
 		// Within the 5 seconds the trigger still checks with what it read: n8n is not asked again.
 		expect(await statusOf(url, before)).toBe(200);
 		await sleep(CACHE_SECONDS * 1000);
