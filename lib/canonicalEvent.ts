@@ -76,7 +76,7 @@ export interface CanonicalEvent {
 	tags: string[];
 	error: EventError | null;
 	problems: string[];
-	/** True when the provider marked the delivery as a test (e.g. Partoo's webhook tryout). */
+	/** True when the provider marked the delivery as a test (its `testDeliveryHeader`). */
 	testDelivery: boolean;
 	raw: unknown;
 }

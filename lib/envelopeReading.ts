@@ -51,7 +51,7 @@ const ISO_WITH_LONG_FRACTION =
 
 /**
  * ISO 8601 in UTC from the timestamp shapes providers send: ISO with 0–9 fraction digits
- * (K-LINK sends nanoseconds), a space instead of `T` (Partoo), epoch seconds or milliseconds.
+ * (nanoseconds), a space instead of `T`, epoch seconds or milliseconds.
  */
 export function toIsoTimestamp(value: unknown): string | null {
 	if (typeof value === 'number' && Number.isFinite(value)) {

@@ -27,7 +27,7 @@ export type EnvelopeMatch = 'no' | 'shape' | 'certain';
  */
 export interface ProviderDefinition extends MessagingProvider {
 	trigger: {
-		/** The node's type name, e.g. `klinkTrigger`; its class is the same name capitalised. */
+		/** The node's type name, e.g. `acmeTrigger`; its class is the same name capitalised. */
 		name: string;
 		/** The node's description in the nodes panel. */
 		description: string;
@@ -52,7 +52,7 @@ export interface ProviderDefinition extends MessagingProvider {
 	 * credentials, and the provider's credential for what is the provider's.
 	 */
 	versionOneCredential?: string;
-	/** The provider's public key for its own signatures, which may depend on the credential (Partoo's environments). */
+	/** The provider's public key for its own signatures, which may depend on the credential (an environment, say). */
 	signingPublicKey?(credential: CredentialFields): KeyObject | undefined;
 	/**
 	 * The provider's webhook API, for triggers that register their own webhook (with the

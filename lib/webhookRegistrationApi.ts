@@ -63,9 +63,9 @@ export interface WebhookListApi {
 export interface WebhookRegistrationApi {
 	/** From the provider's credential (lib/providerDefinition.ts `credential.type`). */
 	baseUrl(credentials: Record<string, unknown>): string;
-	/** Query parameters every request needs (e.g. Partoo's `org_id`). */
+	/** Query parameters every request needs (an organisation id, say). */
 	commonQuery?(credentials: Record<string, unknown>): Record<string, string>;
-	/** The node makes the signing secret and sends it with the registration (Dotdigital). */
+	/** The node makes the signing secret and sends it with the registration. */
 	nodeGeneratesSecret?: boolean;
 	createRequest(target: RegistrationTarget, generatedSecret?: string): ProviderRequest;
 	readCreateReply(
@@ -76,12 +76,12 @@ export interface WebhookRegistrationApi {
 	removeRequest(id: string): ProviderRequest;
 	/**
 	 * How to tell one registered webhook still exists: a GET that answers 404 once it is gone.
-	 * Absent when only the list can tell (Partoo).
+	 * Absent when only the list can tell.
 	 */
 	existsRequest?(id: string): ProviderRequest;
 	list?: WebhookListApi;
 	/**
-	 * One webhook per event type, with no secret of its own (Partoo): a webhook already at the
+	 * One webhook per event type, with no secret of its own: a webhook already at the
 	 * node's URL for a selected event delivers exactly as a new one would, so it is kept.
 	 */
 	reusesWebhooksPerEvent?: boolean;

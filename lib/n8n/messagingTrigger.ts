@@ -57,7 +57,7 @@ export function triggerDescription(provider: ProviderDefinition): INodeTypeDescr
 
 /**
  * The n8n node class of a provider's trigger. A node file is one line:
- * `export class KlinkTrigger extends messagingTrigger(klinkProvider) {}`.
+ * `export class AcmeTrigger extends messagingTrigger(acmeProvider) {}`.
  */
 export function messagingTrigger(provider: ProviderDefinition): new () => INodeType {
 	const webhookLifecycle = provider.registration

@@ -157,7 +157,7 @@ function replayOptions(providerName: string, timestampHeader: string): INodeProp
 	];
 }
 
-/** `x-timely-timestamp` → `X-Timely-Timestamp`. */
+/** `x-acme-timestamp` → `X-Acme-Timestamp`. */
 function headerDisplayName(header: string): string {
 	return header.replace(
 		/(^|-)([a-z])/g,

@@ -432,7 +432,7 @@ async function cleanUpUnprovenCreate(
 /**
  * Webhooks at the node's URL before a create: all are leftovers (a lost reply, an abandoned
  * activation), since the node holds no registration when n8n asks to create. Where they can
- * be reused (Partoo), the oldest per selected event is kept; every other one is removed.
+ * be reused (`reusesWebhooksPerEvent`), the oldest per selected event is kept; every other one is removed.
  */
 async function clearLeftovers(
 	context: IHookFunctions,
@@ -466,7 +466,7 @@ async function clearLeftovers(
 
 /**
  * After a create, for another activation of the same node that registered at the same time:
- * every process must keep the same webhooks. Where webhooks are reused (Partoo), the oldest
+ * every process must keep the same webhooks. Where webhooks are reused (`reusesWebhooksPerEvent`), the oldest
  * per event wins and is recorded; otherwise each keeps its own and removes the older ones, so
  * the newest stays and two activations never remove each other's.
  */

@@ -13,7 +13,7 @@ import { envelopeOfItem } from '../../lib/eventFields';
 import { detectProvider, messagingProviders, providerById } from '../../lib/providerRegistry';
 import { listOfWords } from '../../lib/words';
 
-/** "K-LINK, Partoo, … or StaryaAI". */
+/** The display names of every registered provider, as a list in words. */
 const providerNames = listOfWords(messagingProviders.map(({ displayName }) => displayName));
 
 /** The node's subtitle on the canvas for each Provider choice. */
