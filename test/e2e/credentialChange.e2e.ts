@@ -1,7 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- end-to-end suite: starts a real n8n; not part of the published package */
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -12,16 +9,9 @@ import {
 	type DeliverySecrets,
 } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner } from '../../scripts/runtime/n8nApi';
-import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
-import {
-	freePort,
-	installPackage,
-	packPackage,
-	startN8n,
-	tail,
-	type N8nProcess,
-} from '../../scripts/runtime/n8nServer';
+import { type N8nProcess } from '../../scripts/runtime/n8nServer';
 import { triggerWorkflow } from '../../scripts/runtime/workflows';
+import { printLogTailIfFailed, removeWorkDir, startPackagedN8n } from './packagedN8n';
 
 /**
  * A signed trigger keeps what n8n decrypted for at most 5 seconds (README): a credential
@@ -58,28 +48,16 @@ async function signedTrigger(name: string, secrets: DeliverySecrets) {
 }
 
 beforeAll(async () => {
-	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
-	workDir = mkdtempSync(join(tmpdir(), 'n8n-e2e-credential-'));
-	const userFolder = join(workDir, 'user');
-	await installPackage(userFolder, await packPackage(workDir));
-	server = await startN8n(runtime, {
-		userFolder,
-		port: await freePort(),
-		logFile: join(workDir, 'n8n.log'),
-	});
+	({ server, workDir } = await startPackagedN8n('n8n-e2e-credential-'));
 	api = await N8nApi.setUp(server.baseUrl, newOwner(), ['credential:update', 'credential:delete']);
 }, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
 	if (server) await server.stop();
-	if (workDir && process.env.E2E_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
+	removeWorkDir(workDir);
 }, 60_000);
 
-afterEach(() => {
-	const state = expect.getState();
-	if (server && state.assertionCalls > state.numPassingAsserts)
-		process.stdout.write(`\nn8n log tail:\n${tail(server.logFile)}\n`);
-});
+afterEach(() => printLogTailIfFailed(server));
 
 describe('a credential changed in a real n8n', () => {
 	it('checks deliveries with the new secret once 5 seconds have passed', async () => {

@@ -1,9 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { deflateSync, gzipSync } from 'node:zlib';
 
@@ -26,15 +24,7 @@ import {
 	waitForWebhook,
 	type ExecutionDetail,
 } from '../../scripts/runtime/n8nApi';
-import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
-import {
-	freePort,
-	installPackage,
-	packPackage,
-	startN8n,
-	tail,
-	type N8nProcess,
-} from '../../scripts/runtime/n8nServer';
+import { type N8nProcess } from '../../scripts/runtime/n8nServer';
 import {
 	createTriggerCredentials,
 	EXAMPLE_DATA_TABLE,
@@ -45,6 +35,7 @@ import {
 	webhookNodeWorkflow,
 	type BuiltWorkflow,
 } from '../../scripts/runtime/workflows';
+import { printLogTailIfFailed, removeWorkDir, startPackagedN8n } from './packagedN8n';
 
 /**
  * Runs the packed package inside a real n8n (the pinned version, or N8N_VERSION), installed
@@ -279,15 +270,7 @@ const SENDER_TYPE_SWITCH = {
 };
 
 beforeAll(async () => {
-	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
-	workDir = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
-	const userFolder = join(workDir, 'user');
-	await installPackage(userFolder, await packPackage(workDir));
-	server = await startN8n(runtime, {
-		userFolder,
-		port: await freePort(),
-		logFile: join(workDir, 'n8n.log'),
-	});
+	({ server, workDir } = await startPackagedN8n('n8n-e2e-'));
 	api = await N8nApi.setUp(server.baseUrl, newOwner());
 
 	secrets = newSecrets();
@@ -425,14 +408,10 @@ afterAll(async () => {
 			`${counts.forgedRejected} forged/tampered/replayed rejected with 401, ${counts.filteredIgnored} filtered out with no execution, ` +
 			`batch of ${counts.batchItems} items in one execution, ${counts.writesAtStandIn} writes received by the HTTP stand-in.\n`,
 	);
-	if (workDir && process.env.E2E_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
+	removeWorkDir(workDir);
 }, 60_000);
 
-afterEach(() => {
-	const state = expect.getState();
-	if (server && state.assertionCalls > state.numPassingAsserts)
-		process.stdout.write(`\nn8n log tail:\n${tail(server.logFile)}\n`);
-});
+afterEach(() => printLogTailIfFailed(server));
 
 describe('in a real n8n, over HTTP', () => {
 	it('answers 401 to forged, tampered, unsigned and replayed deliveries and starts no execution', async () => {

@@ -1,22 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 import { providerById, type ProviderId } from '../../lib/providerRegistry';
 import { fixtureFiles, newSecrets, signedHeaders } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner, waitForWebhook, type Owner } from '../../scripts/runtime/n8nApi';
-import { ensureN8nRuntime } from '../../scripts/runtime/n8nRuntime';
-import {
-	freePort,
-	installPackage,
-	packPackage,
-	sleep,
-	startN8n,
-	tail,
-	type N8nProcess,
-} from '../../scripts/runtime/n8nServer';
+import { sleep, tail, type N8nProcess } from '../../scripts/runtime/n8nServer';
 import {
 	startProviderApiStandIn,
 	type ApiBehaviour,
@@ -26,6 +15,7 @@ import {
 	type WebhookOperation,
 } from '../../scripts/runtime/providerApiStandIn';
 import { triggerWorkflow } from '../../scripts/runtime/workflows';
+import { removeWorkDir, startPackagedN8n } from './packagedN8n';
 
 const credentialTypeOf = (provider: ProviderId) => providerById(provider)!.credential!.type;
 
@@ -388,15 +378,7 @@ function registrationIn(staticData: unknown): { secret?: string } | undefined {
 }
 
 beforeAll(async () => {
-	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
-	workDir = mkdtempSync(join(tmpdir(), 'n8n-registration-'));
-	const userFolder = join(workDir, 'user');
-	await installPackage(userFolder, await packPackage(workDir));
-	server = await startN8n(runtime, {
-		userFolder,
-		port: await freePort(),
-		logFile: join(workDir, 'n8n.log'),
-	});
+	({ server, workDir } = await startPackagedN8n('n8n-registration-'));
 	owner = newOwner();
 	api = await N8nApi.setUp(server.baseUrl, owner);
 	session = await restSession();
@@ -420,7 +402,7 @@ afterAll(async () => {
 		`\nRegistration lifecycle against the provider API stand-in (${Math.round((Date.now() - suiteStarted) / 1000)} s):\n` +
 			`provider   | step${' '.repeat(36)} | held at the stand-in for the workflow's URL\n${reportTable()}\n`,
 	);
-	if (workDir && process.env.E2E_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
+	removeWorkDir(workDir);
 }, 60_000);
 
 /**
