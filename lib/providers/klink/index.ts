@@ -51,7 +51,7 @@ export const klinkProvider: ProviderDefinition = {
 	matchEnvelope(envelope) {
 		const match = matchByFields(klinkProvider, envelope, ['event', 'data'], 'event');
 		if (match !== 'shape') return match;
-		// An unknown event in K-LINK's families; K-LINK envelopes carry no event_id (Timely.ai's do).
+		// An unknown event in K-LINK's families; K-LINK envelopes carry no event_id.
 		const name = String(envelope.event);
 		return /^(contact|message|room)\./.test(name) && !('event_id' in envelope) ? 'shape' : 'no';
 	},
