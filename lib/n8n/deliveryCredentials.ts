@@ -6,6 +6,7 @@ import type { AuthenticationMethod, ProviderDefinition } from '../providerDefini
 import {
 	BASIC_AUTH_CREDENTIAL,
 	HEADER_AUTH_CREDENTIAL,
+	SECRET_PAIR_FIELDS,
 	usesVersionOneCredential,
 } from './triggerCredentials';
 import {
@@ -32,40 +33,25 @@ export async function deliveryAuthentication(
 	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
 	const versionOne = usesVersionOneCredential(provider, context.getNode().typeVersion);
 	const read = async (type: string) => await cachedCredentials(context, type);
+	/** Basic or Header auth's two values, from the shared credential or version 1's. */
+	const secretPair = async (
+		pair: keyof typeof SECRET_PAIR_FIELDS,
+		sharedType: string,
+	): Promise<[string, string]> => {
+		const credential = await read(versionOne ? provider.versionOneCredential! : sharedType);
+		const [first, second] = SECRET_PAIR_FIELDS[pair][versionOne ? 'versionOne' : 'shared'];
+		return [text(credential, first), text(credential, second)];
+	};
 	switch (method) {
 		case 'none':
 			return { kind: 'none' };
 		case 'basicAuth': {
-			if (versionOne) {
-				const credential = await read(provider.versionOneCredential!);
-				return {
-					kind: 'basicAuth',
-					user: text(credential, 'basicAuthUser'),
-					password: text(credential, 'basicAuthPassword'),
-				};
-			}
-			const credential = await read(BASIC_AUTH_CREDENTIAL);
-			return {
-				kind: 'basicAuth',
-				user: text(credential, 'user'),
-				password: text(credential, 'password'),
-			};
+			const [user, password] = await secretPair(method, BASIC_AUTH_CREDENTIAL);
+			return { kind: 'basicAuth', user, password };
 		}
 		case 'headerAuth': {
-			if (versionOne) {
-				const credential = await read(provider.versionOneCredential!);
-				return {
-					kind: 'headerToken',
-					headerName: text(credential, 'headerName'),
-					token: text(credential, 'headerToken'),
-				};
-			}
-			const credential = await read(HEADER_AUTH_CREDENTIAL);
-			return {
-				kind: 'headerToken',
-				headerName: text(credential, 'name'),
-				token: text(credential, 'value'),
-			};
+			const [headerName, token] = await secretPair(method, HEADER_AUTH_CREDENTIAL);
+			return { kind: 'headerToken', headerName, token };
 		}
 		case 'signature':
 			return await signatureCheck(context, provider, versionOne, read);

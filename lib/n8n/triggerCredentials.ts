@@ -11,6 +11,15 @@ import { completeFieldGroupTest, type CredentialFieldGroup } from './credentialC
 export const BASIC_AUTH_CREDENTIAL = 'messagingTriggersBasicAuthApi';
 export const HEADER_AUTH_CREDENTIAL = 'messagingTriggersHeaderAuthApi';
 
+/**
+ * Where Basic and Header auth keep their two values: in the shared credentials (version 2),
+ * or in version 1's all-in-one provider credential.
+ */
+export const SECRET_PAIR_FIELDS = {
+	basicAuth: { shared: ['user', 'password'], versionOne: ['basicAuthUser', 'basicAuthPassword'] },
+	headerAuth: { shared: ['name', 'value'], versionOne: ['headerName', 'headerToken'] },
+} as const;
+
 /** The node version from which Basic and Header auth use the shared credentials. */
 export const SHARED_CREDENTIALS_VERSION = 2;
 
@@ -89,9 +98,9 @@ export function triggerCredentials(provider: ProviderDefinition): INodeCredentia
 export function credentialFieldTests(provider: ProviderDefinition) {
 	const groupsOf = (type: string): CredentialFieldGroup[] => {
 		if (type === BASIC_AUTH_CREDENTIAL)
-			return [{ label: 'Basic Auth', fields: ['user', 'password'] }];
+			return [{ label: 'Basic Auth', fields: [...SECRET_PAIR_FIELDS.basicAuth.shared] }];
 		if (type === HEADER_AUTH_CREDENTIAL)
-			return [{ label: 'Header Auth', fields: ['name', 'value'] }];
+			return [{ label: 'Header Auth', fields: [...SECRET_PAIR_FIELDS.headerAuth.shared] }];
 		if (type === provider.versionOneCredential) return versionOneFieldGroups(provider);
 		return [{ label: 'Signature', fields: [provider.credential?.signingSecretField ?? ''] }];
 	};
@@ -108,10 +117,10 @@ function versionOneFieldGroups(provider: ProviderDefinition): CredentialFieldGro
 	for (const { method, name } of provider.authentication.choices) {
 		if (method === 'signature' && provider.credential?.signingSecretField)
 			groups.push({ label: 'Signature', fields: [provider.credential.signingSecretField] });
-		if (method === 'basicAuth')
-			groups.push({ label: name ?? 'Basic Auth', fields: ['basicAuthUser', 'basicAuthPassword'] });
-		if (method === 'headerAuth')
-			groups.push({ label: name ?? 'Header Auth', fields: ['headerName', 'headerToken'] });
+		if (method === 'basicAuth' || method === 'headerAuth') {
+			const label = name ?? (method === 'basicAuth' ? 'Basic Auth' : 'Header Auth');
+			groups.push({ label, fields: [...SECRET_PAIR_FIELDS[method].versionOne] });
+		}
 	}
 	return groups;
 }
