@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- development script (drives a real browser against a real n8n); not part of the published package */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 
 import { PROVIDER_IDS, providerById } from '../lib/providerRegistry';
@@ -14,7 +14,8 @@ import { createTriggerCredentials, TRIGGER_NODE_NAME, triggerWorkflow } from './
 /**
  * The nodes as a user meets them in n8n's editor, in Debian's Chromium (headless): the nodes
  * panel finds every node by its name and by each alias, each node's settings panel opens with
- * no error in the page console, and docs/editor-*.png are taken from it.
+ * no error in the page console, and the screenshots of docs/editor-*.png are taken from it
+ * (written to docs/ by `npm run docs:screenshots`, to .build/screenshots/ otherwise).
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +30,12 @@ const CHROMIUM_FLAGS = [
 	'--disable-sync',
 ];
 const VIEWPORT = { width: 1440, height: 900 };
+// Screenshots go to docs/ only when asked (`npm run docs:screenshots`), so that CI and a
+// contributor's check leave the work tree as it was.
+const SCREENSHOT_DIR =
+	process.env.SCREENSHOTS_TO_DOCS === '1'
+		? join(REPO_ROOT, 'docs')
+		: join(REPO_ROOT, '.build', 'screenshots');
 const UI_TIMEOUT_MS = 20_000;
 
 interface NodeUnderCheck {
@@ -415,10 +422,10 @@ async function openNodeOnCanvas(page: Page, nodeName: string): Promise<void> {
 async function saveScreenshot(page: Page, file: string): Promise<void> {
 	await page.mouse.move(0, VIEWPORT.height - 1);
 	await page.waitForTimeout(800);
-	const path = join(REPO_ROOT, 'docs', file);
+	const path = join(SCREENSHOT_DIR, file);
 	mkdirSync(dirname(path), { recursive: true });
 	await page.screenshot({ path });
-	console.log(`Wrote docs/${file}`);
+	console.log(`Wrote ${relative(REPO_ROOT, path)}`);
 }
 
 function printSummary(
