@@ -179,6 +179,17 @@ describe('K-LINK and StaryaAI triggers: one credential per authentication, all-i
 		expect(run.items).toHaveLength(1);
 	});
 
+	it('refuses deliveries to a node added before the split with the default Authentication until a credential is chosen', async () => {
+		// Such a node stored no Authentication (n8n keeps no default), only its all-in-one credential.
+		const run = await deliver(
+			klink,
+			{ credentials: { klinkWebhookApi: { signingSecret: 'k-secret' } } },
+			{ body: envelope, headers: { 'x-signature': hmac('sha256', 'k-secret', envelope, 'hex') } },
+		);
+		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run.warnings[0].meta.reason).toMatch(/^the trigger's credential could not be read: /);
+	});
+
 	it('refuses every delivery to a node stored at version 2 (a development build), saying why in the log', async () => {
 		const run = await deliver(
 			klink,
