@@ -78,7 +78,7 @@ export function authenticationProperty(provider: ProviderDefinition): INodePrope
 		return {
 			name: `${choice?.name ?? AUTHENTICATION_NAMES[method]} (All-in-One Credential)`,
 			value: method,
-			description: `For triggers added before the ${AUTHENTICATION_NAMES[method]} credential of its own: reads it from the one ${provider.displayName} Webhook API credential`,
+			description: `For triggers added before each authentication had a credential of its own: reads every value from one ${provider.displayName} Webhook API credential`,
 		};
 	});
 	return {
