@@ -42,15 +42,16 @@ export class DotdigitalCpaasApi implements ICredentialType {
 				{ name: 'Custom Base URL', value: 'custom' },
 			],
 		},
+		// Always shown: n8n 1.x's public API makes a field shown only for one Region required
+		// whenever Region is left at its default, refusing credentials made of the fields a user fills.
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			required: true,
 			placeholder: 'e.g. https://r1-api.dotdigital.com/cpaas',
-			description: "The full address of Dotdigital's CPaaS API, ending in /cpaas",
-			displayOptions: { show: { region: ['custom'] } },
+			description:
+				"Only with Region set to Custom Base URL: the full address of Dotdigital's CPaaS API, ending in /cpaas",
 		},
 		{
 			displayName: 'API User',

@@ -47,11 +47,12 @@ export interface ProviderDefinition extends MessagingProvider {
 		signingSecretField?: string;
 	};
 	/**
-	 * Version 1 of the trigger read every authentication's fields (signature, Basic, header)
-	 * from this one credential type; version 2 uses n8n's own Basic Auth and Header Auth
-	 * credentials, and the provider's credential for what is the provider's.
+	 * The one credential type holding every authentication's fields (signature, Basic, header)
+	 * that triggers added before the shared Basic and Header Auth credentials read. Their
+	 * Authentication values (`signature`, `basicAuth`, `headerAuth`) keep reading it; new
+	 * nodes choose a credential per authentication (lib/n8n/triggerCredentials.ts).
 	 */
-	versionOneCredential?: string;
+	allInOneCredential?: string;
 	/** The provider's public key for its own signatures, which may depend on the credential (an environment, say). */
 	signingPublicKey?(credential: CredentialFields): KeyObject | undefined;
 	/**

@@ -26,7 +26,7 @@ const NOT_COUNTED = [
 const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
 
 function credentialTypesOf(provider: ProviderDefinition): string[] {
-	return [provider.credential?.type, provider.versionOneCredential].filter(
+	return [provider.credential?.type, provider.allInOneCredential].filter(
 		(type): type is string => type !== undefined,
 	);
 }

@@ -24,8 +24,7 @@ const klink = new KlinkTrigger();
 const dotdigital = new DotdigitalTrigger();
 const open = { parameters: { authentication: 'none' } };
 const signatureSetup = {
-	typeVersion: 1,
-	credentials: { klinkWebhookApi: { signingSecret: 'klink-secret' } },
+	credentials: { klinkSignatureApi: { signingSecret: 'klink-secret' } },
 };
 
 const contactCreate = fixture('klink', 'contact-create') as {
@@ -48,7 +47,6 @@ describe('a refused delivery tells the caller nothing about the configuration', 
 			'a custom header that is missing',
 			{
 				parameters: { authentication: 'headerAuth' },
-				typeVersion: 1,
 				credentials: { klinkWebhookApi: { headerName: 'X-Acme-Webhook-Key', headerToken: 't0k' } },
 			},
 			{},
@@ -57,21 +55,19 @@ describe('a refused delivery tells the caller nothing about the configuration', 
 			'a custom header with a wrong value',
 			{
 				parameters: { authentication: 'headerAuth' },
-				typeVersion: 1,
 				credentials: { klinkWebhookApi: { headerName: 'X-Acme-Webhook-Key', headerToken: 't0k' } },
 			},
 			{ 'x-acme-webhook-key': 'guess' },
 		],
 		[
 			'a credential without a signing secret',
-			{ typeVersion: 1, credentials: { klinkWebhookApi: { signingSecret: '' } } },
+			{ credentials: { klinkSignatureApi: { signingSecret: '' } } },
 			{ 'x-signature': 'ab'.repeat(32) },
 		],
 		[
 			'a credential without a Basic auth user',
 			{
 				parameters: { authentication: 'basicAuth' },
-				typeVersion: 1,
 				credentials: { klinkWebhookApi: {} },
 			},
 			{ authorization: 'Basic Zm9vOmJhcg==' },

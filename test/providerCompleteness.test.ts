@@ -21,7 +21,7 @@ const SHARED_CREDENTIALS = ['MessagingTriggersBasicAuthApi', 'MessagingTriggersH
 const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
 const nodeClassOf = (provider: ProviderDefinition) => capitalised(provider.trigger.name);
 const credentialTypesOf = (provider: ProviderDefinition) =>
-	[provider.credential?.type, provider.versionOneCredential].filter(
+	[provider.credential?.type, provider.allInOneCredential].filter(
 		(type, index, all): type is string => type !== undefined && all.indexOf(type) === index,
 	);
 

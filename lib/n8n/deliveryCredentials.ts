@@ -2,12 +2,13 @@ import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } f
 
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { cachedCredentials } from './credentialCache';
-import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
+import type { ProviderDefinition } from '../providerDefinition';
 import {
+	authenticationOfValue,
 	BASIC_AUTH_CREDENTIAL,
 	HEADER_AUTH_CREDENTIAL,
 	SECRET_PAIR_FIELDS,
-	usesVersionOneCredential,
+	TRIGGER_VERSION,
 } from './triggerCredentials';
 import {
 	AUTO_REGISTER_PARAMETER,
@@ -30,16 +31,23 @@ export async function deliveryAuthentication(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
 ): Promise<DeliveryAuthentication> {
-	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
-	const versionOne = usesVersionOneCredential(provider, context.getNode().typeVersion);
+	const chosen = authenticationOfValue(provider, context.getNodeParameter('authentication'));
+	if (!chosen)
+		return { kind: 'misconfigured', reason: 'the trigger has an unknown authentication method' };
+	if (context.getNode().typeVersion !== TRIGGER_VERSION)
+		return {
+			kind: 'misconfigured',
+			reason: `the trigger is at node version ${context.getNode().typeVersion}, which this package no longer has: add the trigger again`,
+		};
+	const { method, allInOne } = chosen;
 	const read = async (type: string) => await cachedCredentials(context, type);
-	/** Basic or Header auth's two values, from the shared credential or version 1's. */
+	/** Basic or Header auth's two values, from the shared credential or the all-in-one one. */
 	const secretPair = async (
 		pair: keyof typeof SECRET_PAIR_FIELDS,
 		sharedType: string,
 	): Promise<[string, string]> => {
-		const credential = await read(versionOne ? provider.versionOneCredential! : sharedType);
-		const [first, second] = SECRET_PAIR_FIELDS[pair][versionOne ? 'versionOne' : 'shared'];
+		const credential = await read(allInOne ? provider.allInOneCredential! : sharedType);
+		const [first, second] = SECRET_PAIR_FIELDS[pair][allInOne ? 'allInOne' : 'shared'];
 		return [text(credential, first), text(credential, second)];
 	};
 	switch (method) {
@@ -54,19 +62,17 @@ export async function deliveryAuthentication(
 			return { kind: 'headerToken', headerName, token };
 		}
 		case 'signature':
-			return await signatureCheck(context, provider, versionOne, read);
-		default:
-			return { kind: 'misconfigured', reason: 'the trigger has an unknown authentication method' };
+			return await signatureCheck(context, provider, allInOne, read);
 	}
 }
 
 async function signatureCheck(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
-	versionOne: boolean,
+	allInOne: boolean,
 	read: (type: string) => Promise<ICredentialDataDecryptedObject>,
 ): Promise<DeliveryAuthentication> {
-	const credentialType = versionOne ? provider.versionOneCredential : provider.credential?.type;
+	const credentialType = allInOne ? provider.allInOneCredential : provider.credential?.type;
 	if (provider.signingPublicKey && provider.ed25519SignatureHeader && credentialType) {
 		const publicKey = provider.signingPublicKey(await read(credentialType));
 		if (publicKey)

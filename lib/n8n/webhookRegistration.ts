@@ -18,7 +18,7 @@ import {
 	type WebhookRegistrationApi,
 } from '../webhookRegistrationApi';
 import type { ProviderDefinition } from '../providerDefinition';
-import { AUTO_REGISTER_PARAMETER, warnWhenRawBodyIsOverwritten } from './triggerProperties';
+import { AUTO_REGISTER_PARAMETER, warnWhenN8nParsesTheBody } from './triggerProperties';
 
 /** A provider's webhook API with the provider and the credential its calls authenticate with. */
 type ProviderRegistration = WebhookRegistrationApi & {
@@ -606,7 +606,7 @@ export function registeredWebhookLifecycle(provider: ProviderDefinition) {
 	};
 	return {
 		async checkExists(this: IHookFunctions): Promise<boolean> {
-			warnWhenRawBodyIsOverwritten(this);
+			warnWhenN8nParsesTheBody(this);
 			return await webhookExists.call(this, registration);
 		},
 		async create(this: IHookFunctions): Promise<boolean> {

@@ -269,18 +269,23 @@ function hmacAuthentication(scheme: HmacScheme, plan: AuthPlan, body: Buffer): A
 	return { setup, headers };
 }
 
-/** Half the runs use node version 1 and its all-in-one credential, half version 2 and the shared ones. */
-const usesVersionOne = (plan: AuthPlan) => Math.floor(plan.variant / 2) % 2 === 1;
+/** Half the runs use the all-in-one credential (nodes added before the split), half the shared ones. */
+const usesAllInOne = (plan: AuthPlan) => Math.floor(plan.variant / 2) % 2 === 1;
 
-function basicAuthentication(versionOneType: string, plan: AuthPlan): Authenticated {
+/** The Authentication value: the plain method name reads the all-in-one credential. */
+const authenticationParameter = (plan: AuthPlan) => ({
+	authentication: usesAllInOne(plan) ? plan.method : `${plan.method}Credential`,
+});
+
+function basicAuthentication(allInOneType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
 	const [user, password] = configured ? [BASIC_USER, BASIC_PASSWORD] : ['', ''];
-	const setup: TriggerSetup = usesVersionOne(plan)
-		? {
-				typeVersion: 1,
-				credentials: { [versionOneType]: { basicAuthUser: user, basicAuthPassword: password } },
-			}
-		: { typeVersion: 2, credentials: { messagingTriggersBasicAuthApi: { user, password } } };
+	const setup: TriggerSetup = {
+		parameters: authenticationParameter(plan),
+		credentials: usesAllInOne(plan)
+			? { [allInOneType]: { basicAuthUser: user, basicAuthPassword: password } }
+			: { messagingTriggersBasicAuthApi: { user, password } },
+	};
 	const encode = (text: string) => Buffer.from(text).toString('base64');
 	const scheme = plan.variant % 2 === 0 ? 'Basic' : 'basic';
 	const authorization: Record<string, string | undefined> = {
@@ -299,15 +304,15 @@ function basicAuthentication(versionOneType: string, plan: AuthPlan): Authentica
 	return { setup, headers: value === undefined ? {} : { authorization: value } };
 }
 
-function headerAuthentication(versionOneType: string, plan: AuthPlan): Authenticated {
+function headerAuthentication(allInOneType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
 	const [headerName, headerToken] = configured ? [HEADER_NAME, HEADER_TOKEN] : ['', ''];
-	const setup: TriggerSetup = usesVersionOne(plan)
-		? { typeVersion: 1, credentials: { [versionOneType]: { headerName, headerToken } } }
-		: {
-				typeVersion: 2,
-				credentials: { messagingTriggersHeaderAuthApi: { name: headerName, value: headerToken } },
-			};
+	const setup: TriggerSetup = {
+		parameters: authenticationParameter(plan),
+		credentials: usesAllInOne(plan)
+			? { [allInOneType]: { headerName, headerToken } }
+			: { messagingTriggersHeaderAuthApi: { name: headerName, value: headerToken } },
+	};
 	const name = HEADER_NAME.toLowerCase();
 	const headers: Record<string, Record<string, string>> = {
 		missing: {},
@@ -369,13 +374,13 @@ const CASES: ProviderCase[] = [
 			none: [],
 		},
 		authenticate(plan, body) {
-			const versionOneType = 'klinkWebhookApi';
-			if (plan.method === 'basicAuth') return basicAuthentication(versionOneType, plan);
-			if (plan.method === 'headerAuth') return headerAuthentication(versionOneType, plan);
-			if (plan.method === 'none') return noneAuthentication(versionOneType);
+			const allInOneType = 'klinkWebhookApi';
+			if (plan.method === 'basicAuth') return basicAuthentication(allInOneType, plan);
+			if (plan.method === 'headerAuth') return headerAuthentication(allInOneType, plan);
+			if (plan.method === 'none') return noneAuthentication(allInOneType);
 			const signed = hmacAuthentication(
 				{
-					credentialType: usesVersionOne(plan) ? versionOneType : 'klinkSignatureApi',
+					credentialType: usesAllInOne(plan) ? allInOneType : 'klinkSignatureApi',
 					secretField: 'signingSecret',
 					header: 'x-signature',
 					algorithm: 'sha256',
@@ -385,7 +390,13 @@ const CASES: ProviderCase[] = [
 				plan,
 				body,
 			);
-			return { ...signed, setup: { ...signed.setup, typeVersion: usesVersionOne(plan) ? 1 : 2 } };
+			return {
+				...signed,
+				setup: {
+					...signed.setup,
+					parameters: { ...signed.setup.parameters, ...authenticationParameter(plan) },
+				},
+			};
 		},
 	},
 	{
@@ -537,7 +548,7 @@ async function deliverPlanned(
 ): Promise<Delivered> {
 	const body = buildBody(plan, context);
 	const { setup, headers: authHeaders } = providerCase.authenticate(auth, body);
-	const parameters: INodeParameters = { ...setup.parameters, authentication: auth.method };
+	const parameters: INodeParameters = { authentication: auth.method, ...setup.parameters };
 	if (events !== undefined) parameters.events = events;
 	if (output !== undefined) parameters.additionalOptions = { output };
 	const headers = { ...extra, ...authHeaders };

@@ -40,7 +40,7 @@ export const klinkProvider: ProviderDefinition = {
 		default: 'signature',
 	},
 	credential: { type: 'klinkSignatureApi', signingSecretField: 'signingSecret' },
-	versionOneCredential: 'klinkWebhookApi',
+	allInOneCredential: 'klinkWebhookApi',
 	events: klinkEvents,
 	envelopeSchema: klinkEnvelopeSchema,
 	eventSchemas: klinkEventSchemas,

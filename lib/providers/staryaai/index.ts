@@ -59,7 +59,7 @@ export const staryaAiProvider: ProviderDefinition = {
 		],
 		default: 'headerAuth',
 	},
-	versionOneCredential: 'staryaAiWebhookApi',
+	allInOneCredential: 'staryaAiWebhookApi',
 	events: staryaAiEvents,
 	envelopeSchema: staryaAiEnvelopeSchema,
 	eventSchemas: staryaAiEventSchemas,
