@@ -64,16 +64,20 @@ export function retryBehaviour(name: string, retries: DeliveryRetries): string {
 	return `${name} ${waits}resends ${which}${when}${limit}${then}`;
 }
 
-/** What the owner must add to a workflow that answers when it finishes, for this provider. */
+/**
+ * What a workflow that answers when it finishes must do for this provider. A resent event
+ * must run again, so no Remove Duplicates before the writes: it records an eventId when it
+ * runs, and would skip the resend of an execution that failed after it (test/e2e/acknowledge.e2e.ts).
+ */
 function whenFinishedAdvice(name: string, retries: DeliveryRetries): string {
+	const timeout = 'Settings → Timeout Workflow';
 	if (retries.retriesOn === 'none')
-		return `${name} documents no retries, so a failed execution answered 5xx may still lose its event. Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.`;
-	const dedupe =
-		"Start the workflow with n8n's Remove Duplicates (Remove Items Processed in Previous Executions) on the eventId field: a resent event then runs once.";
+		return `${name} documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (${timeout}) so no delivery waits without bound.`;
 	const deadline = retries.answerDeadlineSeconds;
-	if (deadline)
-		return `${name} waits ${duration(deadline)} for the answer: a workflow that runs longer is sent again while it runs, so its events arrive twice. ${dedupe} Keep the workflow under ${duration(deadline)} (Settings → Timeout Workflow).`;
-	return `${name} documents no answer deadline. ${dedupe} Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.`;
+	const inTime = deadline
+		? `${name} waits ${duration(deadline)} for the answer: a workflow that runs longer is sent again while it runs, so keep it under ${duration(deadline)} (${timeout}).`
+		: `${name} documents no answer deadline: set the workflow's timeout (${timeout}) so no delivery waits without bound.`;
+	return `${inTime} The events of a failed execution are sent again and must run again: make the workflow's writes safe to repeat on the eventId field (an upsert, an Idempotency-Key header), and put no Remove Duplicates before them, as it would skip those events.`;
 }
 
 /** The Acknowledge choice and, when the workflow must finish first, what that asks of it. */
