@@ -1,4 +1,4 @@
-import { Workflow, type INode, type INodeType, type INodeTypes } from 'n8n-workflow';
+import { sleep, Workflow, type INode, type INodeType, type INodeTypes } from 'n8n-workflow';
 
 import { credentialReadTimeout } from '../lib/n8n/credentialCache';
 import type { ProviderId } from '../lib/providerRegistry';
@@ -266,7 +266,8 @@ describe('a failure that is the trigger’s own', () => {
 		});
 		const started = Date.now();
 		const first = deliver(timelyAi, setup, signed());
-		await new Promise((resolve) => setImmediate(resolve));
+		// The second delivery arrives while the first one's read is under way.
+		await sleep(20);
 		const second = deliver(timelyAi, setup, signed());
 		const statuses = (await Promise.all([first, second])).map((run) => run.status);
 		const elapsed = Date.now() - started;
