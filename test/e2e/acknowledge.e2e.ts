@@ -296,34 +296,35 @@ describe('Acknowledge: When the Workflow Finishes, in a real n8n', () => {
 		expect(executions.map((execution) => execution.status)).toEqual(['error']);
 	});
 
-	it("writes a failed execution's event when the provider resends it, with idempotent writes and no Remove Duplicates", async () => {
-		const { id, url } = await deployWhenFinished('ack resend writes', [
-			writeTo(`${sink.url}/idempotent`),
-		]);
+	/** Posts one delivery, then the provider's resend of it; returns what the system written to received. */
+	async function deliverAndResend(name: string, then: Then, path: string) {
+		const { id, url } = await deployWhenFinished(name, then);
 		const first = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
 		const resend = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
 		const executions = await api.settledExecutions(id, 2);
-		record('write refused once, provider resends (no Remove Duplicates)', first, executions);
+		record(`write refused once, provider resends (${name})`, first, executions);
 		record('…its resend', resend, executions);
 		expect([first.status, resend.status]).toEqual([500, 200]);
-		const writes = sink.writes.filter(({ path }) => path === '/idempotent');
+		return sink.writes.filter((write) => write.path === path);
+	}
+
+	it("writes a failed execution's event when the provider resends it, with idempotent writes and no Remove Duplicates", async () => {
+		const writes = await deliverAndResend(
+			'idempotent write',
+			[writeTo(`${sink.url}/idempotent`)],
+			'/idempotent',
+		);
 		expect(writes.map(({ status }) => status)).toEqual([503, 200]);
 		expect(new Set(writes.map(({ idempotencyKey }) => idempotencyKey)).size).toBe(1);
 	});
 
 	it('loses that event when Remove Duplicates comes first: it recorded the eventId before the write failed', async () => {
-		const { id, url } = await deployWhenFinished('ack resend skipped', [
-			REMOVE_DUPLICATES,
-			writeTo(`${sink.url}/deduplicated`),
-		]);
-		const first = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
-		const resend = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
-		const executions = await api.settledExecutions(id, 2);
-		record('write refused once, provider resends (Remove Duplicates first)', first, executions);
-		record('…its resend', resend, executions);
-		expect([first.status, resend.status]).toEqual([500, 200]);
+		const writes = await deliverAndResend(
+			'Remove Duplicates first',
+			[REMOVE_DUPLICATES, writeTo(`${sink.url}/deduplicated`)],
+			'/deduplicated',
+		);
 		// The resend was answered 200, so the provider stops; the one write was the refused one.
-		const writes = sink.writes.filter(({ path }) => path === '/deduplicated');
 		expect(writes.map(({ status }) => status)).toEqual([503]);
 	});
 });
