@@ -5,12 +5,18 @@ import type { DeliveryRetries, ProviderDefinition } from '../providerDefinition'
 /** The node parameter that says when a delivery is answered 2xx. */
 export const ACKNOWLEDGE_PARAMETER = 'acknowledge';
 
-/** `onReceipt`: 200 once the delivery is verified (n8n's `onReceived`, the default). `whenWorkflowFinishes`: 2xx once the execution succeeded (n8n's `lastNode`). */
+/**
+ * `onReceipt` (the default): 200 once the delivery is verified, n8n's `onReceived`.
+ * `whenWorkflowFinishes`: 200 once the execution has succeeded, n8n's `lastNode`.
+ */
 export type Acknowledge = 'onReceipt' | 'whenWorkflowFinishes';
 
 const WHEN_FINISHED: Acknowledge = 'whenWorkflowFinishes';
 
-/** n8n's response mode, from the stored parameter: anything but When the Workflow Finishes (a workflow saved before the parameter existed, say) answers on receipt. */
+/**
+ * n8n's response mode, from the stored parameter: anything but When the Workflow Finishes (a
+ * workflow saved before the parameter existed, say) answers on receipt.
+ */
 export const responseModeExpression = `={{$parameter["${ACKNOWLEDGE_PARAMETER}"] === "${WHEN_FINISHED}" ? "lastNode" : "onReceived"}}`;
 
 /**
