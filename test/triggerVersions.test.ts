@@ -186,7 +186,7 @@ describe('K-LINK and StaryaAI triggers: one credential per authentication, all-i
 			{ credentials: { klinkWebhookApi: { signingSecret: 'k-secret' } } },
 			{ body: envelope, headers: { 'x-signature': hmac('sha256', 'k-secret', envelope, 'hex') } },
 		);
-		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run).toMatchObject({ status: 503, items: null });
 		expect(run.warnings[0].meta.reason).toMatch(/^the trigger's credential could not be read: /);
 	});
 
@@ -200,7 +200,7 @@ describe('K-LINK and StaryaAI triggers: one credential per authentication, all-i
 			},
 			{ body: envelope, headers: { 'x-signature': hmac('sha256', 'k-secret', envelope, 'hex') } },
 		);
-		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run).toMatchObject({ status: 503, items: null });
 		expect(run.warnings[0].meta.reason).toBe(
 			'the trigger is at node version 2, which this package no longer has: add the trigger again',
 		);

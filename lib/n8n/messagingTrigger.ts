@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ProviderDefinition } from '../providerDefinition';
+import { acknowledgeProperties } from './acknowledgement';
 import { manualWebhookRegistration } from './manualRegistration';
 import { receiveDelivery } from './receiveDelivery';
 import { credentialFieldTests, triggerCredentials, TRIGGER_VERSION } from './triggerCredentials';
@@ -48,6 +49,7 @@ export function triggerDescription(provider: ProviderDefinition): INodeTypeDescr
 			authenticationProperty(provider),
 			rawBodyProperty,
 			eventsProperty(provider),
+			...acknowledgeProperties(provider),
 			triggerOptionsProperty(provider),
 		],
 	};

@@ -290,7 +290,7 @@ describe('a trigger stored at a node version the package no longer has', () => {
 			const row = rows.find(
 				(candidate) => candidate.kind === kind && candidate.body.includes('control'),
 			);
-			expect(row?.authenticated).toBe('401');
+			expect(row?.authenticated).toBe('503');
 			expect(readFileSync(server!.logFile, 'utf8')).toContain(
 				'is at node version 2, which this package no longer has',
 			);
