@@ -1,10 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiAuthenticate } from '../lib/n8n/credentialChecks';
+import { dotdigitalRegistration } from '../lib/providers/dotdigital/registration';
 
 export class DotdigitalCpaasApi implements ICredentialType {
 	name = 'dotdigitalCpaasApi';
@@ -70,21 +67,5 @@ export class DotdigitalCpaasApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.apiUser}}',
-				password: '={{$credentials.apiPassword}}',
-			},
-		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL:
-				'={{$credentials.region === "custom" ? $credentials.baseUrl : "https://" + $credentials.region + "-api.dotdigital.com/cpaas"}}',
-			url: '/webhooks/availableevents',
-		},
-	};
+	authenticate: IAuthenticateGeneric = apiAuthenticate(dotdigitalRegistration.authentication);
 }

@@ -1,10 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiAuthenticate } from '../lib/n8n/credentialChecks';
+import { timelyAiRegistration } from '../lib/providers/timelyai/registration';
 
 export class TimelyAiApi implements ICredentialType {
 	name = 'timelyAiApi';
@@ -47,18 +44,5 @@ export class TimelyAiApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
-		},
-	};
-
-	// GET /v1/me answers who the API key belongs to (docs.timelyai.com.br/en/api-reference/introduction).
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/v1/me',
-		},
-	};
+	authenticate: IAuthenticateGeneric = apiAuthenticate(timelyAiRegistration.authentication);
 }

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { NodeApiError, Workflow, type IDataObject, type INodeTypes } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+import { NodeApiError, NodeOperationError, type ICredentialsDecrypted } from 'n8n-workflow';
 
 import { DotdigitalCpaasApi } from '../credentials/DotdigitalCpaasApi.credentials';
 import { PartooApi } from '../credentials/PartooApi.credentials';
@@ -46,6 +47,8 @@ async function registrationError(promise: Promise<unknown>): Promise<NodeApiErro
 describe('Partoo webhook registration', () => {
 	const credentials = { apiKey: 'partoo-key', environment: 'production', orgId: '' };
 	const partoo = () => nock('https://api.partoo.co', { reqheaders: { 'x-apikey': 'partoo-key' } });
+	/** Every activation asks whose API key this is when the credential names no organisation. */
+	const whoseKey = () => partoo().get('/v2/user/me').reply(200, { id: 'u1', org_id: 123 });
 
 	it('registers one webhook per selected event type with POST /webhooks', async () => {
 		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
@@ -126,6 +129,7 @@ describe('Partoo webhook registration', () => {
 			url: PRODUCTION_URL,
 			events: ['message_created'],
 		};
+		whoseKey();
 		partoo()
 			.get('/v2/webhooks')
 			.query({ page: 1 })
@@ -146,6 +150,7 @@ describe('Partoo webhook registration', () => {
 			url: PRODUCTION_URL,
 			events: ['message_created'],
 		};
+		whoseKey();
 		partoo().get('/v2/webhooks').query({ page: 1 }).reply(200, { items: [], page: 1, max_page: 1 });
 		partoo()
 			.delete('/v2/webhooks/12')
@@ -182,14 +187,83 @@ describe('Partoo webhook registration', () => {
 		expect(hooks.staticData.registration).toBeUndefined();
 	});
 
-	it('does nothing at Partoo when automatic registration is off', async () => {
+	it('registers nothing at Partoo when automatic registration is off, and only asks whose API key it holds', async () => {
 		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
 			autoRegister: false,
 		});
+		whoseKey();
 		expect(await hooks.run('checkExists')).toBe(true);
+		expect(hooks.staticData.deliveryAccount).toBe('123');
 		expect(await hooks.run('create')).toBe(false);
 		expect(await hooks.run('delete')).toBe(false);
 	});
+
+	it('keeps the organisation Partoo names for the API key at every activation, for signed deliveries', async () => {
+		const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
+			autoRegister: false,
+		});
+		whoseKey();
+		await hooks.run('checkExists');
+		expect(hooks.staticData.deliveryAccount).toBe('123');
+		partoo().get('/v2/user/me').reply(200, { id: 'u1', org_id: 124 });
+		await hooks.run('checkExists');
+		expect(hooks.staticData.deliveryAccount).toBe('124');
+	});
+
+	it('asks nothing when the credential names the organisation, or without signatures, and forgets what it learnt', async () => {
+		const named = hookHarness(
+			new PartooTrigger(),
+			new PartooApi(),
+			{ ...credentials, orgId: '42' },
+			{ autoRegister: false },
+		);
+		named.staticData.deliveryAccount = '123';
+		expect(await named.run('checkExists')).toBe(true);
+		expect(named.staticData.deliveryAccount).toBeUndefined();
+		const unsigned = hookHarness(new PartooTrigger(), new PartooApi(), credentials, {
+			autoRegister: false,
+			authentication: 'none',
+		});
+		expect(await unsigned.run('checkExists')).toBe(true);
+		expect(unsigned.staticData.deliveryAccount).toBeUndefined();
+	});
+
+	it.each([
+		[
+			'a reply without org_id',
+			200,
+			{ id: 'u1' },
+			'Partoo did not say which organization the API key belongs to',
+		],
+		[
+			'an org_id that is not an id',
+			200,
+			{ org_id: '../1' },
+			'Partoo did not say which organization the API key belongs to',
+		],
+		[
+			'a 404',
+			404,
+			{ errors: 'not found' },
+			'Partoo did not say which organization the API key belongs to: Partoo answered HTTP 404 while checking the webhook',
+		],
+	])(
+		'fails activation on %s from GET /user/me, naming what to fill in',
+		async (_case, status, reply, message) => {
+			const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
+			partoo().get('/v2/user/me').reply(status, reply);
+			const error = await hooks.run('checkExists').then(
+				() => undefined,
+				(thrown: Error) => thrown,
+			);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error?.message).toBe(message);
+			expect((error as NodeOperationError).description).toBe(
+				'Fill in the organization in the Partoo credential: signed deliveries are accepted only for it.',
+			);
+			expect(hooks.staticData.deliveryAccount).toBeUndefined();
+		},
+	);
 });
 
 describe('Timely.ai webhook registration', () => {
@@ -373,44 +447,20 @@ describe('Dotdigital webhook registration', () => {
 });
 
 describe('credential tests and base URLs', () => {
-	/** Resolves a credential's test request the way n8n does: its expressions over `$credentials`. */
-	function credentialTestUrl(
-		credentialType: PartooApi | TimelyAiApi | DotdigitalCpaasApi,
-		credentials: Record<string, string>,
-	): string {
-		const node = {
-			id: 'n',
-			name: 'Node',
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [0, 0] as [number, number],
-			parameters: {},
-		};
-		const noNodeTypes = {
-			getByName: () => ({ description: { properties: [] } }),
-			getByNameAndVersion: () => ({ description: { properties: [] } }),
-			getKnownTypes: () => ({}),
-		};
-		const workflow = new Workflow({
-			id: 'wf',
-			nodes: [node],
-			connections: {},
-			active: false,
-			nodeTypes: noNodeTypes as unknown as INodeTypes,
-		});
-		const { baseURL, url } = credentialType.test!.request;
-		const resolvedBase = workflow.expression.getParameterValue(
-			baseURL as string,
-			null,
-			0,
-			0,
-			'Node',
-			[],
-			'internal',
-			{ $credentials: credentials } as IDataObject,
-		) as string;
-		return `${resolvedBase.replace(/\/+$/, '')}${url}`;
+	type ApiTrigger = PartooTrigger | TimelyAiTrigger | DotdigitalTrigger;
+	/** n8n's credential test for a credential a trigger tests itself (`testedBy`), in n8n-core's real context. */
+	async function testCredential(
+		trigger: ApiTrigger,
+		type: string,
+		data: Record<string, string>,
+	): Promise<{ status: string; message: string }> {
+		const test = trigger.methods!.credentialTest![`${type}Test`] as (
+			this: CredentialTestContext,
+			credential: ICredentialsDecrypted,
+		) => Promise<{ status: string; message: string }>;
+		return await test.call(new CredentialTestContext(), { id: 'c', name: type, type, data });
 	}
+	const ok = { status: 'OK', message: 'Connection successful' };
 
 	it.each([
 		[{ environment: 'production', baseUrl: '' }, 'https://api.partoo.co/v2'],
@@ -419,20 +469,28 @@ describe('credential tests and base URLs', () => {
 			{ environment: 'sandbox', baseUrl: 'http://127.0.0.1:5678/partoo/v2/' },
 			'http://127.0.0.1:5678/partoo/v2',
 		],
-	])('Partoo %j: tests GET /webhooks and registers at %s', (fields, base) => {
+	])('Partoo %j: tests GET /webhooks and registers at %s', async (fields, base) => {
 		const credentials = { apiKey: 'k', orgId: '', ...fields };
-		expect(credentialTestUrl(new PartooApi(), credentials)).toBe(`${base}/webhooks`);
+		nock(new URL(base).origin, { reqheaders: { 'x-apikey': 'k' } })
+			.get(`${new URL(base).pathname}/webhooks`)
+			.reply(200, { items: [] });
+		expect(await testCredential(new PartooTrigger(), 'partooApi', credentials)).toEqual(ok);
 		expect(partooRegistration.baseUrl(credentials)).toBe(base);
 	});
 
 	it.each([
 		['https://api.timelyai.com.br', 'https://api.timelyai.com.br'],
 		['http://127.0.0.1:5678/timely/', 'http://127.0.0.1:5678/timely'],
+		['http://localhost:5678/timely', 'http://localhost:5678/timely'],
+		['http://[::1]:5678/timely', 'http://[::1]:5678/timely'],
 	])(
 		'Timely.ai base URL %s: tests the API key with GET /v1/me and registers at %s',
-		(baseUrl, base) => {
+		async (baseUrl, base) => {
 			const credentials = { apiKey: 'k', webhookSecret: '', baseUrl };
-			expect(credentialTestUrl(new TimelyAiApi(), credentials)).toBe(`${base}/v1/me`);
+			nock(new URL(base).origin, { reqheaders: { 'x-api-key': 'k' } })
+				.get(`${new URL(base).pathname.replace(/\/$/, '')}/v1/me`)
+				.reply(200, { id: 'ws_1' });
+			expect(await testCredential(new TimelyAiTrigger(), 'timelyAiApi', credentials)).toEqual(ok);
 			expect(timelyAiRegistration.baseUrl(credentials)).toBe(base);
 		},
 	);
@@ -451,12 +509,90 @@ describe('credential tests and base URLs', () => {
 		],
 	])(
 		'Dotdigital %j: tests the API user with GET /webhooks/availableevents and registers at %s',
-		(fields, base) => {
+		async (fields, base) => {
 			const credentials = { apiUser: 'u', apiPassword: 'p', webhookSecret: '', ...fields };
-			expect(credentialTestUrl(new DotdigitalCpaasApi(), credentials)).toBe(
-				`${base}/webhooks/availableevents`,
-			);
+			nock(new URL(base).origin, {
+				reqheaders: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+			})
+				.get(`${new URL(base).pathname}/webhooks/availableevents`)
+				.reply(200, []);
+			expect(
+				await testCredential(new DotdigitalTrigger(), 'dotdigitalCpaasApi', credentials),
+			).toEqual(ok);
 			expect(dotdigitalRegistration.baseUrl(credentials)).toBe(base);
+		},
+	);
+
+	it('fails the test with the status the provider answered to wrong credentials', async () => {
+		nock('https://api.partoo.co').get('/v2/webhooks').reply(401, { errors: 'unauthorized' });
+		expect(
+			await testCredential(new PartooTrigger(), 'partooApi', {
+				apiKey: 'wrong',
+				environment: 'production',
+				orgId: '',
+				baseUrl: '',
+			}),
+		).toEqual({ status: 'Error', message: 'Partoo answered HTTP 401: check the API credentials' });
+	});
+
+	const refusedBaseUrls = [
+		['http://api.partoo.co/v2', 'http://api.partoo.co'],
+		['http://example.com/api', 'http://example.com'],
+		['http://10.0.0.5:8080', 'http://10.0.0.5:8080'],
+		['http://[::2]/api', 'http://[::2]'],
+		['http://localhost.example.com', 'http://localhost.example.com'],
+		['http://128.0.0.1', 'http://128.0.0.1'],
+		['ftp://127.0.0.1/api', 'ftp://127.0.0.1'],
+		['file:///etc/passwd', 'file://'],
+	];
+	const refusal = (origin: string) =>
+		`The Base URL must start with https:// (plain http:// only to this machine: 127.0.0.1, ::1, localhost), since it receives the API credentials; "${origin}" is refused`;
+
+	it.each(refusedBaseUrls)(
+		'refuses the Base URL %s in every API credential test, sending nothing',
+		async (baseUrl, origin) => {
+			const message = `${refusal(origin)}. Nothing was sent.`;
+			const results = [
+				await testCredential(new PartooTrigger(), 'partooApi', {
+					apiKey: 'k',
+					environment: 'production',
+					orgId: '',
+					baseUrl,
+				}),
+				await testCredential(new TimelyAiTrigger(), 'timelyAiApi', { apiKey: 'k', baseUrl }),
+				await testCredential(new DotdigitalTrigger(), 'dotdigitalCpaasApi', {
+					region: 'custom',
+					baseUrl,
+					apiUser: 'u',
+					apiPassword: 'p',
+				}),
+			];
+			expect(results).toEqual(Array(3).fill({ status: 'Error', message }));
+		},
+	);
+
+	it('refuses a Base URL that is not a URL', async () => {
+		expect(
+			await testCredential(new TimelyAiTrigger(), 'timelyAiApi', { apiKey: 'k', baseUrl: 'api' }),
+		).toEqual({ status: 'Error', message: 'The Base URL is not a valid URL. Nothing was sent.' });
+	});
+
+	it.each(refusedBaseUrls)(
+		'fails activation with the Base URL %s before anything is sent',
+		async (baseUrl, origin) => {
+			const hooks = hookHarness(
+				new TimelyAiTrigger(),
+				new TimelyAiApi(),
+				{ apiKey: 'k', webhookSecret: '', baseUrl },
+				{ events: ['contact.created'] },
+			);
+			const error = await hooks.run('create').then(
+				() => undefined,
+				(thrown: Error) => thrown,
+			);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error?.message).toBe(`${refusal(origin)}.`);
+			expect(hooks.staticData.registration).toBeUndefined();
 		},
 	);
 });

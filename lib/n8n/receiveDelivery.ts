@@ -1,16 +1,20 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import type { AccountCheck } from '../deliveryAccount';
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { eventsPerDeliveryCap } from '../deliveryLimits';
 import { processDelivery } from '../deliveryPipeline';
 import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
 import type { ProviderDefinition } from '../providerDefinition';
-import { deliveryAuthentication } from './deliveryCredentials';
+import { deliveryAccountCheck, deliveryAuthentication } from './deliveryCredentials';
 import { TRIGGER_OPTIONS_PARAMETER, type TriggerOptions } from './triggerProperties';
 
 /** What an unauthenticated caller is told; why it failed goes to n8n's log only. */
 export const UNAUTHENTICATED_ANSWER = 'the delivery is not authenticated';
+
+/** What the sender of an authentic delivery for another account is told. */
+export const NOT_FOR_THIS_TRIGGER_ANSWER = 'the delivery is not for this trigger';
 
 /**
  * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
@@ -29,11 +33,13 @@ export async function receiveDelivery(
 		{},
 	) as TriggerOptions;
 
+	const { authentication, account } = await checksOf(this, provider);
 	const outcome = processDelivery(
 		provider,
 		{ rawBody: body.bytes, headers: request.headers },
 		{
-			authentication: await authenticationOf(this, provider),
+			authentication,
+			account,
 			selection: compileEventSelection(this.getNodeParameter('events', []) as unknown),
 			maxEventsPerDelivery: eventsPerDeliveryCap(maxEventsPerDelivery),
 		},
@@ -45,7 +51,10 @@ export async function receiveDelivery(
 		case 'malformed':
 		case 'tooManyEvents':
 			return refuse(this, provider, outcome.status, outcome.reason, outcome.reason);
+		case 'notForThisAccount':
+			return refuse(this, provider, outcome.status, outcome.reason, NOT_FOR_THIS_TRIGGER_ANSWER);
 		case 'ignored':
+			warnSkipped(this, provider, outcome.skipped);
 			return {
 				webhookResponse: {
 					status: 'ignored',
@@ -54,6 +63,7 @@ export async function receiveDelivery(
 				},
 			};
 		case 'accepted':
+			warnSkipped(this, provider, outcome.skipped);
 			return {
 				webhookResponse: {
 					status: 'accepted',
@@ -86,6 +96,21 @@ function refuse(
 	});
 	context.getResponseObject().status(status).json({ status: 'rejected', reason: answer });
 	return { noWebhookResponse: true };
+}
+
+/** Tells the owner that part of a delivery was left out, and why. */
+function warnSkipped(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+	reason: string | undefined,
+) {
+	if (!reason) return;
+	context.logger.warn(`${provider.displayName} delivery: events left out: ${reason}`, {
+		workflowId: context.getWorkflow().id,
+		node: context.getNode().name,
+		provider: provider.id,
+		reason,
+	});
 }
 
 /** An n8n item must be an object: a raw envelope that is not one is wrapped. */
@@ -143,21 +168,28 @@ function unreadableBody(error: unknown): RawBody {
 }
 
 /**
- * What the engine checks for this delivery. A configuration that cannot be read (a missing
- * credential, say) refuses every delivery with 401 and tells the log why, instead of failing
- * the request with n8n's 500.
+ * What the engine checks for this delivery: who sent it, and for which account. A
+ * configuration that cannot be read (a missing credential, say) or that names no account
+ * refuses every delivery with 401 and tells the log why, instead of failing the request with
+ * n8n's 500.
  */
-async function authenticationOf(
+async function checksOf(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
-): Promise<DeliveryAuthentication> {
+): Promise<{ authentication: DeliveryAuthentication; account?: AccountCheck }> {
 	try {
-		return await deliveryAuthentication(context, provider);
+		const authentication = await deliveryAuthentication(context, provider);
+		const account = await deliveryAccountCheck(context, provider);
+		if (typeof account === 'string')
+			return { authentication: { kind: 'misconfigured', reason: account } };
+		return { authentication, account };
 	} catch (error) {
 		const cause = error instanceof Error ? error.message : String(error);
 		return {
-			kind: 'misconfigured',
-			reason: `the trigger's credential could not be read: ${cause}`,
+			authentication: {
+				kind: 'misconfigured',
+				reason: `the trigger's credential could not be read: ${cause}`,
+			},
 		};
 	}
 }

@@ -10,6 +10,7 @@ import {
 } from '../../envelopeReading';
 import { matchByFields, recogniseByNameField } from '../../messagingProvider';
 import type { ProviderDefinition } from '../../providerDefinition';
+import { partooOrganization } from './organization';
 import { partooRegistration } from './registration';
 import { partooPublicKeys } from './publicKeys';
 import { partooEvents } from './events';
@@ -37,6 +38,7 @@ export const partooProvider: ProviderDefinition = {
 	},
 	credential: { type: 'partooApi' },
 	registration: partooRegistration,
+	deliveryAccount: partooOrganization,
 	signingPublicKey: (credential) =>
 		partooPublicKeys.get(credential.environment === 'sandbox' ? 'sandbox' : 'production'),
 	events: partooEvents,
