@@ -146,7 +146,7 @@ export function signingSecretOf(value: unknown): string | undefined {
 
 /** The path of one webhook under a collection, e.g. `/webhooks/42`; never for an id that is not plain. */
 export function webhookPath(webhooksPath: string, id: string): string {
-	if (!SAFE_WEBHOOK_ID.test(id)) throw new Error('a webhook id that is not plain was not sent');
+	if (!SAFE_WEBHOOK_ID.test(id)) throw new Error('A webhook id that is not plain was not sent');
 	return `${webhooksPath}/${id}`;
 }
 

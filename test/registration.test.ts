@@ -596,3 +596,158 @@ describe('credential tests and base URLs', () => {
 		},
 	);
 });
+
+/**
+ * Hostile registration replies: each is refused before anything is stored or sent with it. The
+ * message is the error the user sees when activating the workflow.
+ */
+describe('hostile registration replies', () => {
+	const timelyCredentials = { apiKey: 'timely-key', webhookSecret: '', baseUrl: '' };
+	const timely = () =>
+		nock('https://api.timelyai.com.br', { reqheaders: { 'x-api-key': 'timely-key' } });
+	const unconfirmed = 'Timely.ai did not confirm the webhook registration: its reply lacks';
+	const badSecret = `${unconfirmed} the signing secret (the one given is not 8 to 1,024 visible characters of text).`;
+	const notPlain = (provider: string, url: string) =>
+		`A webhook ${provider} named with an id that is not plain was not removed: if ${provider} lists a webhook for ${url}, delete it there by hand.`;
+	const badId = `${unconfirmed} a usable webhook id (the one given is not a plain id). ${notPlain('Timely.ai', PRODUCTION_URL)}`;
+
+	it.each([
+		['a number', 0],
+		['an empty string', ''],
+		['a short string', 'abc'],
+		['text with a space', 'whsec returned once'],
+		['text with a control character', 'whsec_\u0000returned'],
+		['a list', ['whsec_returned_once']],
+		['an object', { value: 'whsec_returned_once' }],
+		['text over 1,024 characters', 'w'.repeat(1025)],
+	])(
+		'Timely.ai secret as %s: fails activation, stores nothing, removes the webhook',
+		async (_case, secret) => {
+			const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), timelyCredentials);
+			timely()
+				.post('/v1/webhooks')
+				.reply(201, { data: { id: 'wh_01', secret } });
+			timely().delete('/v1/webhooks/wh_01').reply(204);
+			const error = await hooks.run('create').then(
+				() => undefined,
+				(thrown: Error) => thrown,
+			);
+			expect(error?.message).toBe(badSecret);
+			expect(hooks.staticData.registration).toBeUndefined();
+		},
+	);
+
+	it.each([
+		['..', badId],
+		['.', badId],
+		['%2e%2e', badId],
+		['wh/01', badId],
+		['wh\\01', badId],
+		['wh?x=1', badId],
+		['wh 01', badId],
+		['wh\n01', badId],
+		['w'.repeat(129), badId],
+		[-1, badId],
+		[1.5, badId],
+		[true, badId],
+		[{ id: 'wh_01' }, badId],
+		[
+			'',
+			`${unconfirmed} the webhook id. Timely.ai may have created a webhook for ${PRODUCTION_URL} that n8n cannot look up: if Timely.ai lists one, delete it.`,
+		],
+	])('Timely.ai webhook id %j: fails activation, sends no request with it', async (id, message) => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), timelyCredentials);
+		timely()
+			.post('/v1/webhooks')
+			.reply(201, { data: { id, secret: 'whsec_returned_once' } });
+		const error = await hooks.run('create').then(
+			() => undefined,
+			(thrown: Error) => thrown,
+		);
+		expect(error?.message).toBe(message);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('accepts a numeric Timely.ai id as text', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), timelyCredentials);
+		timely()
+			.post('/v1/webhooks')
+			.reply(201, { data: { id: 42, secret: 'whsec_returned_once' } });
+		expect(await hooks.run('create')).toBe(true);
+		expect(hooks.staticData.registration).toMatchObject({
+			ids: ['42'],
+			secret: 'whsec_returned_once',
+		});
+	});
+
+	it('Dotdigital id "..": fails activation, names what is left, sends no DELETE', async () => {
+		const dotdigital = () => nock('https://r1-api.dotdigital.com');
+		const hooks = hookHarness(
+			new DotdigitalTrigger(),
+			new DotdigitalCpaasApi(),
+			{ region: 'r1', baseUrl: '', apiUser: 'u', apiPassword: 'p', webhookSecret: '' },
+			{ events: ['message.inbound'] },
+		);
+		dotdigital().get('/cpaas/webhooks').reply(200, []);
+		dotdigital().post('/cpaas/webhooks').reply(201, { id: '..', url: PRODUCTION_URL });
+		dotdigital()
+			.get('/cpaas/webhooks')
+			.reply(200, [{ id: '..', url: PRODUCTION_URL }]);
+		const error = await hooks.run('create').then(
+			() => undefined,
+			(thrown: Error) => thrown,
+		);
+		expect(error?.message).toBe(
+			`Dotdigital CPaaS did not confirm the webhook registration: its reply lacks a usable webhook id (the one given is not a plain id). ${notPlain('Dotdigital CPaaS', PRODUCTION_URL)}`,
+		);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('Partoo id "%2e%2e" among good ones: removes the good ones, names the other', async () => {
+		const partoo = () => nock('https://api.partoo.co');
+		const hooks = hookHarness(
+			new PartooTrigger(),
+			new PartooApi(),
+			{ apiKey: 'k', environment: 'production', orgId: '123', baseUrl: '' },
+			{ events: ['message_created', 'lead_received'] },
+		);
+		const empty = { items: [], page: 1, max_page: 1 };
+		partoo().get('/v2/webhooks').query({ org_id: '123', page: 1 }).reply(200, empty);
+		partoo()
+			.post('/v2/webhooks')
+			.query({ org_id: '123' })
+			.reply(200, {
+				items: [
+					{ id: 11, url: PRODUCTION_URL, event_type: 'message_created' },
+					{ id: '%2e%2e', url: PRODUCTION_URL, event_type: 'lead_received' },
+				],
+			});
+		partoo().get('/v2/webhooks').query({ org_id: '123', page: 1 }).reply(200, empty);
+		partoo().delete('/v2/webhooks/11').query({ org_id: '123' }).reply(204);
+		const error = await hooks.run('create').then(
+			() => undefined,
+			(thrown: Error) => thrown,
+		);
+		expect(error?.message).toBe(
+			`Partoo did not confirm the webhook registration: its reply lacks a usable webhook id for lead_received (an id given is not a plain id). ${notPlain('Partoo', PRODUCTION_URL)}`,
+		);
+		expect(hooks.staticData.registration).toBeUndefined();
+	});
+
+	it('never sends a stored id that is not plain: the removal fails naming it', async () => {
+		const hooks = hookHarness(new TimelyAiTrigger(), new TimelyAiApi(), timelyCredentials);
+		hooks.staticData.registration = {
+			ids: ['..'],
+			url: PRODUCTION_URL,
+			events: ['contact.created'],
+			secret: 'whsec_returned_once',
+		};
+		const error = await hooks.run('delete').then(
+			() => undefined,
+			(thrown: Error) => thrown,
+		);
+		expect(error?.message).toBe(
+			'A webhook id that is not plain was not sent. Webhook .. is still registered at Timely.ai and could not be removed: delete it there by hand',
+		);
+	});
+});
