@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiAuthenticate } from '../lib/n8n/credentialChecks';
 import { dotdigitalRegistration } from '../lib/providers/dotdigital/registration';
@@ -67,5 +67,13 @@ export class DotdigitalCpaasApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = apiAuthenticate(dotdigitalRegistration.authentication);
+	authenticate = apiAuthenticate(dotdigitalRegistration.authentication);
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.region === "custom" ? $credentials.baseUrl : "https://" + $credentials.region + "-api.dotdigital.com/cpaas"}}',
+			url: '/webhooks/availableevents',
+		},
+	};
 }

@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiAuthenticate } from '../lib/n8n/credentialChecks';
 import { partooRegistration } from '../lib/providers/partoo/registration';
@@ -56,5 +56,13 @@ export class PartooApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = apiAuthenticate(partooRegistration.authentication);
+	authenticate = apiAuthenticate(partooRegistration.authentication);
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.baseUrl || ($credentials.environment === "sandbox" ? "https://api.sandbox.partoo.co/v2" : "https://api.partoo.co/v2")}}',
+			url: '/webhooks',
+		},
+	};
 }

@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiAuthenticate } from '../lib/n8n/credentialChecks';
 import { timelyAiRegistration } from '../lib/providers/timelyai/registration';
@@ -44,5 +44,13 @@ export class TimelyAiApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = apiAuthenticate(timelyAiRegistration.authentication);
+	authenticate = apiAuthenticate(timelyAiRegistration.authentication);
+
+	// GET /v1/me answers who the API key belongs to (docs.timelyai.com.br/en/api-reference/introduction).
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/v1/me',
+		},
+	};
 }

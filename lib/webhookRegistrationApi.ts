@@ -73,9 +73,8 @@ export type ApiAuthentication =
 export interface WebhookRegistrationApi {
 	/** From the provider's credential (lib/providerDefinition.ts `credential.type`). */
 	baseUrl(credentials: Record<string, unknown>): string;
+	/** How the credential's API key or user goes into requests (the credential's `authenticate`). */
 	authentication: ApiAuthentication;
-	/** The read-only call that tells whether the API credentials work (the credential test). */
-	credentialCheck: ProviderRequest;
 	/** Query parameters every request needs (an organisation id, say). */
 	commonQuery?(credentials: Record<string, unknown>): Record<string, string>;
 	/** The node makes the signing secret and sends it with the registration. */

@@ -1,6 +1,13 @@
 import nock from 'nock';
-import { CredentialTestContext } from 'n8n-core';
-import { NodeApiError, NodeOperationError, type ICredentialsDecrypted } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INodeTypes,
+} from 'n8n-workflow';
 
 import { DotdigitalCpaasApi } from '../credentials/DotdigitalCpaasApi.credentials';
 import { PartooApi } from '../credentials/PartooApi.credentials';
@@ -447,20 +454,62 @@ describe('Dotdigital webhook registration', () => {
 });
 
 describe('credential tests and base URLs', () => {
-	type ApiTrigger = PartooTrigger | TimelyAiTrigger | DotdigitalTrigger;
-	/** n8n's credential test for a credential a trigger tests itself (`testedBy`), in n8n-core's real context. */
-	async function testCredential(
-		trigger: ApiTrigger,
-		type: string,
-		data: Record<string, string>,
-	): Promise<{ status: string; message: string }> {
-		const test = trigger.methods!.credentialTest![`${type}Test`] as (
-			this: CredentialTestContext,
-			credential: ICredentialsDecrypted,
-		) => Promise<{ status: string; message: string }>;
-		return await test.call(new CredentialTestContext(), { id: 'c', name: type, type, data });
+	type ApiCredential = PartooApi | TimelyAiApi | DotdigitalCpaasApi;
+	/** Resolves a credential's test request the way n8n does: its expressions over `$credentials`. */
+	function credentialTestRequest(
+		credentialType: ApiCredential,
+		credentials: Record<string, string>,
+	): IHttpRequestOptions {
+		const node = {
+			id: 'n',
+			name: 'Node',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: {},
+		};
+		const noNodeTypes = {
+			getByName: () => ({ description: { properties: [] } }),
+			getByNameAndVersion: () => ({ description: { properties: [] } }),
+			getKnownTypes: () => ({}),
+		};
+		const workflow = new Workflow({
+			id: 'wf',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: noNodeTypes as unknown as INodeTypes,
+		});
+		const { baseURL, url } = credentialType.test!.request;
+		const resolvedBase = workflow.expression.getParameterValue(
+			baseURL as string,
+			null,
+			0,
+			0,
+			'Node',
+			[],
+			'internal',
+			{ $credentials: credentials } as IDataObject,
+		) as string;
+		return { baseURL: resolvedBase, url: url! };
 	}
-	const ok = { status: 'OK', message: 'Connection successful' };
+	/** The request n8n's credential test sends: its URL and the credentials `authenticate` put in. */
+	async function credentialTest(
+		credentialType: ApiCredential,
+		credentials: Record<string, string>,
+	) {
+		const request = credentialTestRequest(credentialType, credentials);
+		const authenticate = credentialType.authenticate as (
+			credentials: ICredentialDataDecryptedObject,
+			request: IHttpRequestOptions,
+		) => Promise<IHttpRequestOptions>;
+		const sent = await authenticate(credentials, request);
+		return {
+			url: `${request.baseURL!.replace(/\/+$/, '')}${request.url}`,
+			headers: sent.headers,
+			auth: sent.auth,
+		};
+	}
 
 	it.each([
 		[{ environment: 'production', baseUrl: '' }, 'https://api.partoo.co/v2'],
@@ -469,28 +518,29 @@ describe('credential tests and base URLs', () => {
 			{ environment: 'sandbox', baseUrl: 'http://127.0.0.1:5678/partoo/v2/' },
 			'http://127.0.0.1:5678/partoo/v2',
 		],
-	])('Partoo %j: tests GET /webhooks and registers at %s', async (fields, base) => {
+	])('Partoo %j: tests GET /webhooks with the key and registers at %s', async (fields, base) => {
 		const credentials = { apiKey: 'k', orgId: '', ...fields };
-		nock(new URL(base).origin, { reqheaders: { 'x-apikey': 'k' } })
-			.get(`${new URL(base).pathname}/webhooks`)
-			.reply(200, { items: [] });
-		expect(await testCredential(new PartooTrigger(), 'partooApi', credentials)).toEqual(ok);
+		expect(await credentialTest(new PartooApi(), credentials)).toEqual({
+			url: `${base}/webhooks`,
+			headers: { 'x-APIKey': 'k' },
+		});
 		expect(partooRegistration.baseUrl(credentials)).toBe(base);
 	});
 
 	it.each([
 		['https://api.timelyai.com.br', 'https://api.timelyai.com.br'],
 		['http://127.0.0.1:5678/timely/', 'http://127.0.0.1:5678/timely'],
+		['http://127.8.9.10:5678/timely', 'http://127.8.9.10:5678/timely'],
 		['http://localhost:5678/timely', 'http://localhost:5678/timely'],
 		['http://[::1]:5678/timely', 'http://[::1]:5678/timely'],
 	])(
 		'Timely.ai base URL %s: tests the API key with GET /v1/me and registers at %s',
 		async (baseUrl, base) => {
 			const credentials = { apiKey: 'k', webhookSecret: '', baseUrl };
-			nock(new URL(base).origin, { reqheaders: { 'x-api-key': 'k' } })
-				.get(`${new URL(base).pathname.replace(/\/$/, '')}/v1/me`)
-				.reply(200, { id: 'ws_1' });
-			expect(await testCredential(new TimelyAiTrigger(), 'timelyAiApi', credentials)).toEqual(ok);
+			expect(await credentialTest(new TimelyAiApi(), credentials)).toEqual({
+				url: `${base}/v1/me`,
+				headers: { 'x-api-key': 'k' },
+			});
 			expect(timelyAiRegistration.baseUrl(credentials)).toBe(base);
 		},
 	);
@@ -511,29 +561,13 @@ describe('credential tests and base URLs', () => {
 		'Dotdigital %j: tests the API user with GET /webhooks/availableevents and registers at %s',
 		async (fields, base) => {
 			const credentials = { apiUser: 'u', apiPassword: 'p', webhookSecret: '', ...fields };
-			nock(new URL(base).origin, {
-				reqheaders: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
-			})
-				.get(`${new URL(base).pathname}/webhooks/availableevents`)
-				.reply(200, []);
-			expect(
-				await testCredential(new DotdigitalTrigger(), 'dotdigitalCpaasApi', credentials),
-			).toEqual(ok);
+			expect(await credentialTest(new DotdigitalCpaasApi(), credentials)).toEqual({
+				url: `${base}/webhooks/availableevents`,
+				auth: { username: 'u', password: 'p' },
+			});
 			expect(dotdigitalRegistration.baseUrl(credentials)).toBe(base);
 		},
 	);
-
-	it('fails the test with the status the provider answered to wrong credentials', async () => {
-		nock('https://api.partoo.co').get('/v2/webhooks').reply(401, { errors: 'unauthorized' });
-		expect(
-			await testCredential(new PartooTrigger(), 'partooApi', {
-				apiKey: 'wrong',
-				environment: 'production',
-				orgId: '',
-				baseUrl: '',
-			}),
-		).toEqual({ status: 'Error', message: 'Partoo answered HTTP 401: check the API credentials' });
-	});
 
 	const refusedBaseUrls = [
 		['http://api.partoo.co/v2', 'http://api.partoo.co'],
@@ -549,32 +583,32 @@ describe('credential tests and base URLs', () => {
 		`The Base URL must start with https:// (plain http:// only to this machine: 127.0.0.1, ::1, localhost), since it receives the API credentials; "${origin}" is refused`;
 
 	it.each(refusedBaseUrls)(
-		'refuses the Base URL %s in every API credential test, sending nothing',
+		'refuses the Base URL %s in every API credential test, before the credentials are put in',
 		async (baseUrl, origin) => {
 			const message = `${refusal(origin)}. Nothing was sent.`;
-			const results = [
-				await testCredential(new PartooTrigger(), 'partooApi', {
+			const tests = [
+				credentialTest(new PartooApi(), {
 					apiKey: 'k',
 					environment: 'production',
 					orgId: '',
 					baseUrl,
 				}),
-				await testCredential(new TimelyAiTrigger(), 'timelyAiApi', { apiKey: 'k', baseUrl }),
-				await testCredential(new DotdigitalTrigger(), 'dotdigitalCpaasApi', {
+				credentialTest(new TimelyAiApi(), { apiKey: 'k', baseUrl }),
+				credentialTest(new DotdigitalCpaasApi(), {
 					region: 'custom',
 					baseUrl,
 					apiUser: 'u',
 					apiPassword: 'p',
 				}),
 			];
-			expect(results).toEqual(Array(3).fill({ status: 'Error', message }));
+			for (const test of tests) await expect(test).rejects.toThrow(message);
 		},
 	);
 
 	it('refuses a Base URL that is not a URL', async () => {
-		expect(
-			await testCredential(new TimelyAiTrigger(), 'timelyAiApi', { apiKey: 'k', baseUrl: 'api' }),
-		).toEqual({ status: 'Error', message: 'The Base URL is not a valid URL. Nothing was sent.' });
+		await expect(
+			credentialTest(new TimelyAiApi(), { apiKey: 'k', baseUrl: 'api' }),
+		).rejects.toThrow('The Base URL is not a valid URL. Nothing was sent.');
 	});
 
 	it.each(refusedBaseUrls)(

@@ -1,16 +1,13 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	INodeCredentialTestResult,
+import {
+	UserError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IHttpRequestOptions,
+	type INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import {
-	unsafeBaseUrlReason,
-	type ApiAuthentication,
-	type WebhookRegistrationApi,
-} from '../webhookRegistrationApi';
+import { unsafeBaseUrlReason, type ApiAuthentication } from '../webhookRegistrationApi';
 
 /** Fields that together make one usable way of authenticating deliveries. */
 export interface CredentialFieldGroup {
@@ -46,75 +43,36 @@ export function completeFieldGroupTest(groups: CredentialFieldGroup[]) {
 	};
 }
 
-/** Where the credentials go in a request, each field's value given by `value`. */
-function credentialsInRequest(
-	authentication: ApiAuthentication,
-	value: (field: string) => string,
-): { headers: Record<string, string> } | { auth: { username: string; password: string } } {
-	if ('headers' in authentication) {
-		const { headers } = authentication;
-		return {
-			headers: Object.fromEntries(
-				Object.entries(headers).map(([header, field]) => [header, value(field)]),
-			),
-		};
-	}
-	const { user, password } = authentication.basicAuth;
-	return { auth: { username: value(user), password: value(password) } };
-}
-
-/** A credential's `authenticate` block, from its provider's API authentication. */
-export function apiAuthenticate(authentication: ApiAuthentication): IAuthenticateGeneric {
-	return {
-		type: 'generic',
-		properties: credentialsInRequest(authentication, (field) => `={{$credentials.${field}}}`),
-	};
-}
-
-function text(data: ICredentialDataDecryptedObject, field: string): string {
-	const value = data[field];
-	return typeof value === 'string' ? value : '';
-}
-
 /**
- * The test of a provider's API credential: a Base URL that would carry the credentials in clear
- * text is refused before anything is sent; otherwise the provider's read-only call is made
- * with them, as n8n's declarative tests do.
+ * A credential's `authenticate`: puts the API credentials into a request, unless the request
+ * goes to a Base URL that would carry them in clear text. n8n runs it before every call made
+ * with the credential, its own credential test included, so such a call fails with the reason
+ * before anything is sent.
  */
-export function apiCredentialTest(providerName: string, registration: WebhookRegistrationApi) {
+export function apiAuthenticate(authentication: ApiAuthentication) {
 	return async function (
-		this: ICredentialTestFunctions,
-		credential: ICredentialsDecrypted,
-	): Promise<INodeCredentialTestResult> {
-		const data = credential.data ?? {};
-		const baseUrl = registration.baseUrl(data);
-		const unsafe = unsafeBaseUrlReason(baseUrl);
-		if (unsafe) return { status: 'Error', message: `${unsafe}. Nothing was sent.` };
-		const { authentication, credentialCheck } = registration;
-		const { method, path, qs } = credentialCheck;
+		credentials: ICredentialDataDecryptedObject,
+		request: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		let target: string;
 		try {
-			await this.helpers.request({
-				method,
-				uri: `${baseUrl}${path}`,
-				qs: { ...registration.commonQuery?.(data), ...qs },
-				json: true,
-				timeout: 15_000,
-				...credentialsInRequest(authentication, (field) => text(data, field)),
-			});
-		} catch (error) {
-			const { response, statusCode, code } = (error ?? {}) as {
-				response?: { status?: number };
-				statusCode?: number;
-				code?: string;
-			};
-			const status = statusCode ?? response?.status;
-			return {
-				status: 'Error',
-				message: status
-					? `${providerName} answered HTTP ${status}${status === 401 || status === 403 ? ': check the API credentials' : ''}`
-					: `${providerName} could not be reached${code ? ` (${code})` : ''}`,
-			};
+			target = new URL(request.url, request.baseURL || undefined).href;
+		} catch {
+			target = request.url;
 		}
-		return { status: 'OK', message: 'Connection successful' };
+		const unsafe = unsafeBaseUrlReason(target);
+		if (unsafe) throw new UserError(`${unsafe}. Nothing was sent.`);
+		const value = (field: string) => {
+			const text = credentials[field];
+			return typeof text === 'string' ? text : '';
+		};
+		if ('headers' in authentication) {
+			const headers = Object.fromEntries(
+				Object.entries(authentication.headers).map(([header, field]) => [header, value(field)]),
+			);
+			return { ...request, headers: { ...request.headers, ...headers } };
+		}
+		const { user, password } = authentication.basicAuth;
+		return { ...request, auth: { username: value(user), password: value(password) } };
 	};
 }

@@ -1,11 +1,7 @@
 import type { INodeCredentialDescription } from 'n8n-workflow';
 
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
-import {
-	apiCredentialTest,
-	completeFieldGroupTest,
-	type CredentialFieldGroup,
-} from './credentialChecks';
+import { completeFieldGroupTest, type CredentialFieldGroup } from './credentialChecks';
 
 /**
  * The package's own Basic Auth and Header Auth credentials, shared by every trigger from
@@ -51,8 +47,7 @@ function fieldTestName(credentialType: string): string {
 /**
  * Which credential the node asks for, by Authentication: the provider's own for signatures
  * and registration, the shared ones for Basic and Header auth, version 1's for version 1.
- * The node tests them all: API credentials by a call to the provider once their Base URL is
- * safe, credentials that hold only webhook secrets by their fields being filled in.
+ * Credentials that hold only webhook secrets are tested by the node (fields filled in).
  */
 export function triggerCredentials(provider: ProviderDefinition): INodeCredentialDescription[] {
 	const versionOne = provider.versionOneCredential;
@@ -74,7 +69,6 @@ export function triggerCredentials(provider: ProviderDefinition): INodeCredentia
 		credentials.push({
 			name: provider.credential.type,
 			required: true,
-			testedBy: fieldTestName(provider.credential.type),
 			...(versionOne ? { displayOptions: { show: fromVersionTwo } } : {}),
 		});
 	} else if (provider.credential) {
@@ -110,14 +104,10 @@ export function credentialFieldTests(provider: ProviderDefinition) {
 		if (type === provider.versionOneCredential) return versionOneFieldGroups(provider);
 		return [{ label: 'Signature', fields: [provider.credential?.signingSecretField ?? ''] }];
 	};
-	const testOf = (type: string) =>
-		type === provider.credential?.type && provider.registration
-			? apiCredentialTest(provider.displayName, provider.registration)
-			: completeFieldGroupTest(groupsOf(type));
 	return Object.fromEntries(
 		triggerCredentials(provider)
 			.filter(({ testedBy }) => typeof testedBy === 'string')
-			.map(({ name, testedBy }) => [testedBy as string, testOf(name)]),
+			.map(({ name, testedBy }) => [testedBy as string, completeFieldGroupTest(groupsOf(name))]),
 	);
 }
 

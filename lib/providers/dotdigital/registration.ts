@@ -17,7 +17,6 @@ const WEBHOOKS_PATH = '/webhooks';
  */
 export const dotdigitalRegistration: WebhookRegistrationApi = {
 	authentication: { basicAuth: { user: 'apiUser', password: 'apiPassword' } },
-	credentialCheck: { method: 'GET', path: `${WEBHOOKS_PATH}/availableevents` },
 	baseUrl: (credentials) =>
 		credentials.region === 'custom'
 			? baseUrlOrDefault(credentials.baseUrl, '')

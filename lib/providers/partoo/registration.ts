@@ -23,7 +23,6 @@ const BASE_URLS = {
  */
 export const partooRegistration: WebhookRegistrationApi = {
 	authentication: { headers: { 'x-APIKey': 'apiKey' } },
-	credentialCheck: { method: 'GET', path: WEBHOOKS_PATH },
 	baseUrl: (credentials) =>
 		baseUrlOrDefault(
 			credentials.baseUrl,

@@ -18,8 +18,6 @@ const WEBHOOKS_PATH = '/v1/webhooks';
  */
 export const timelyAiRegistration: WebhookRegistrationApi = {
 	authentication: { headers: { 'x-api-key': 'apiKey' } },
-	// GET /v1/me answers who the API key belongs to (docs.timelyai.com.br/en/api-reference/introduction).
-	credentialCheck: { method: 'GET', path: '/v1/me' },
 	baseUrl: (credentials) => baseUrlOrDefault(credentials.baseUrl, 'https://api.timelyai.com.br'),
 	createRequest: (target) => ({
 		method: 'POST',
