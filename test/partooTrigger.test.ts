@@ -109,6 +109,39 @@ describe('Partoo Trigger with the documented payload', () => {
 		});
 	});
 
+	it('keeps the text of a content type it does not know, and a file URL as media', async () => {
+		const unknownType = await deliver(
+			trigger,
+			sandboxSetup,
+			signedBy(
+				partooSandbox.privateKey,
+				withMessage({ content_type: 'Carousel', content: 'Pick one of our offers' }),
+			),
+		);
+		const image = await deliver(
+			trigger,
+			sandboxSetup,
+			signedBy(
+				partooSandbox.privateKey,
+				withMessage({ content_type: 'Image', content: 'https://cdn.example/photo.jpg' }),
+			),
+		);
+		expect(unknownType.items![0].message).toEqual({
+			id: '123',
+			text: 'Pick one of our offers',
+			type: 'carousel',
+			status: 'sending',
+			media: [],
+		});
+		expect(image.items![0].message).toEqual({
+			id: '123',
+			text: null,
+			type: 'image',
+			status: 'sending',
+			media: [{ url: 'https://cdn.example/photo.jpg', mimeType: null, name: null }],
+		});
+	});
+
 	it('emits an event type it does not know', async () => {
 		const envelope = { type: 'review_created', payload: { review: { id: 1 }, org_id: 123 } };
 		const run = await deliver(trigger, sandboxSetup, signedBy(partooSandbox.privateKey, envelope));

@@ -73,6 +73,7 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 			? 'automation'
 			: 'agent';
 	const contentType = pickText(message, 'content_type')?.toLowerCase() ?? null;
+	const media = contentType && contentType !== 'text' ? mediaOf(message) : [];
 	return {
 		// Partoo has one event for both directions: the sender says which it is.
 		event:
@@ -88,10 +89,11 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 		contact,
 		message: {
 			id: pickText(message, 'id'),
-			text: contentType === 'text' ? pickText(message, 'content') : null,
+			// A file's content is its URL; any other content, of whatever type, is the text.
+			text: media.length === 0 ? pickText(message, 'content') : null,
 			type: contentType,
 			status: pickText(message, 'status')?.toLowerCase() ?? null,
-			media: contentType && contentType !== 'text' ? mediaOf(message) : [],
+			media,
 		},
 		sender: fromConsumer
 			? { type: 'contact', id: null, name: contact.name }
