@@ -36,6 +36,10 @@ function signedBy(privateKey: KeyObject, envelope: unknown, headers: Record<stri
 	};
 }
 
+/** A delivery signed with the (test) sandbox key, through the trigger set up as given. */
+const deliverSigned = (setup: TriggerSetup, envelope: unknown, headers?: Record<string, string>) =>
+	deliver(trigger, setup, signedBy(partooSandbox.privateKey, envelope, headers));
+
 const documented = fixture('partoo', 'message-created');
 type PartooMessage = {
 	payload: { message: Record<string, unknown>; conversation: Record<string, unknown> };
@@ -110,21 +114,13 @@ describe('Partoo Trigger with the documented payload', () => {
 	});
 
 	it('keeps the text of a content type it does not know, and a file URL as media', async () => {
-		const unknownType = await deliver(
-			trigger,
+		const unknownType = await deliverSigned(
 			sandboxSetup,
-			signedBy(
-				partooSandbox.privateKey,
-				withMessage({ content_type: 'Carousel', content: 'Pick one of our offers' }),
-			),
+			withMessage({ content_type: 'Carousel', content: 'Pick one of our offers' }),
 		);
-		const image = await deliver(
-			trigger,
+		const image = await deliverSigned(
 			sandboxSetup,
-			signedBy(
-				partooSandbox.privateKey,
-				withMessage({ content_type: 'Image', content: 'https://cdn.example/photo.jpg' }),
-			),
+			withMessage({ content_type: 'Image', content: 'https://cdn.example/photo.jpg' }),
 		);
 		expect(unknownType.items![0].message).toEqual({
 			id: '123',
@@ -175,11 +171,7 @@ describe('Partoo Trigger signature', () => {
 	});
 
 	it("checks production deliveries against Partoo's production key, not the sandbox one", async () => {
-		const run = await deliver(
-			trigger,
-			productionSetup,
-			signedBy(partooSandbox.privateKey, documented),
-		);
+		const run = await deliverSigned(productionSetup, documented);
 		expect(run).toMatchObject({ status: 401, items: null });
 	});
 
@@ -193,6 +185,11 @@ describe('Partoo Trigger signature', () => {
 	});
 });
 
+/** A sandbox credential naming this organisation ('' for none). */
+const withOrganisation = (orgId: string): TriggerSetup => ({
+	credentials: { partooApi: { apiKey: 'k', environment: 'sandbox', orgId } },
+});
+
 function forOrganization(orgId: unknown) {
 	const envelope = structuredClone(documented) as { payload: Record<string, unknown> };
 	if (orgId === undefined) delete envelope.payload.org_id;
@@ -202,11 +199,7 @@ function forOrganization(orgId: unknown) {
 
 describe("Partoo Trigger and the credential's organisation", () => {
 	it('starts nothing for a validly signed delivery of another organisation: 403, and the log says why', async () => {
-		const run = await deliver(
-			trigger,
-			sandboxSetup,
-			signedBy(partooSandbox.privateKey, forOrganization(456)),
-		);
+		const run = await deliverSigned(sandboxSetup, forOrganization(456));
 		expect(run).toMatchObject({
 			status: 403,
 			items: null,
@@ -218,11 +211,7 @@ describe("Partoo Trigger and the credential's organisation", () => {
 	});
 
 	it('starts nothing for a signed delivery that names no organisation', async () => {
-		const run = await deliver(
-			trigger,
-			sandboxSetup,
-			signedBy(partooSandbox.privateKey, forOrganization(undefined)),
-		);
+		const run = await deliverSigned(sandboxSetup, forOrganization(undefined));
 		expect(run).toMatchObject({ status: 403, items: null });
 		expect(run.warnings[0].meta.reason).toBe(
 			"1 of 1 events is not for this trigger's organization 123 (1 without payload.org_id)",
@@ -232,7 +221,7 @@ describe("Partoo Trigger and the credential's organisation", () => {
 	it('reads an organisation id sent as text, and one around spaces in the credential', async () => {
 		const run = await deliver(
 			trigger,
-			{ credentials: { partooApi: { apiKey: 'k', environment: 'sandbox', orgId: ' 123 ' } } },
+			withOrganisation(' 123 '),
 			signedBy(partooSandbox.privateKey, forOrganization('123')),
 		);
 		expect(run).toMatchObject({ status: 200, items: [{ event: 'message.sent' }] });
@@ -240,15 +229,11 @@ describe("Partoo Trigger and the credential's organisation", () => {
 
 	it('uses the organisation learnt at activation when the credential names none', async () => {
 		const learnt: TriggerSetup = {
-			credentials: { partooApi: { apiKey: 'k', environment: 'sandbox', orgId: '' } },
+			...withOrganisation(''),
 			staticData: { deliveryAccount: '123' },
 		};
-		const ours = await deliver(trigger, learnt, signedBy(partooSandbox.privateKey, documented));
-		const theirs = await deliver(
-			trigger,
-			learnt,
-			signedBy(partooSandbox.privateKey, forOrganization(124)),
-		);
+		const ours = await deliverSigned(learnt, documented);
+		const theirs = await deliverSigned(learnt, forOrganization(124));
 		expect(ours).toMatchObject({
 			status: 200,
 			items: [expectedEvent('partoo', 'message-created')],
@@ -257,11 +242,7 @@ describe("Partoo Trigger and the credential's organisation", () => {
 	});
 
 	it('refuses every signed delivery with 401 while it knows no organisation, and says what to do', async () => {
-		const run = await deliver(
-			trigger,
-			{ credentials: { partooApi: { apiKey: 'k', environment: 'sandbox', orgId: '' } } },
-			signedBy(partooSandbox.privateKey, documented),
-		);
+		const run = await deliverSigned(withOrganisation(''), documented);
 		expect(run).toMatchObject({ status: 401, items: null });
 		expect(run.warnings[0].meta.reason).toBe(
 			'the trigger does not know which Partoo organization it is for: fill in the organization in the credential, or deactivate and activate the workflow so that the trigger asks Partoo',
@@ -269,11 +250,7 @@ describe("Partoo Trigger and the credential's organisation", () => {
 	});
 
 	it("in a batch, leaves out only the other organisation's events and logs them", async () => {
-		const run = await deliver(
-			trigger,
-			sandboxSetup,
-			signedBy(partooSandbox.privateKey, [documented, forOrganization(456), documented]),
-		);
+		const run = await deliverSigned(sandboxSetup, [documented, forOrganization(456), documented]);
 		expect(run).toMatchObject({ status: 200, body: { received: 3, emitted: 2 } });
 		expect(run.items).toEqual([
 			expectedEvent('partoo', 'message-created'),
@@ -312,25 +289,13 @@ describe('Partoo Trigger and the tryout header, which the signature does not cov
 	});
 
 	it("still refuses another organisation's delivery with the tryout header", async () => {
-		const run = await deliver(
-			trigger,
-			sandboxSetup,
-			signedBy(partooSandbox.privateKey, forOrganization(456), TRYOUT),
-		);
+		const run = await deliverSigned(sandboxSetup, forOrganization(456), TRYOUT);
 		expect(run).toMatchObject({ status: 403, items: null });
 	});
 
 	it('on a validly signed delivery, adding or removing it flips testDelivery and nothing else', async () => {
-		const plain = await deliver(
-			trigger,
-			sandboxSetup,
-			signedBy(partooSandbox.privateKey, documented),
-		);
-		const tryout = await deliver(
-			trigger,
-			sandboxSetup,
-			signedBy(partooSandbox.privateKey, documented, TRYOUT),
-		);
+		const plain = await deliverSigned(sandboxSetup, documented);
+		const tryout = await deliverSigned(sandboxSetup, documented, TRYOUT);
 		expect(plain.items).toEqual([
 			{ ...expectedEvent('partoo', 'message-created'), testDelivery: false },
 		]);

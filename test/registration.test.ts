@@ -42,6 +42,14 @@ afterEach(() => {
 afterAll(() => nock.emitter.removeListener('no match', recordUnexpected));
 afterAll(() => nock.enableNetConnect());
 
+/** The error an activation step failed with, or undefined when it did not fail. */
+async function failureOf(promise: Promise<unknown>): Promise<Error | undefined> {
+	return await promise.then(
+		() => undefined,
+		(thrown: Error) => thrown,
+	);
+}
+
 async function registrationError(promise: Promise<unknown>): Promise<NodeApiError> {
 	const error = await promise.then(
 		() => undefined,
@@ -259,10 +267,7 @@ describe('Partoo webhook registration', () => {
 		async (_case, status, reply, message) => {
 			const hooks = hookHarness(new PartooTrigger(), new PartooApi(), credentials);
 			partoo().get('/v2/user/me').reply(status, reply);
-			const error = await hooks.run('checkExists').then(
-				() => undefined,
-				(thrown: Error) => thrown,
-			);
+			const error = await failureOf(hooks.run('checkExists'));
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect(error?.message).toBe(message);
 			expect((error as NodeOperationError).description).toBe(
@@ -620,10 +625,7 @@ describe('credential tests and base URLs', () => {
 				{ apiKey: 'k', webhookSecret: '', baseUrl },
 				{ events: ['contact.created'] },
 			);
-			const error = await hooks.run('create').then(
-				() => undefined,
-				(thrown: Error) => thrown,
-			);
+			const error = await failureOf(hooks.run('create'));
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect(error?.message).toBe(`${refusal(origin)}.`);
 			expect(hooks.staticData.registration).toBeUndefined();
@@ -662,10 +664,7 @@ describe('hostile registration replies', () => {
 				.post('/v1/webhooks')
 				.reply(201, { data: { id: 'wh_01', secret } });
 			timely().delete('/v1/webhooks/wh_01').reply(204);
-			const error = await hooks.run('create').then(
-				() => undefined,
-				(thrown: Error) => thrown,
-			);
+			const error = await failureOf(hooks.run('create'));
 			expect(error?.message).toBe(badSecret);
 			expect(hooks.staticData.registration).toBeUndefined();
 		},
@@ -694,10 +693,7 @@ describe('hostile registration replies', () => {
 		timely()
 			.post('/v1/webhooks')
 			.reply(201, { data: { id, secret: 'whsec_returned_once' } });
-		const error = await hooks.run('create').then(
-			() => undefined,
-			(thrown: Error) => thrown,
-		);
+		const error = await failureOf(hooks.run('create'));
 		expect(error?.message).toBe(message);
 		expect(hooks.staticData.registration).toBeUndefined();
 	});
@@ -727,10 +723,7 @@ describe('hostile registration replies', () => {
 		dotdigital()
 			.get('/cpaas/webhooks')
 			.reply(200, [{ id: '..', url: PRODUCTION_URL }]);
-		const error = await hooks.run('create').then(
-			() => undefined,
-			(thrown: Error) => thrown,
-		);
+		const error = await failureOf(hooks.run('create'));
 		expect(error?.message).toBe(
 			`Dotdigital CPaaS did not confirm the webhook registration: its reply lacks a usable webhook id (the one given is not a plain id). ${notPlain('Dotdigital CPaaS', PRODUCTION_URL)}`,
 		);
@@ -758,10 +751,7 @@ describe('hostile registration replies', () => {
 			});
 		partoo().get('/v2/webhooks').query({ org_id: '123', page: 1 }).reply(200, empty);
 		partoo().delete('/v2/webhooks/11').query({ org_id: '123' }).reply(204);
-		const error = await hooks.run('create').then(
-			() => undefined,
-			(thrown: Error) => thrown,
-		);
+		const error = await failureOf(hooks.run('create'));
 		expect(error?.message).toBe(
 			`Partoo did not confirm the webhook registration: its reply lacks a usable webhook id for lead_received (an id given is not a plain id). ${notPlain('Partoo', PRODUCTION_URL)}`,
 		);
@@ -776,10 +766,7 @@ describe('hostile registration replies', () => {
 			events: ['contact.created'],
 			secret: 'whsec_returned_once',
 		};
-		const error = await hooks.run('delete').then(
-			() => undefined,
-			(thrown: Error) => thrown,
-		);
+		const error = await failureOf(hooks.run('delete'));
 		expect(error?.message).toBe(
 			'A webhook id that is not plain was not sent. Webhook .. is still registered at Timely.ai and could not be removed: delete it there by hand',
 		);
