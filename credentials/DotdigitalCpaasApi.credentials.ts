@@ -1,10 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiAuthenticate } from '../lib/n8n/credentialChecks';
+import { dotdigitalRegistration } from '../lib/providers/dotdigital/registration';
 
 export class DotdigitalCpaasApi implements ICredentialType {
 	name = 'dotdigitalCpaasApi';
@@ -71,15 +68,7 @@ export class DotdigitalCpaasApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.apiUser}}',
-				password: '={{$credentials.apiPassword}}',
-			},
-		},
-	};
+	authenticate = apiAuthenticate(dotdigitalRegistration.authentication);
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from './canonicalEvent';
+import { envelopesForAccount, type AccountCheck } from './deliveryAccount';
 import {
 	authenticateDelivery,
 	uncheckableReason,
@@ -20,6 +21,8 @@ export interface DeliverySettings {
 	selection: EventSelection;
 	/** More envelopes than this in one delivery are refused with 413 before any is read. */
 	maxEventsPerDelivery?: number;
+	/** Only envelopes for this account are read; the others start nothing. */
+	account?: AccountCheck;
 }
 
 /**
@@ -32,8 +35,16 @@ export type DeliveryOutcome =
 	| { kind: 'uncheckable'; status: 503; reason: string }
 	| { kind: 'malformed'; status: 400; reason: string }
 	| { kind: 'tooManyEvents'; status: 413; received: number; reason: string }
-	| { kind: 'ignored'; status: 200; received: number; reason: string }
-	| { kind: 'accepted'; status: 200; received: number; events: CanonicalEvent[] };
+	| { kind: 'notForThisAccount'; status: 403; received: number; reason: string }
+	| { kind: 'ignored'; status: 200; received: number; reason: string; skipped?: string }
+	| {
+			kind: 'accepted';
+			status: 200;
+			received: number;
+			events: CanonicalEvent[];
+			/** Why some envelopes were left out before selection (another account's), for the log. */
+			skipped?: string;
+	  };
 
 export type ParsedBody = { ok: true; envelopes: unknown[] } | { ok: false; reason: string };
 
@@ -86,11 +97,18 @@ export function processDelivery(
 		};
 	}
 
+	const { ours, refusal: skipped } = settings.account
+		? envelopesForAccount(body.envelopes, settings.account)
+		: { ours: body.envelopes, refusal: undefined };
+	if (ours.length === 0)
+		return { kind: 'notForThisAccount', status: 403, received, reason: skipped! };
+
+	// The provider's test mark is outside what is signed: it only sets `testDelivery`.
 	const testDelivery =
 		provider.testDeliveryHeader !== undefined &&
 		delivery.headers[provider.testDeliveryHeader.toLowerCase()] !== undefined;
 	const events: CanonicalEvent[] = [];
-	for (const envelope of body.envelopes) {
+	for (const envelope of ours) {
 		const event = receiveEnvelope(provider, envelope, settings.selection, testDelivery);
 		if (event) events.push(event);
 	}
@@ -101,9 +119,10 @@ export function processDelivery(
 			status: 200,
 			received,
 			reason: 'no event in the delivery is selected in this trigger',
+			skipped,
 		};
 	}
-	return { kind: 'accepted', status: 200, received, events };
+	return { kind: 'accepted', status: 200, received, events, skipped };
 }
 
 /** Normalizes envelopes that arrived by another path (no HTTP, no authentication, no filter). */

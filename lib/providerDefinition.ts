@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 
+import type { DeliveryAccount } from './deliveryAccount';
 import type { JsonRecord } from './envelopeReading';
 import type { MessagingProvider } from './messagingProvider';
 import type { WebhookRegistrationApi } from './webhookRegistrationApi';
@@ -82,6 +83,11 @@ export interface ProviderDefinition extends MessagingProvider {
 	 * nodes choose a credential per authentication (lib/n8n/triggerCredentials.ts).
 	 */
 	allInOneCredential?: string;
+	/**
+	 * Where envelopes name the account they are for, when the provider signs every account's
+	 * deliveries with one key: signed deliveries for another account than the credential's start nothing.
+	 */
+	deliveryAccount?: DeliveryAccount;
 	/** The provider's public key for its own signatures, which may depend on the credential (an environment, say). */
 	signingPublicKey?(credential: CredentialFields): KeyObject | undefined;
 	/**

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import type { AccountCheck } from '../deliveryAccount';
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { cachedCredentials } from './credentialCache';
 import type { ProviderDefinition } from '../providerDefinition';
@@ -134,4 +135,28 @@ async function signingSecret(
 		);
 	}
 	return await credentialSecret();
+}
+
+/** Where the lifecycle keeps the account it learnt from the provider (lib/n8n/webhookRegistration.ts). */
+export const LEARNT_ACCOUNT = 'deliveryAccount';
+
+/**
+ * The account signed deliveries must be for, when the provider's deliveries name one: the
+ * credential's, else the one learnt from the provider at activation. Answers why none is
+ * known when neither is there, and nothing for other authentications (with Basic, Header or
+ * no authentication a sender can write any account into the body anyway).
+ */
+export async function deliveryAccountCheck(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+): Promise<AccountCheck | string | undefined> {
+	const account = provider.deliveryAccount;
+	if (!account || !provider.credential) return undefined;
+	if (context.getNodeParameter('authentication') !== 'signature') return undefined;
+	const credential = await cachedCredentials(context, provider.credential.type);
+	const learnt = (context.getWorkflowStaticData('node') as IDataObject)[LEARNT_ACCOUNT];
+	const expected =
+		text(credential, account.credentialField).trim() || (typeof learnt === 'string' ? learnt : '');
+	if (expected) return { account, expected };
+	return `the trigger does not know which ${provider.displayName} ${account.label} it is for: fill in the ${account.label} in the credential, or deactivate and activate the workflow so that the trigger asks ${provider.displayName}`;
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import type { AccountCheck } from '../deliveryAccount';
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { eventsPerDeliveryCap } from '../deliveryLimits';
 import { processDelivery } from '../deliveryPipeline';
@@ -7,7 +8,7 @@ import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
 import type { ProviderDefinition } from '../providerDefinition';
 import { ACKNOWLEDGE_PARAMETER, acknowledgesWhenFinished } from './acknowledgement';
-import { deliveryAuthentication } from './deliveryCredentials';
+import { deliveryAccountCheck, deliveryAuthentication } from './deliveryCredentials';
 import { TRIGGER_OPTIONS_PARAMETER, type TriggerOptions } from './triggerProperties';
 
 /** What an unauthenticated caller is told; why it failed goes to n8n's log only. */
@@ -15,6 +16,9 @@ export const UNAUTHENTICATED_ANSWER = 'the delivery is not authenticated';
 
 /** What a caller is told when the failure is the trigger's own (503); why goes to n8n's log only. */
 export const UNAVAILABLE_ANSWER = 'the delivery could not be taken now; send it again later';
+
+/** What the sender of an authentic delivery for another account is told. */
+export const NOT_FOR_THIS_TRIGGER_ANSWER = 'the delivery is not for this trigger';
 
 /**
  * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
@@ -50,11 +54,13 @@ async function answerDelivery(
 		{},
 	) as TriggerOptions;
 
+	const { authentication, account } = await checksOf(context, provider);
 	const outcome = processDelivery(
 		provider,
 		{ rawBody: body.bytes, headers: request.headers },
 		{
-			authentication: await authenticationOf(context, provider),
+			authentication,
+			account,
 			selection: compileEventSelection(context.getNodeParameter('events', []) as unknown),
 			maxEventsPerDelivery: eventsPerDeliveryCap(maxEventsPerDelivery),
 		},
@@ -68,7 +74,10 @@ async function answerDelivery(
 		case 'malformed':
 		case 'tooManyEvents':
 			return refuse(context, provider, outcome.status, outcome.reason, outcome.reason);
+		case 'notForThisAccount':
+			return refuse(context, provider, outcome.status, outcome.reason, NOT_FOR_THIS_TRIGGER_ANSWER);
 		case 'ignored':
+			warnSkipped(context, provider, outcome.skipped);
 			return {
 				webhookResponse: {
 					status: 'ignored',
@@ -77,6 +86,7 @@ async function answerDelivery(
 				},
 			};
 		case 'accepted': {
+			warnSkipped(context, provider, outcome.skipped);
 			const acknowledgement = {
 				status: 'accepted',
 				received: outcome.received,
@@ -127,6 +137,21 @@ function answerSuccessWith(context: IWebhookFunctions, acknowledgement: IDataObj
 	const json = response.json.bind(response);
 	response.json = (body?: unknown) =>
 		json(body === undefined && response.statusCode < 300 ? acknowledgement : body);
+}
+
+/** Tells the owner that part of a delivery was left out, and why. */
+function warnSkipped(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+	reason: string | undefined,
+) {
+	if (!reason) return;
+	context.logger.warn(`${provider.displayName} delivery: events left out: ${reason}`, {
+		workflowId: context.getWorkflow().id,
+		node: context.getNode().name,
+		provider: provider.id,
+		reason,
+	});
 }
 
 /** An n8n item must be an object: a raw envelope that is not one is wrapped. */
@@ -184,21 +209,28 @@ function unreadableBody(error: unknown): RawBody {
 }
 
 /**
- * What the engine checks for this delivery. A credential that cannot be read in time (a
- * deleted credential, a database that fails or hangs) makes every delivery uncheckable: the
- * engine answers 503, so a provider that retries sends it again, and the log says why.
+ * What the engine checks for this delivery: who sent it, and for which account. A
+ * credential that cannot be read in time (a deleted credential, a database that fails or
+ * hangs) or that names no account makes every delivery uncheckable: the engine answers 503,
+ * so a provider that retries sends it again, and the log says why.
  */
-async function authenticationOf(
+async function checksOf(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
-): Promise<DeliveryAuthentication> {
+): Promise<{ authentication: DeliveryAuthentication; account?: AccountCheck }> {
 	try {
-		return await deliveryAuthentication(context, provider);
+		const authentication = await deliveryAuthentication(context, provider);
+		const account = await deliveryAccountCheck(context, provider);
+		if (typeof account === 'string')
+			return { authentication: { kind: 'misconfigured', reason: account } };
+		return { authentication, account };
 	} catch (error) {
 		const cause = error instanceof Error ? error.message : String(error);
 		return {
-			kind: 'misconfigured',
-			reason: `the trigger's credential could not be read: ${cause}`,
+			authentication: {
+				kind: 'misconfigured',
+				reason: `the trigger's credential could not be read: ${cause}`,
+			},
 		};
 	}
 }

@@ -132,6 +132,8 @@ interface ProviderCase {
 	eventNames: string[];
 	forgeries: Partial<Record<Method, readonly string[]>>;
 	authenticate(plan: AuthPlan, body: Buffer): Authenticated;
+	/** Whether an authenticated envelope is for the credential's account, where deliveries name one. */
+	forTheAccount?(envelope: unknown, plan: AuthPlan): boolean;
 }
 
 /** Header names authentication uses; random extra headers never take them. */
@@ -331,10 +333,21 @@ function headerAuthentication(allInOneType: string, plan: AuthPlan): Authenticat
 	};
 }
 
+/** The documented payload's organisation, the credential's in these runs. */
+const PARTOO_ORG = '123';
+
+/** Signed Partoo envelopes count only for the credential's organisation (`payload.org_id`). */
+function forPartooOrganisation(envelope: unknown, plan: AuthPlan): boolean {
+	if (plan.method !== 'signature') return true;
+	const payload = isObject(envelope) ? envelope.payload : undefined;
+	const orgId = isObject(payload) ? payload.org_id : undefined;
+	return orgId === Number(PARTOO_ORG) || (typeof orgId === 'string' && orgId.trim() === PARTOO_ORG);
+}
+
 function partooAuthentication(plan: AuthPlan, body: Buffer): Authenticated {
 	const environment = plan.forgery === 'productionKey' ? 'production' : 'sandbox';
 	const setup: TriggerSetup = {
-		credentials: { partooApi: { apiKey: 'not-used', environment, orgId: '' } },
+		credentials: { partooApi: { apiKey: 'not-used', environment, orgId: PARTOO_ORG } },
 	};
 	if (plan.method === 'none') return { setup, headers: {} };
 	const signer = plan.forgery === 'strangerKey' ? stranger.privateKey : partooSandbox.privateKey;
@@ -471,6 +484,7 @@ const CASES: ProviderCase[] = [
 			none: [],
 		},
 		authenticate: partooAuthentication,
+		forTheAccount: forPartooOrganisation,
 	},
 	{
 		id: 'staryaai',
@@ -615,7 +629,7 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 		const headers = extraHeaders(AUTHENTICATION_HEADERS);
 
 		it(
-			'never throws, and answers 200, 400, 401 or 503 only: 401 exactly when the authentication is wrong, 503 exactly when the trigger has no secret, whatever the body and headers',
+			'never throws, and answers 200, 400, 401, 503 or (for another account, at Partoo) 403 only: 401 exactly when the authentication is wrong, 503 exactly when the trigger has no secret, whatever the body and headers',
 			async () => {
 				await assertProperty(
 					fc.asyncProperty(
@@ -634,7 +648,10 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 								events,
 								chosenOutput,
 							);
-							expect([200, 400, 401, 503]).toContain(run.status);
+							// 403: authentic, but for another account (Partoo's organisations).
+							expect([200, 400, 401, 503, ...(providerCase.forTheAccount ? [403] : [])]).toContain(
+								run.status,
+							);
 							const uncheckable = UNCHECKABLE_SETUPS.has(auth.forgery ?? '');
 							if (uncheckable) expect(run.status).toBe(503);
 							else if (auth.forgery !== null) expect(run.status).toBe(401);
@@ -654,7 +671,7 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 		);
 
 		it(
-			'answers a correctly authenticated delivery by its body: 400 only when it is not JSON, else one item per envelope, in order',
+			'answers a correctly authenticated delivery by its body: 400 only when it is not JSON, else one item per envelope for its account (403 when none is), in order',
 			async () => {
 				await assertProperty(
 					fc.asyncProperty(
@@ -683,16 +700,25 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 								expect(run.items).toBeNull();
 								return;
 							}
-							expect(run.status).toBe(200);
-							const envelopes = Array.isArray(read.value) ? read.value : [read.value];
-							if (envelopes.length === 0) {
+							const received = Array.isArray(read.value) ? read.value : [read.value];
+							if (received.length === 0) {
+								expect(run.status).toBe(200);
 								expect(run.items).toBeNull();
 								expect(run.body).toMatchObject({ status: 'ignored', received: 0 });
 								return;
 							}
+							const envelopes = providerCase.forTheAccount
+								? received.filter((envelope) => providerCase.forTheAccount!(envelope, auth))
+								: received;
+							if (envelopes.length === 0) {
+								expect(run.status).toBe(403);
+								expect(run.items).toBeNull();
+								return;
+							}
+							expect(run.status).toBe(200);
 							expect(run.body).toEqual({
 								status: 'accepted',
-								received: envelopes.length,
+								received: received.length,
 								emitted: envelopes.length,
 							});
 							expect(run.items).toHaveLength(envelopes.length);

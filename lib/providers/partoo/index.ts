@@ -10,6 +10,7 @@ import {
 } from '../../envelopeReading';
 import { matchByFields, recogniseByNameField } from '../../messagingProvider';
 import type { ProviderDefinition } from '../../providerDefinition';
+import { partooOrganization } from './organization';
 import { partooRegistration } from './registration';
 import { partooPublicKeys } from './publicKeys';
 import { partooEvents } from './events';
@@ -43,6 +44,7 @@ export const partooProvider: ProviderDefinition = {
 		maxRetries: 5,
 		source: 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup',
 	},
+	deliveryAccount: partooOrganization,
 	signingPublicKey: (credential) =>
 		partooPublicKeys.get(credential.environment === 'sandbox' ? 'sandbox' : 'production'),
 	events: partooEvents,
@@ -77,6 +79,7 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 			? 'automation'
 			: 'agent';
 	const contentType = pickText(message, 'content_type')?.toLowerCase() ?? null;
+	const media = contentType && contentType !== 'text' ? mediaOf(message) : [];
 	return {
 		// Partoo has one event for both directions: the sender says which it is.
 		event:
@@ -92,10 +95,11 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 		contact,
 		message: {
 			id: pickText(message, 'id'),
-			text: contentType === 'text' ? pickText(message, 'content') : null,
+			// A file's content is its URL; any other content, of whatever type, is the text.
+			text: media.length === 0 ? pickText(message, 'content') : null,
 			type: contentType,
 			status: pickText(message, 'status')?.toLowerCase() ?? null,
-			media: contentType && contentType !== 'text' ? mediaOf(message) : [],
+			media,
 		},
 		sender: fromConsumer
 			? { type: 'contact', id: null, name: contact.name }

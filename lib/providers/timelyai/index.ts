@@ -75,7 +75,7 @@ export const timelyAiProvider: ProviderDefinition = {
 	},
 	recogniseEvent: (envelope) => recogniseByNameField(timelyAiProvider, envelope, 'event'),
 	matchEnvelope: (envelope) =>
-		matchByFields(timelyAiProvider, envelope, ['event_id', 'event'], 'event'),
+		matchByFields(timelyAiProvider, envelope, ['event', 'workspace_id'], 'event'),
 	toCanonicalFields(envelope, { providerEvent }) {
 		const data = asRecord(envelope.data) ?? {};
 		const contactId = firstText(
@@ -86,7 +86,9 @@ export const timelyAiProvider: ProviderDefinition = {
 		const fields: CanonicalFields = {
 			eventId: pickText(envelope, 'event_id') ?? undefined,
 			occurredAt: toIsoTimestamp(envelope.timestamp),
-			channel: normalizeChannel(firstText(data.channel_type, pick(data, 'channel', 'type'))),
+			channel: normalizeChannel(
+				firstText(data.channel_type, data.channel, pick(data, 'channel', 'type')),
+			),
 			conversationId: firstText(
 				data.conversation_id,
 				providerEvent.startsWith('conversation.') ? data.id : null,
@@ -121,7 +123,7 @@ function messageFields(
 				: [],
 		},
 		sender: inbound
-			? { type: 'contact', id: contactId, name: null }
+			? { type: 'contact', id: contactId, name: pickText(data, 'contact', 'name') }
 			: senderType
 				? { type: senderType, id: pickText(data, 'sent_by'), name: null }
 				: null,
