@@ -88,57 +88,17 @@ exports.default = exports.build;
 exports.bundleJsonPathInto = bundleJsonPathInto;
 
 /**
- * docs: writes README.md's trigger table and each provider's section and event table from the
- * compiled provider definitions (run `npm run docs` after adding a provider or changing an
- * event list in lib/providers/). A new provider gets a section to describe before the helpers.
+ * docs: writes the README's provider lists and tables, package.json's lists, the codex files
+ * and the other generated blocks from the compiled provider registry (scripts/registryDocs.ts;
+ * run `npm run docs` after adding a provider or changing one's definition).
  */
 function providerDocs(done) {
-	const { messagingProviders } = require('./dist/lib/providerRegistry.js');
-	let readme = fs.readFileSync('README.md', 'utf8');
-	readme = replaceBlock(readme, 'triggers', triggerTable(messagingProviders));
-	for (const provider of messagingProviders) {
-		if (!readme.includes(`<!-- events:${provider.id} -->`)) {
-			const section = `### ${provider.displayName} Trigger\n\n${provider.trigger.description}.\n\n<!-- events:${provider.id} -->\n<!-- /events:${provider.id} -->\n\n`;
-			readme = readme.replace('### Helper nodes', `${section}### Helper nodes`);
-		}
-		// Names only: the editor shows each event's description where it is picked.
-		const rows = provider.events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
-		const table = ['| Provider event | Canonical `event` |', '|---|---|', ...rows].join('\n');
-		readme = replaceBlock(readme, `events:${provider.id}`, table);
+	const { registryDocuments } = require('./.build/scripts/registryDocs.js');
+	const read = (file) => fs.readFileSync(file, 'utf8');
+	for (const { path: file, content } of registryDocuments(read)) {
+		if (read(file) !== content) fs.writeFileSync(file, content);
 	}
-	fs.writeFileSync('README.md', readme);
 	done();
-}
-
-function replaceBlock(text, name, content) {
-	const pattern = new RegExp(`(<!-- ${name} -->)[\\s\\S]*?(<!-- /${name} -->)`);
-	if (!pattern.test(text)) throw new Error(`README.md has no <!-- ${name} --> block`);
-	return text.replace(pattern, (_, open, close) => `${open}\n${content}\n${close}`);
-}
-
-function triggerTable(providers) {
-	const rows = providers.map((provider) => {
-		const ways = provider.authentication.choices
-			.filter(({ method }) => method !== 'none')
-			.map(({ method }) => authenticationWords(provider, method));
-		const last = ways.pop();
-		const authentication = ways.length > 0 ? `${ways.join(', ')} or ${last}` : last;
-		return `| **${provider.displayName} Trigger** | ${authentication} | ${provider.registration ? 'yes' : 'no'} |`;
-	});
-	return [
-		'| Node | Authenticates deliveries by | Registers its webhook |',
-		'|---|---|---|',
-		...rows,
-	].join('\n');
-}
-
-function authenticationWords(provider, method) {
-	if (method === 'basicAuth') return 'Basic auth';
-	if (method === 'headerAuth') return 'a secret header';
-	if (provider.ed25519SignatureHeader)
-		return `Ed25519 signature, ${provider.displayName}'s public key`;
-	const { algorithm, timestampHeader } = provider.hmacSignature;
-	return `HMAC-${algorithm.toUpperCase()} signature${timestampHeader ? ', timestamp checked' : ''}`;
 }
 
 exports.docs = providerDocs;

@@ -5,30 +5,26 @@ import { basename, join } from 'node:path';
 
 import type { ProviderDefinition } from '../lib/providerDefinition';
 import { messagingProviders } from '../lib/providerRegistry';
+import { capitalised, credentialTypesOf, registryDocuments } from './registryDocs';
 import { REPO_ROOT } from './runtime/n8nRuntime';
 
 /**
- * For each registered provider, the files outside its own folders that name it: where a
- * sixth provider would have to be written in again. The goal is one (the registry).
+ * For each registered provider, the files outside its own folders that name it by hand: where
+ * a sixth provider would have to be written in again. The goal is one (the registry).
  *
  * Usage: `npm run mentions [-- <repository root>]`
  */
 
-/** Files for people rather than code, and generated or recorded files: not counted. */
-const NOT_COUNTED = [
-	/(^|\/)README\.md$/,
-	/^docs\//,
-	/^examples\//,
-	/^bench\//,
-	/^package(-lock)?\.json$/,
-];
+/** Recorded files: not counted. */
+const NOT_COUNTED = [/^bench\//, /^package-lock\.json$/];
 
-const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
-
-function credentialTypesOf(provider: ProviderDefinition): string[] {
-	return [provider.credential?.type, provider.versionOneCredential].filter(
-		(type): type is string => type !== undefined,
-	);
+/**
+ * What a file says by hand: without the blocks `npm run docs` writes (`<!-- name -->` …
+ * `<!-- /name -->`), nothing of the JSON files it writes whole.
+ */
+function handWritten(file: string, text: string, generatedFiles: Set<string>): string {
+	if (generatedFiles.has(file) && file.endsWith('.json')) return '';
+	return text.replace(/<!-- ([\w:-]+) -->[\s\S]*?<!-- \/\1 -->/g, '');
 }
 
 /** The words that name a provider: its id (any case), display name, node and credential names. */
@@ -72,10 +68,12 @@ function repositoryFiles(root: string): string[] {
 
 function main(): void {
 	const root = process.argv[2] ?? REPO_ROOT;
+	const read = (file: string) => readFileSync(join(root, file), 'utf8');
+	const generatedFiles = new Set(registryDocuments(read).map(({ path }) => path));
 	const files = repositoryFiles(root).map((file) => {
 		let text = '';
 		try {
-			text = readFileSync(join(root, file), 'utf8');
+			text = handWritten(file, read(file), generatedFiles);
 		} catch {
 			// Listed but absent (deleted in the work tree): names nothing.
 		}
