@@ -5,6 +5,7 @@
  * - bundle: bundles jsonpath-plus (safe evaluation only) into dist/vendor, because n8n installs
  *   no runtime dependencies of a community package and does not ship jsonpath-plus.
  * - icons: copies node and credential icons next to the compiled files.
+ * - outputSchemas: writes each node's output schema for every version it declares.
  */
 const { src, dest, parallel, series } = require('gulp');
 const { spawn } = require('node:child_process');
@@ -83,7 +84,45 @@ function copyIcons() {
 	}).pipe(dest('dist'));
 }
 
-exports.build = series(removeDist, compileTypeScript, parallel(bundleJsonPath, copyIcons));
+/**
+ * n8n's editor previews the output of a node that has not run from
+ * `<node folder>/__schema__/v<major.minor.patch>.json` (`resolveOutputSchemaPath` in n8n-core,
+ * served at `/schemas/<package>.<node>/<version>.json`). Every node emits the canonical event;
+ * Event Fields adds the fields it picks by default. A schema cannot follow a parameter other
+ * than resource and operation, so a trigger's is the canonical event also when its Output is
+ * Raw Payload Only.
+ */
+function writeOutputSchemas(done) {
+	const { CANONICAL_EVENT_SCHEMA } = require('./dist/lib/canonicalEvent.js');
+	const { eventFieldsOutputSchema } = require('./dist/lib/eventFields.js');
+	const { n8n } = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+	for (const file of n8n.nodes) {
+		const className = path.basename(file).split('.')[0];
+		const { description } = new (require(`./${file}`)[className])();
+		const fields = description.properties.find(({ name }) => name === 'fields');
+		const schema =
+			description.name === 'eventFields'
+				? eventFieldsOutputSchema(fields.default)
+				: CANONICAL_EVENT_SCHEMA;
+		const folder = path.join(path.dirname(file), '__schema__');
+		fs.mkdirSync(folder, { recursive: true });
+		for (const version of [description.version].flat()) {
+			const padded = String(version).split('.').concat(['0', '0']).slice(0, 3).join('.');
+			fs.writeFileSync(
+				path.join(folder, `v${padded}.json`),
+				`${JSON.stringify(schema, null, '\t')}\n`,
+			);
+		}
+	}
+	done();
+}
+
+exports.build = series(
+	removeDist,
+	compileTypeScript,
+	parallel(bundleJsonPath, copyIcons),
+	writeOutputSchemas,
+);
 exports.default = exports.build;
 exports.bundleJsonPathInto = bundleJsonPathInto;
 

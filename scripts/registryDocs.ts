@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports -- `npm run docs` and its staleness test; not part of the published package */
+/* eslint-disable @typescript-eslint/no-require-imports -- `npm run docs` and its staleness test; not part of the published package */
 import type { ICredentialType } from 'n8n-workflow';
 
 import type { AuthenticationMethod, ProviderDefinition } from '../lib/providerDefinition';
