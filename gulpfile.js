@@ -135,7 +135,7 @@ function providerDocs(done) {
 	const { registryDocuments } = require('./.build/scripts/registryDocs.js');
 	const read = (file) => fs.readFileSync(file, 'utf8');
 	for (const { path: file, content } of registryDocuments(read)) {
-		if (read(file) !== content) fs.writeFileSync(file, content);
+		if (!fs.existsSync(file) || read(file) !== content) fs.writeFileSync(file, content);
 	}
 	done();
 }
