@@ -101,22 +101,31 @@ export type CanonicalFields = Partial<
 
 type JsonType = 'object' | 'array' | 'string' | 'boolean';
 
-/** A JSON Schema (draft 7), as much of it as describes the canonical event. */
+/** A JSON Schema, as much of it as describes the canonical event. */
 export interface JsonSchema {
-	/** `[type, 'null']` where null is allowed too. */
-	type: JsonType | readonly [JsonType, 'null'];
+	type: JsonType;
+	/**
+	 * Null is allowed too (OpenAPI's keyword): n8n's editor reads `type` alone, and shows an
+	 * object's fields only when `type` is exactly `object`.
+	 */
+	nullable?: true;
 	description?: string;
 	enum?: readonly string[];
 	properties?: Readonly<Record<string, JsonSchema>>;
 	items?: JsonSchema;
 }
 
-const text = (description: string): JsonSchema => ({ type: ['string', 'null'], description });
+const text = (description: string): JsonSchema => ({ type: 'string', nullable: true, description });
 
 const nullableObject = <Fields>(
 	description: string,
 	properties: Record<keyof Fields, JsonSchema>,
-): JsonSchema => ({ type: ['object', 'null'], description, properties });
+): JsonSchema => ({
+	type: 'object',
+	nullable: true,
+	description,
+	properties,
+});
 
 /**
  * The canonical event's fields, types and meanings: what the editor previews as a node's
@@ -135,7 +144,8 @@ export const CANONICAL_EVENT_SCHEMA = {
 		occurredAt: text('When it happened, ISO 8601 in UTC'),
 		channel: text('whatsapp, sms, messenger, instagram, email, webchat…'),
 		direction: {
-			type: ['string', 'null'],
+			type: 'string',
+			nullable: true,
 			description: 'inbound (from the contact) or outbound',
 		},
 		conversationId: text('Room, chat or conversation ID'),

@@ -206,8 +206,8 @@ export function eventFieldsOutputSchema(presets: readonly string[]): JsonSchema 
 		const preset = presetsByValue.get(value);
 		const description = preset?.name;
 		return preset?.list
-			? [value, { type: ['array', 'null'], description, items: { type: 'string' } }]
-			: [value, { type: ['string', 'null'], description }];
+			? [value, { type: 'array', nullable: true, description, items: { type: 'string' } }]
+			: [value, { type: 'string', nullable: true, description }];
 	});
 	return {
 		...CANONICAL_EVENT_SCHEMA,

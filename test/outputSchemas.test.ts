@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the built package's schema files; not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-require-imports -- reads the built package's schema files; not part of the published package */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -11,7 +11,8 @@ const ROOT = join(__dirname, '..');
 const manifest = JSON.parse(repositoryFile('package.json')) as { n8n: { nodes: string[] } };
 
 interface Schema {
-	type: string | string[];
+	type: string;
+	nullable?: boolean;
 	enum?: string[];
 	properties?: Record<string, Schema>;
 	items?: Schema;
@@ -49,7 +50,7 @@ const CANONICAL_FIELDS = [
 
 /** Where `value` does not fit `schema`: every property present, none unknown, types and enums kept. */
 function mismatches(value: unknown, schema: Schema, path = '$'): string[] {
-	const types = [schema.type].flat();
+	const types = schema.nullable ? [schema.type, 'null'] : [schema.type];
 	const type = value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as string);
 	if (!types.includes(type)) return [`${path}: ${type}, not ${types.join(' or ')}`];
 	if (schema.enum && !schema.enum.includes(value as string))
@@ -87,7 +88,11 @@ describe.each(manifest.n8n.nodes)('the output schema of %s', (file) => {
 		for (const version of versions) {
 			const schema = schemaOf(folder, `v${version}.0.0.json`);
 			expect(Object.keys(schema.properties!)).toEqual(expect.arrayContaining(CANONICAL_FIELDS));
-			expect(schema.properties!.contact.properties!.name.type).toEqual(['string', 'null']);
+			expect(schema.properties!.contact).toMatchObject({ type: 'object', nullable: true });
+			expect(schema.properties!.contact.properties!.name).toMatchObject({
+				type: 'string',
+				nullable: true,
+			});
 			expect(schema.properties!.sender.properties!.type).toMatchObject({
 				type: 'string',
 				enum: ['contact', 'agent', 'ai', 'automation', 'api', 'system'],
@@ -155,6 +160,6 @@ describe("Event Fields' output schema", () => {
 		);
 		// Defaults: Event, Sender Type, Channel; two of them are canonical fields already.
 		expect(Object.keys(schema.properties!)).toEqual([...CANONICAL_FIELDS, 'senderType']);
-		expect(schema.properties!.senderType.type).toEqual(['string', 'null']);
+		expect(schema.properties!.senderType).toMatchObject({ type: 'string', nullable: true });
 	});
 });

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: a real n8n; not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-require-imports -- end-to-end suite: a real n8n; not part of the published package */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
