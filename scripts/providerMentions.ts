@@ -54,6 +54,15 @@ function isOwnFile(provider: ProviderDefinition, file: string): boolean {
 	);
 }
 
+/** The README without the provider's own section (`### <name> Trigger`, up to the next heading). */
+function withoutOwnSection(provider: ProviderDefinition, readme: string): string {
+	const heading = `### ${provider.displayName} Trigger\n`;
+	const start = readme.indexOf(heading);
+	if (start < 0) return readme;
+	const end = readme.indexOf('\n#', start + heading.length);
+	return readme.slice(0, start) + (end < 0 ? '' : readme.slice(end));
+}
+
 function repositoryFiles(root: string): string[] {
 	return execFileSync(
 		'git',
@@ -82,9 +91,11 @@ function main(): void {
 	for (const provider of messagingProviders) {
 		const names = namesOf(provider);
 		const mentioning = files
-			.filter(
-				({ file, text }) => !isOwnFile(provider, file) && names.some((name) => name.test(text)),
-			)
+			.filter(({ file, text }) => {
+				if (isOwnFile(provider, file)) return false;
+				const others = file === 'README.md' ? withoutOwnSection(provider, text) : text;
+				return names.some((name) => name.test(others));
+			})
 			.map(({ file }) => file);
 		console.log(`${provider.id} (${provider.displayName}): ${mentioning.length} files`);
 		for (const file of mentioning) console.log(`  ${file}`);
