@@ -435,13 +435,16 @@ async function screenshotSchemaPreview(page: Page, api: N8nApi): Promise<void> {
 		],
 	});
 	const id = await api.createWorkflow(workflow);
+	// Tall enough for the whole event: the panel only draws the rows in view.
+	await page.setViewportSize({ width: VIEWPORT.width, height: 1500 });
 	await page.goto(`/workflow/${id}`);
 	await openNodeOnCanvas(page, 'Add to CRM');
 	const input = page.getByTestId('ndv-input-panel');
-	for (const field of ['contact', 'sender', 'senderType'])
+	for (const field of ['contact', 'name', 'sender', 'senderType'])
 		await input.getByText(field, { exact: true }).first().waitFor();
 	await saveScreenshot(page, 'schema-preview.png');
 	await page.keyboard.press('Escape');
+	await page.setViewportSize(VIEWPORT);
 }
 
 async function openNodeOnCanvas(page: Page, nodeName: string): Promise<void> {

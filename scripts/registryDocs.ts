@@ -154,22 +154,13 @@ function readme(text: string, providers: readonly ProviderDefinition[]): string 
 		'providers',
 		listed(providers.map((provider) => withFormerNames(provider, '**'))),
 	);
-	readme = replaceInline(
-		readme,
-		'registering',
+	const namesWhere = (registers: boolean) =>
 		providers
-			.filter((provider) => provider.registration)
+			.filter((provider) => Boolean(provider.registration) === registers)
 			.map((provider) => provider.displayName)
-			.join(', '),
-	);
-	readme = replaceInline(
-		readme,
-		'pasting',
-		providers
-			.filter((provider) => !provider.registration)
-			.map((provider) => provider.displayName)
-			.join(', '),
-	);
+			.join(', ');
+	readme = replaceInline(readme, 'registering', namesWhere(true));
+	readme = replaceInline(readme, 'pasting', namesWhere(false));
 	readme = replaceInline(
 		readme,
 		'provider-docs',
