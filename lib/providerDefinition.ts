@@ -56,6 +56,15 @@ export type EnvelopeMatch = 'no' | 'shape' | 'certain';
  * HTTP; lib/n8n/ turns a definition into a node, its credential use and its webhook lifecycle.
  */
 export interface ProviderDefinition extends MessagingProvider {
+	/** Names the provider went by before, searched for and shown as "formerly …". */
+	formerNames?: readonly string[];
+	/** The provider's own pages, linked from the editor (codex) and the README. */
+	documentation: {
+		/** Its webhook events and payloads. */
+		webhooks: string;
+		/** How to set a webhook and its secret up, when that is another page. */
+		setup?: string;
+	};
 	trigger: {
 		/** The node's type name, e.g. `acmeTrigger`; its class is the same name capitalised. */
 		name: string;
@@ -65,12 +74,17 @@ export interface ProviderDefinition extends MessagingProvider {
 		icon: string;
 		/** Shown at the top of the node, for providers whose webhooks are registered by hand. */
 		setupNotice?: string;
+		/** Words the nodes panel also finds the trigger by, after the provider's former names. */
+		aliases: readonly string[];
 	};
 	authentication: {
 		choices: readonly AuthenticationChoice[];
 		default: AuthenticationMethod;
 	};
-	/** The provider's own credential type: signing secret, API access, or both. */
+	/**
+	 * The provider's own credential type: signing secret, API access, or both. Its class is
+	 * `credentials/<Type>.credentials.ts` (n8n's lint reads it as written), checked against this.
+	 */
 	credential?: {
 		type: string;
 		/** The field holding the shared signing secret, for HMAC signatures. */

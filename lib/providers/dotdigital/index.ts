@@ -26,11 +26,21 @@ const MESSAGE_STATUS_EVENTS = new Map([
 export const dotdigitalProvider: ProviderDefinition = {
 	id: 'dotdigital',
 	displayName: 'Dotdigital CPaaS',
+	formerNames: ['Comapi'],
+	documentation: { webhooks: 'https://developer.dotdigital.com/reference/webhooks' },
 	trigger: {
 		name: 'dotdigitalTrigger',
 		description:
 			'Starts the workflow on Dotdigital Enterprise Communications API (formerly Comapi) webhook events: messages, profiles, conversations',
 		icon: 'dotdigital',
+		aliases: [
+			'CPaaS',
+			'Enterprise Communications',
+			'Enterprise Communications API',
+			'dotmailer',
+			'SMS',
+			'Messaging',
+		],
 	},
 	authentication: {
 		choices: [

@@ -19,11 +19,15 @@ import { partooEnvelopeSchema, partooEventSchemas } from './schema';
 export const partooProvider: ProviderDefinition = {
 	id: 'partoo',
 	displayName: 'Partoo',
+	documentation: {
+		webhooks: 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup',
+	},
 	trigger: {
 		name: 'partooTrigger',
 		description:
 			'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
 		icon: 'partoo',
+		aliases: ['Partoo Messages', 'Business Messages', 'Leads', 'Chat', 'Messaging'],
 	},
 	authentication: {
 		choices: [

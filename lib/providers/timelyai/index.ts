@@ -34,11 +34,13 @@ const MESSAGE_STATUSES = new Map([
 export const timelyAiProvider: ProviderDefinition = {
 	id: 'timelyai',
 	displayName: 'Timely.ai',
+	documentation: { webhooks: 'https://docs.timelyai.com.br/en/webhooks/overview' },
 	trigger: {
 		name: 'timelyAiTrigger',
 		description:
 			'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
 		icon: 'timelyai',
+		aliases: ['Timely', 'TimelyAI', 'Timely AI', 'Appointments', 'Chatbot', 'Messaging'],
 	},
 	authentication: {
 		choices: [
