@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import type { CanonicalEvent } from '../../lib/canonicalEvent';
+import type { DeliveryAccount } from '../../lib/deliveryAccount';
 import {
 	authenticationValue,
 	BASIC_AUTH_CREDENTIAL,
@@ -149,7 +150,22 @@ function credentialData(id: ProviderId, type: string, secret: string): Record<st
 	if (type === BASIC_AUTH_CREDENTIAL) data.user = SCRIPT_BASIC_AUTH_USER;
 	if (type === HEADER_AUTH_CREDENTIAL) data.name = SCRIPT_AUTH_HEADER;
 	if (secretField) data[secretField] = secret;
+	const { deliveryAccount } = definitionOf(id);
+	if (deliveryAccount && type === definitionOf(id).credential?.type)
+		data[deliveryAccount.credentialField] = documentedAccount(id, deliveryAccount);
 	return data;
+}
+
+/**
+ * The account the provider's documented payloads are for, so that a script's signed trigger
+ * knows its account without asking the provider's API at activation.
+ */
+function documentedAccount(id: ProviderId, account: DeliveryAccount): string {
+	for (const fixture of fixtureFiles(id)) {
+		const named = account.ofEnvelope(JSON.parse(fixture.bytes.toString('utf8')));
+		if (named !== undefined) return named;
+	}
+	throw new Error(`No documented ${id} payload names its ${account.label} (${account.path})`);
 }
 
 /** The credentials a script's trigger of this provider needs, holding its secret. */

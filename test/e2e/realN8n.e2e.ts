@@ -634,6 +634,8 @@ describe('in a real n8n, over HTTP', () => {
 		const expected: Record<string, string> = {
 			'timelyai/message-delivered': 'Fallback',
 			'timelyai/message-failed': 'Fallback',
+			// The intro page's envelope: a message from the contact, who is named in data.contact.
+			'timelyai/message-intro-received': 'Contact',
 			'timelyai/message-read': 'Fallback',
 			'timelyai/message-received': 'Contact',
 			'timelyai/message-sent': 'AI',
