@@ -92,8 +92,9 @@ export function headlessEnv(userFolder: string, port: number): Record<string, st
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		// Webhook URLs follow from host and port (http): WEBHOOK_URL would only add a deprecation
+		// warning to 2.x's log.
 		N8N_HOST: '127.0.0.1',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
