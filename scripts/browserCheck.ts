@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 
+import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
 import { DEMO_FIELDS_NODE, DEMO_WORKFLOW_NAME, setUpDemo, type Demo } from './runtime/demo';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, run } from './runtime/n8nRuntime';
@@ -454,8 +455,8 @@ async function walkDemo(
 	await saveScreenshot(page, 'demo-3-executions.png');
 
 	progress.step = "opening a demo trigger's settings";
-	const timelyAi = demo.deliveries.find(({ provider }) => provider === 'timelyai');
-	if (timelyAi) await screenshotTrigger(page, demo.workflowId, timelyAi.nodeName);
+	const shown = demo.deliveries.find(({ provider }) => isSignedAndRegistered(provider));
+	if (shown) await screenshotTrigger(page, demo.workflowId, shown.nodeName);
 
 	for (const credential of demo.credentials) {
 		progress.step = `opening the credential “${credential.name}”`;
@@ -468,8 +469,8 @@ async function walkDemo(
 			`  credential “${credential.name}”: ${passed ? 'tested successfully' : 'FAILED its test'}`,
 		);
 		if (!passed) failures.push(`the demo credential “${credential.name}” did not pass its test`);
-		// Timely.ai's used to open in red: an API credential, tested against the stand-in.
-		if (credential.provider === 'timelyai' || !passed)
+		// The same provider's credential: an API credential (which used to open in red), tested against the stand-in.
+		if (isSignedAndRegistered(credential.provider) || !passed)
 			await saveScreenshot(
 				page,
 				passed ? 'demo-4-credential.png' : `failed-credential-${credential.provider}.png`,
@@ -478,6 +479,12 @@ async function walkDemo(
 	}
 	return failures;
 }
+
+/** The provider whose trigger and credential the screenshots show: it signs with a shared secret and registers its webhook. */
+const SHOWN_PROVIDER = PROVIDER_IDS.find(
+	(id) => providerById(id)!.hmacSignature && providerById(id)!.registration,
+);
+const isSignedAndRegistered = (provider: ProviderId) => provider === SHOWN_PROVIDER;
 
 /**
  * n8n opens its Production Checklist over a workflow the first time it is published; a user

@@ -62,9 +62,8 @@ the provider's webhook API run by this script, so that their Test button works o
 your own account, enter your API key and the provider's Base URL.
 
 Examples, imported inactive: ${demo.examples.map((name) => `“${name}”`).join(', ')}.
-Their credentials are placeholders (“K-LINK account”, “HubSpot account”…) and their Slack and
-HTTP URLs fake: each workflow's sticky note, and examples/README.md, say what to set before
-activating one.
+Their credentials are placeholders (named “<service> account”) and their Slack and HTTP URLs
+fake: each workflow's sticky note, and examples/README.md, say what to set before activating one.
 
 Ctrl-C stops n8n. The next \`npm start\` begins again from a fresh instance.`);
 }

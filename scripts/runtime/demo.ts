@@ -48,7 +48,7 @@ export interface Demo {
 	credentials: Array<{ provider: ProviderId; id: string; name: string }>;
 	/** The examples' workflow names, imported inactive. */
 	examples: string[];
-	/** Answers the credential tests of the providers with an API (Partoo, Timely.ai, Dotdigital). */
+	/** Answers the credential tests of the providers with a webhook API. */
 	standIn: ProviderApiStandIn;
 }
 
