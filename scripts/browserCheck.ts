@@ -1,22 +1,21 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- development script (drives a real browser against a real n8n); not part of the published package */
-import {
-	copyFileSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readdirSync,
-	readFileSync,
-	rmSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 
 import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
 import { DEMO_FIELDS_NODE, DEMO_WORKFLOW_NAME, setUpDemo, type Demo } from './runtime/demo';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, run } from './runtime/n8nRuntime';
-import { freePort, packPackage, PACKAGE_NAME, startN8n, stopAll, tail } from './runtime/n8nServer';
+import {
+	freePort,
+	installAsTheReadmeSays,
+	packPackage,
+	startN8n,
+	stopAll,
+	tail,
+} from './runtime/n8nServer';
 
 /**
  * The nodes as a user meets them in n8n's editor, in Debian's Chromium (headless): the nodes
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
 
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-browser-'));
 	const userFolder = join(workDir, 'user');
-	await installTarballAsTheReadmeSays(userFolder, await packPackage(workDir));
+	await installAsTheReadmeSays(userFolder, await packPackage(workDir));
 	const n8n = await startN8n(runtime, {
 		userFolder,
 		port: await freePort(),
@@ -237,31 +236,6 @@ function providerNamesOf(trigger: NodeUnderCheck, nodes: NodeUnderCheck[]): Set<
 	return new Set(
 		[trigger.displayName, ...trigger.aliases].filter((term) => !elsewhere.has(key(term))),
 	);
-}
-
-/**
- * The README's route for a build of this repository, command by command: the tarball copied
- * into the user's `~/.n8n/nodes`, `npm init -y`, `omit=peer` in the folder's `.npmrc`,
- * `npm install ./<tarball>`; then a later plain `npm install` there, which must neither fail
- * nor install n8n's own packages (the end-to-end suite covers the layout n8n's installer makes).
- */
-async function installTarballAsTheReadmeSays(userFolder: string, tarball: string): Promise<void> {
-	const nodesDir = join(userFolder, '.n8n', 'nodes');
-	mkdirSync(nodesDir, { recursive: true });
-	copyFileSync(tarball, join(nodesDir, basename(tarball)));
-	const shell = async (command: string) =>
-		await run('bash', ['-c', command], { cwd: nodesDir, log: () => undefined });
-	await shell('[ -f package.json ] || npm init -y');
-	await shell("grep -qx 'omit=peer' .npmrc 2>/dev/null || echo 'omit=peer' >> .npmrc");
-	await shell(`npm install ./${basename(tarball)}`);
-	await shell('npm install');
-	const installed = readdirSync(join(nodesDir, 'node_modules')).filter(
-		(name) => !name.startsWith('.'),
-	);
-	if (installed.join() !== PACKAGE_NAME)
-		throw new Error(
-			`the nodes folder holds ${installed.join(', ')} after a later npm install, not only ${PACKAGE_NAME}`,
-		);
 }
 
 /** Debian's Chromium: installed with apt-get when missing (CI machines start without it). */
