@@ -5,6 +5,7 @@
  * - bundle: bundles jsonpath-plus (safe evaluation only) into dist/vendor, because n8n installs
  *   no runtime dependencies of a community package and does not ship jsonpath-plus.
  * - icons: copies node and credential icons next to the compiled files.
+ * - outputSchemas: writes each node's output schema for every version it declares.
  */
 const { src, dest, parallel, series } = require('gulp');
 const { spawn } = require('node:child_process');
@@ -83,62 +84,60 @@ function copyIcons() {
 	}).pipe(dest('dist'));
 }
 
-exports.build = series(removeDist, compileTypeScript, parallel(bundleJsonPath, copyIcons));
+/**
+ * n8n's editor previews the output of a node that has not run from
+ * `<node folder>/__schema__/v<major.minor.patch>.json` (`resolveOutputSchemaPath` in n8n-core,
+ * served at `/schemas/<package>.<node>/<version>.json`). Every node emits the canonical event;
+ * Event Fields adds the fields it picks by default. A schema cannot follow a parameter other
+ * than resource and operation, so a trigger's is the canonical event also when its Output is
+ * Raw Payload Only.
+ */
+function writeOutputSchemas(done) {
+	const { CANONICAL_EVENT_SCHEMA } = require('./dist/lib/canonicalEvent.js');
+	const { eventFieldsOutputSchema } = require('./dist/lib/eventFields.js');
+	const { n8n } = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+	for (const file of n8n.nodes) {
+		const className = path.basename(file).split('.')[0];
+		const { description } = new (require(`./${file}`)[className])();
+		const fields = description.properties.find(({ name }) => name === 'fields');
+		const schema =
+			description.name === 'eventFields'
+				? eventFieldsOutputSchema(fields.default)
+				: CANONICAL_EVENT_SCHEMA;
+		const folder = path.join(path.dirname(file), '__schema__');
+		fs.mkdirSync(folder, { recursive: true });
+		for (const version of [description.version].flat()) {
+			const padded = String(version).split('.').concat(['0', '0']).slice(0, 3).join('.');
+			fs.writeFileSync(
+				path.join(folder, `v${padded}.json`),
+				`${JSON.stringify(schema, null, '\t')}\n`,
+			);
+		}
+	}
+	done();
+}
+
+exports.build = series(
+	removeDist,
+	compileTypeScript,
+	parallel(bundleJsonPath, copyIcons),
+	writeOutputSchemas,
+);
 exports.default = exports.build;
 exports.bundleJsonPathInto = bundleJsonPathInto;
 
 /**
- * docs: writes README.md's trigger table and each provider's section and event table from the
- * compiled provider definitions (run `npm run docs` after adding a provider or changing an
- * event list in lib/providers/). A new provider gets a section to describe before the helpers.
+ * docs: writes the README's provider lists and tables, package.json's lists, the codex files
+ * and the other generated blocks from the compiled provider registry (scripts/registryDocs.ts;
+ * run `npm run docs` after adding a provider or changing one's definition).
  */
 function providerDocs(done) {
-	const { messagingProviders } = require('./dist/lib/providerRegistry.js');
-	let readme = fs.readFileSync('README.md', 'utf8');
-	readme = replaceBlock(readme, 'triggers', triggerTable(messagingProviders));
-	for (const provider of messagingProviders) {
-		if (!readme.includes(`<!-- events:${provider.id} -->`)) {
-			const section = `### ${provider.displayName} Trigger\n\n${provider.trigger.description}.\n\n<!-- events:${provider.id} -->\n<!-- /events:${provider.id} -->\n\n`;
-			readme = readme.replace('### Helper nodes', `${section}### Helper nodes`);
-		}
-		// Names only: the editor shows each event's description where it is picked.
-		const rows = provider.events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
-		const table = ['| Provider event | Canonical `event` |', '|---|---|', ...rows].join('\n');
-		readme = replaceBlock(readme, `events:${provider.id}`, table);
+	const { registryDocuments } = require('./.build/scripts/registryDocs.js');
+	const read = (file) => fs.readFileSync(file, 'utf8');
+	for (const { path: file, content } of registryDocuments(read)) {
+		if (!fs.existsSync(file) || read(file) !== content) fs.writeFileSync(file, content);
 	}
-	fs.writeFileSync('README.md', readme);
 	done();
-}
-
-function replaceBlock(text, name, content) {
-	const pattern = new RegExp(`(<!-- ${name} -->)[\\s\\S]*?(<!-- /${name} -->)`);
-	if (!pattern.test(text)) throw new Error(`README.md has no <!-- ${name} --> block`);
-	return text.replace(pattern, (_, open, close) => `${open}\n${content}\n${close}`);
-}
-
-function triggerTable(providers) {
-	const rows = providers.map((provider) => {
-		const ways = provider.authentication.choices
-			.filter(({ method }) => method !== 'none')
-			.map(({ method }) => authenticationWords(provider, method));
-		const last = ways.pop();
-		const authentication = ways.length > 0 ? `${ways.join(', ')} or ${last}` : last;
-		return `| **${provider.displayName} Trigger** | ${authentication} | ${provider.registration ? 'yes' : 'no'} |`;
-	});
-	return [
-		'| Node | Authenticates deliveries by | Registers its webhook |',
-		'|---|---|---|',
-		...rows,
-	].join('\n');
-}
-
-function authenticationWords(provider, method) {
-	if (method === 'basicAuth') return 'Basic auth';
-	if (method === 'headerAuth') return 'a secret header';
-	if (provider.ed25519SignatureHeader)
-		return `Ed25519 signature, ${provider.displayName}'s public key`;
-	const { algorithm, timestampHeader } = provider.hmacSignature;
-	return `HMAC-${algorithm.toUpperCase()} signature${timestampHeader ? ', timestamp checked' : ''}`;
 }
 
 exports.docs = providerDocs;

@@ -1,10 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiAuthenticate } from '../lib/n8n/credentialChecks';
+import { dotdigitalRegistration } from '../lib/providers/dotdigital/registration';
 
 export class DotdigitalCpaasApi implements ICredentialType {
 	name = 'dotdigitalCpaasApi';
@@ -42,15 +39,16 @@ export class DotdigitalCpaasApi implements ICredentialType {
 				{ name: 'Custom Base URL', value: 'custom' },
 			],
 		},
+		// Always shown: n8n 1.x's public API makes a field shown only for one Region required
+		// whenever Region is left at its default, refusing credentials made of the fields a user fills.
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			required: true,
 			placeholder: 'e.g. https://r1-api.dotdigital.com/cpaas',
-			description: "The full address of Dotdigital's CPaaS API, ending in /cpaas",
-			displayOptions: { show: { region: ['custom'] } },
+			description:
+				"Only with Region set to Custom Base URL: the full address of Dotdigital's CPaaS API, ending in /cpaas",
 		},
 		{
 			displayName: 'API User',
@@ -70,15 +68,7 @@ export class DotdigitalCpaasApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.apiUser}}',
-				password: '={{$credentials.apiPassword}}',
-			},
-		},
-	};
+	authenticate = apiAuthenticate(dotdigitalRegistration.authentication);
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,10 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiAuthenticate } from '../lib/n8n/credentialChecks';
+import { partooRegistration } from '../lib/providers/partoo/registration';
 
 export class PartooApi implements ICredentialType {
 	name = 'partooApi';
@@ -45,7 +42,8 @@ export class PartooApi implements ICredentialType {
 			name: 'orgId',
 			type: 'string',
 			default: '',
-			description: 'Only for provider-level API keys: the organisation whose webhooks to manage',
+			description:
+				"The organisation whose deliveries the trigger accepts (each Partoo delivery names it in org_id) and whose webhooks it manages. Leave empty to use the API key's own organisation, which the trigger asks Partoo for when the workflow is activated. Provider-level API keys must fill it in.",
 		},
 		{
 			displayName: 'Base URL',
@@ -58,12 +56,7 @@ export class PartooApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { 'x-APIKey': '={{$credentials.apiKey}}' },
-		},
-	};
+	authenticate = apiAuthenticate(partooRegistration.authentication);
 
 	test: ICredentialTestRequest = {
 		request: {

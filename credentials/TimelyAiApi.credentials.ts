@@ -1,10 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiAuthenticate } from '../lib/n8n/credentialChecks';
+import { timelyAiRegistration } from '../lib/providers/timelyai/registration';
 
 export class TimelyAiApi implements ICredentialType {
 	name = 'timelyAiApi';
@@ -47,12 +44,7 @@ export class TimelyAiApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
-		},
-	};
+	authenticate = apiAuthenticate(timelyAiRegistration.authentication);
 
 	// GET /v1/me answers who the API key belongs to (docs.timelyai.com.br/en/api-reference/introduction).
 	test: ICredentialTestRequest = {

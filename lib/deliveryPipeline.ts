@@ -1,6 +1,8 @@
 import type { CanonicalEvent } from './canonicalEvent';
+import { envelopesForAccount, type AccountCheck } from './deliveryAccount';
 import {
 	authenticateDelivery,
+	uncheckableReason,
 	type DeliveryAuthentication,
 	type IncomingDelivery,
 } from './deliveryAuthentication';
@@ -19,6 +21,8 @@ export interface DeliverySettings {
 	selection: EventSelection;
 	/** More envelopes than this in one delivery are refused with 413 before any is read. */
 	maxEventsPerDelivery?: number;
+	/** Only envelopes for this account are read; the others start nothing. */
+	account?: AccountCheck;
 }
 
 /**
@@ -27,10 +31,20 @@ export interface DeliverySettings {
  */
 export type DeliveryOutcome =
 	| { kind: 'unauthenticated'; status: 401; reason: string }
+	/** The trigger cannot check deliveries now (its credential, its setup): ours to fix, so retryable. */
+	| { kind: 'uncheckable'; status: 503; reason: string }
 	| { kind: 'malformed'; status: 400; reason: string }
 	| { kind: 'tooManyEvents'; status: 413; received: number; reason: string }
-	| { kind: 'ignored'; status: 200; received: number; reason: string }
-	| { kind: 'accepted'; status: 200; received: number; events: CanonicalEvent[] };
+	| { kind: 'notForThisAccount'; status: 403; received: number; reason: string }
+	| { kind: 'ignored'; status: 200; received: number; reason: string; skipped?: string }
+	| {
+			kind: 'accepted';
+			status: 200;
+			received: number;
+			events: CanonicalEvent[];
+			/** Why some envelopes were left out before selection (another account's), for the log. */
+			skipped?: string;
+	  };
 
 export type ParsedBody = { ok: true; envelopes: unknown[] } | { ok: false; reason: string };
 
@@ -51,7 +65,7 @@ export function parseDeliveryBody(rawBody: Buffer): ParsedBody {
 }
 
 /**
- * The whole engine for one delivery: authenticate → parse → count → recognise → filter →
+ * The whole engine for one delivery: authenticate (or 503 when it cannot) → parse → count → recognise → filter →
  * normalize. Never throws; every outcome carries the HTTP status to answer with, and one
  * envelope that cannot be normalized never costs the others.
  */
@@ -61,6 +75,8 @@ export function processDelivery(
 	settings: DeliverySettings,
 	nowMs: number = Date.now(),
 ): DeliveryOutcome {
+	const uncheckable = uncheckableReason(settings.authentication);
+	if (uncheckable !== null) return { kind: 'uncheckable', status: 503, reason: uncheckable };
 	const authentication = authenticateDelivery(delivery, settings.authentication, nowMs);
 	if (!authentication.ok)
 		return { kind: 'unauthenticated', status: 401, reason: authentication.reason };
@@ -81,11 +97,18 @@ export function processDelivery(
 		};
 	}
 
+	const { ours, refusal: skipped } = settings.account
+		? envelopesForAccount(body.envelopes, settings.account)
+		: { ours: body.envelopes, refusal: undefined };
+	if (ours.length === 0)
+		return { kind: 'notForThisAccount', status: 403, received, reason: skipped! };
+
+	// The provider's test mark is outside what is signed: it only sets `testDelivery`.
 	const testDelivery =
 		provider.testDeliveryHeader !== undefined &&
 		delivery.headers[provider.testDeliveryHeader.toLowerCase()] !== undefined;
 	const events: CanonicalEvent[] = [];
-	for (const envelope of body.envelopes) {
+	for (const envelope of ours) {
 		const event = receiveEnvelope(provider, envelope, settings.selection, testDelivery);
 		if (event) events.push(event);
 	}
@@ -96,9 +119,10 @@ export function processDelivery(
 			status: 200,
 			received,
 			reason: 'no event in the delivery is selected in this trigger',
+			skipped,
 		};
 	}
-	return { kind: 'accepted', status: 200, received, events };
+	return { kind: 'accepted', status: 200, received, events, skipped };
 }
 
 /** Normalizes envelopes that arrived by another path (no HTTP, no authentication, no filter). */

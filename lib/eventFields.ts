@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from './canonicalEvent';
+import { CANONICAL_EVENT_SCHEMA, type CanonicalEvent, type JsonSchema } from './canonicalEvent';
 import { asList, asRecord } from './envelopeReading';
 import { normalizeEnvelopes } from './deliveryPipeline';
 import { detectProvider, PROVIDER_IDS, providerById } from './providerRegistry';
@@ -42,6 +42,8 @@ export interface FieldPreset {
 	name: string;
 	value: string;
 	description: string;
+	/** Whether the value is a list of text; otherwise it is text. */
+	list?: true;
 	read(event: CanonicalEvent): unknown;
 }
 
@@ -114,7 +116,13 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 		description: 'Delivery status, such as sent, delivered, read or failed',
 		read: (e) => e.message?.status,
 	},
-	{ value: 'tags', name: 'Tags', description: 'Tag names, as a list', read: (e) => tagsOf(e) },
+	{
+		value: 'tags',
+		name: 'Tags',
+		description: 'Tag names, as a list',
+		list: true,
+		read: (e) => tagsOf(e),
+	},
 	{
 		value: 'tagNames',
 		name: 'Tag Names (Joined)',
@@ -167,6 +175,7 @@ export const FIELD_PRESETS: readonly FieldPreset[] = [
 		value: 'mediaUrls',
 		name: 'Media URLs',
 		description: 'Links to the attachments, as a list',
+		list: true,
 		read: (e) => {
 			const media = asList(asRecord(e.message)?.media);
 			const urls = media
@@ -185,6 +194,25 @@ export function readPreset(event: CanonicalEvent | undefined, preset: string): u
 	if (!event || !reader) return undefined;
 	const value = reader.read(event);
 	return value === null ? undefined : value;
+}
+
+/**
+ * The node's output for a trigger's canonical event: the event with the chosen fields added
+ * (null where the event has none; Has Tag is true or false).
+ */
+export function eventFieldsOutputSchema(presets: readonly string[]): JsonSchema {
+	const added = presets.map((value): [string, JsonSchema] => {
+		if (value === 'hasTag') return [value, { type: 'boolean', description: 'Has Tag' }];
+		const preset = presetsByValue.get(value);
+		const description = preset?.name;
+		return preset?.list
+			? [value, { type: 'array', nullable: true, description, items: { type: 'string' } }]
+			: [value, { type: 'string', nullable: true, description }];
+	});
+	return {
+		...CANONICAL_EVENT_SCHEMA,
+		properties: { ...CANONICAL_EVENT_SCHEMA.properties, ...Object.fromEntries(added) },
+	};
 }
 
 /** Whether the canonical event carries a tag, compared without case. */

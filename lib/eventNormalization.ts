@@ -143,10 +143,21 @@ function schemaIssues(schema: ZodTypeAny, value: unknown): ZodIssue[] {
 	Error.stackTraceLimit = 0;
 	try {
 		const validation = schema.safeParse(value);
-		return validation.success ? [] : validation.error.issues;
+		return validation.success ? [] : closestVariantIssues(validation.error.issues);
 	} finally {
 		Error.stackTraceLimit = stackTraceLimit;
 	}
+}
+
+/** Where a schema offers documented variants (a union), the issues of the one the value came closest to. */
+function closestVariantIssues(issues: ZodIssue[]): ZodIssue[] {
+	return issues.flatMap((issue) => {
+		if (issue.code !== 'invalid_union' || issue.unionErrors.length === 0) return [issue];
+		const closest = issue.unionErrors.reduce((best, candidate) =>
+			candidate.issues.length < best.issues.length ? candidate : best,
+		);
+		return closestVariantIssues(closest.issues);
+	});
 }
 
 /**

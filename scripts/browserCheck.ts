@@ -7,11 +7,13 @@ import { chromium, selectors, type BrowserContext, type Page } from 'playwright-
 import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
 import { DEMO_FIELDS_NODE, DEMO_WORKFLOW_NAME, setUpDemo, type Demo } from './runtime/demo';
 import { N8nApi, newOwner } from './runtime/n8nApi';
+import { triggerWorkflow } from './runtime/workflows';
 import { ensureN8nRuntime, REPO_ROOT, run } from './runtime/n8nRuntime';
 import {
 	freePort,
 	installAsTheReadmeSays,
 	packPackage,
+	PACKAGE_NAME,
 	startN8n,
 	stopAll,
 	tail,
@@ -23,7 +25,8 @@ import {
  * package's nodes for the names only it has; each node's settings panel opens with no error in
  * the page console; and the `npm start` demo walked as a user would (sign in, open the demo
  * workflow, run the printed curls, see their five executions, open the credentials). The
- * screenshots of each step (docs/editor-*.png, docs/demo-*.png) are written to docs/ by
+ * screenshots of each step (docs/editor-*.png, docs/demo-*.png, and docs/schema-preview.png of
+ * the fields a node offers before any event) are written to docs/ by
  * `npm run docs:screenshots`, to .build/screenshots/ otherwise.
  */
 
@@ -70,8 +73,10 @@ const IGNORED_CONSOLE_ERRORS: Array<{ matches: (error: ConsoleError) => boolean;
 	},
 	{
 		matches: ({ text, url }) =>
-			text.includes('404') && new URL(url || 'x:/').pathname.startsWith('/schemas/'),
-		why: 'the editor asks for an optional output-schema file (`__schema__/` next to a node) for the schema preview of a node that has not run yet; n8n answers 404 when a node ships none, and this package ships none',
+			text.includes('404') &&
+			new URL(url || 'x:/').pathname.startsWith('/schemas/') &&
+			!new URL(url).pathname.startsWith(`/schemas/${PACKAGE_NAME}.`),
+		why: "the editor asks for an optional output-schema file (`__schema__/` next to a node) for the schema preview of a node that has not run yet; n8n answers 404 for n8n's own nodes that ship none (this package's nodes ship one)",
 	},
 	{
 		matches: ({ text, during }) =>
@@ -147,6 +152,8 @@ async function main(): Promise<void> {
 			await signIn(page, owner.email, owner.password);
 			const walk = await walkDemo(page, api, demo, progress);
 			const panel = await checkNodesPanel(page, nodes, progress);
+			progress.step = 'previewing the output schema of nodes that have not run';
+			await screenshotSchemaPreview(page, api);
 
 			const unexplained = consoleErrors.filter((error) => !isIgnored(error));
 			printSummary(panel, consoleErrors, unexplained);
@@ -499,6 +506,35 @@ async function screenshotExecution(
 	await output.getByTestId('radio-button-json').click();
 	await saveScreenshot(page, 'editor-executions.png');
 	await page.keyboard.press('Escape');
+}
+
+/**
+ * Fields to map before the first event: in a workflow whose trigger has never run, the node
+ * after Event Fields previews Event Fields' output schema (n8n 2.41's editor shows no preview
+ * of a trigger's own output: "Trigger nodes do not have schema previews").
+ */
+async function screenshotSchemaPreview(page: Page, api: N8nApi): Promise<void> {
+	const { workflow } = triggerWorkflow({
+		provider: PROVIDER_IDS[0],
+		name: 'Schema preview: no event yet',
+		credentialIds: {},
+		authentication: 'none',
+		then: [
+			{ name: 'Event Fields', type: `${PACKAGE_NAME}.eventFields`, parameters: {} },
+			{ name: 'Add to CRM', type: 'n8n-nodes-base.noOp', parameters: {} },
+		],
+	});
+	const id = await api.createWorkflow(workflow);
+	// Tall enough for the whole event: the panel only draws the rows in view.
+	await page.setViewportSize({ width: VIEWPORT.width, height: 1500 });
+	await page.goto(`/workflow/${id}`);
+	await openNodeOnCanvas(page, 'Add to CRM');
+	const input = page.getByTestId('ndv-input-panel');
+	for (const field of ['contact', 'name', 'sender', 'senderType'])
+		await input.getByText(field, { exact: true }).first().waitFor();
+	await saveScreenshot(page, 'schema-preview.png');
+	await page.keyboard.press('Escape');
+	await page.setViewportSize(VIEWPORT);
 }
 
 async function openNodeOnCanvas(page: Page, nodeName: string): Promise<void> {

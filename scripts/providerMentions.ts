@@ -5,30 +5,26 @@ import { basename, join } from 'node:path';
 
 import type { ProviderDefinition } from '../lib/providerDefinition';
 import { messagingProviders } from '../lib/providerRegistry';
+import { capitalised, credentialTypesOf, registryDocuments } from './registryDocs';
 import { REPO_ROOT } from './runtime/n8nRuntime';
 
 /**
- * For each registered provider, the files outside its own folders that name it: where a
- * sixth provider would have to be written in again. The goal is one (the registry).
+ * For each registered provider, the files outside its own folders that name it by hand: where
+ * a sixth provider would have to be written in again. The goal is one (the registry).
  *
  * Usage: `npm run mentions [-- <repository root>]`
  */
 
-/** Files for people rather than code, and generated or recorded files: not counted. */
-const NOT_COUNTED = [
-	/(^|\/)README\.md$/,
-	/^docs\//,
-	/^examples\//,
-	/^bench\//,
-	/^package(-lock)?\.json$/,
-];
+/** Recorded files: not counted. */
+const NOT_COUNTED = [/^bench\//, /^package-lock\.json$/];
 
-const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
-
-function credentialTypesOf(provider: ProviderDefinition): string[] {
-	return [provider.credential?.type, provider.versionOneCredential].filter(
-		(type): type is string => type !== undefined,
-	);
+/**
+ * What a file says by hand: without the blocks `npm run docs` writes (`<!-- name -->` …
+ * `<!-- /name -->`), nothing of the JSON files it writes whole.
+ */
+function handWritten(file: string, text: string, generatedFiles: Set<string>): string {
+	if (generatedFiles.has(file) && file.endsWith('.json')) return '';
+	return text.replace(/<!-- ([\w:-]+) -->[\s\S]*?<!-- \/\1 -->/g, '');
 }
 
 /** The words that name a provider: its id (any case), display name, node and credential names. */
@@ -58,6 +54,15 @@ function isOwnFile(provider: ProviderDefinition, file: string): boolean {
 	);
 }
 
+/** The README without the provider's own section (`### <name> Trigger`, up to the next heading). */
+function withoutOwnSection(provider: ProviderDefinition, readme: string): string {
+	const heading = `### ${provider.displayName} Trigger\n`;
+	const start = readme.indexOf(heading);
+	if (start < 0) return readme;
+	const end = readme.indexOf('\n#', start + heading.length);
+	return readme.slice(0, start) + (end < 0 ? '' : readme.slice(end));
+}
+
 function repositoryFiles(root: string): string[] {
 	return execFileSync(
 		'git',
@@ -72,10 +77,12 @@ function repositoryFiles(root: string): string[] {
 
 function main(): void {
 	const root = process.argv[2] ?? REPO_ROOT;
+	const read = (file: string) => readFileSync(join(root, file), 'utf8');
+	const generatedFiles = new Set(registryDocuments(read).map(({ path }) => path));
 	const files = repositoryFiles(root).map((file) => {
 		let text = '';
 		try {
-			text = readFileSync(join(root, file), 'utf8');
+			text = handWritten(file, read(file), generatedFiles);
 		} catch {
 			// Listed but absent (deleted in the work tree): names nothing.
 		}
@@ -84,9 +91,11 @@ function main(): void {
 	for (const provider of messagingProviders) {
 		const names = namesOf(provider);
 		const mentioning = files
-			.filter(
-				({ file, text }) => !isOwnFile(provider, file) && names.some((name) => name.test(text)),
-			)
+			.filter(({ file, text }) => {
+				if (isOwnFile(provider, file)) return false;
+				const others = file === 'README.md' ? withoutOwnSection(provider, text) : text;
+				return names.some((name) => name.test(others));
+			})
 			.map(({ file }) => file);
 		console.log(`${provider.id} (${provider.displayName}): ${mentioning.length} files`);
 		for (const file of mentioning) console.log(`  ${file}`);

@@ -8,8 +8,7 @@ import { basicAuthorization, hmac } from './support/signing';
 const SECRET = randomBytes(16).toString('hex');
 const trigger = new KlinkTrigger();
 const signatureSetup: TriggerSetup = {
-	typeVersion: 1,
-	credentials: { klinkWebhookApi: { signingSecret: SECRET } },
+	credentials: { klinkSignatureApi: { signingSecret: SECRET } },
 };
 
 function signed(envelope: unknown, secret = SECRET) {
@@ -90,16 +89,16 @@ describe('K-LINK Trigger authentication', () => {
 		]);
 	});
 
-	it('answers 401 when the credential has no signing secret, whatever the header says', async () => {
+	it('answers 503, not 401, when the credential has no signing secret, whatever the header says', async () => {
 		const run = await deliver(
 			trigger,
-			{ typeVersion: 1, credentials: { klinkWebhookApi: { signingSecret: '' } } },
+			{ credentials: { klinkSignatureApi: { signingSecret: '' } } },
 			{
 				body: JSON.stringify(envelope),
 				headers: { 'x-signature': hmac('sha256', '', JSON.stringify(envelope), 'hex') },
 			},
 		);
-		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run).toMatchObject({ status: 503, items: null });
 	});
 
 	it('accepts upper-case hex and a sha256= prefix in x-signature', async () => {
@@ -114,7 +113,6 @@ describe('K-LINK Trigger authentication', () => {
 
 	const basicSetup: TriggerSetup = {
 		parameters: { authentication: 'basicAuth' },
-		typeVersion: 1,
 		credentials: { klinkWebhookApi: { basicAuthUser: 'klink', basicAuthPassword: 'p4ss:word' } },
 	};
 
@@ -138,7 +136,6 @@ describe('K-LINK Trigger authentication', () => {
 
 	const headerSetup: TriggerSetup = {
 		parameters: { authentication: 'headerAuth' },
-		typeVersion: 1,
 		credentials: { klinkWebhookApi: { headerName: 'X-Klink-Token', headerToken: 't0ken' } },
 	};
 

@@ -31,6 +31,7 @@ const SHIPPED = [
 	/^dist\/nodes\/(\w+)\/\1\.node\.js$/,
 	/^dist\/nodes\/(\w+)\/\1\.node\.json$/,
 	/^dist\/nodes\/\w+\/\w+(\.dark)?\.svg$/,
+	/^dist\/nodes\/\w+\/__schema__\/v\d+\.\d+\.\d+\.json$/,
 	/^dist\/credentials\/\w+\.credentials\.js$/,
 	/^dist\/credentials\/\w+(\.dark)?\.svg$/,
 	/^dist\/lib\/(\w+\/)*\w+\.js$/,
@@ -77,12 +78,19 @@ describe('the npm package', () => {
 		).toEqual([]);
 	});
 
-	it.each(manifest.n8n.nodes)('ships node %s with its codex file and both icons', async (file) => {
-		const node = await loadClass<{ description: { icon?: Icon } }>(file);
-		expect(files).toContain(file);
-		expect(files).toContain(file.replace(/\.js$/, '.json'));
-		for (const icon of iconFiles(file, node.description.icon)) expect(files).toContain(icon);
-	});
+	it.each(manifest.n8n.nodes)(
+		'ships node %s with its codex file, both icons and an output schema per version',
+		async (file) => {
+			const node = await loadClass<{ description: { icon?: Icon; version: number | number[] } }>(
+				file,
+			);
+			expect(files).toContain(file);
+			expect(files).toContain(file.replace(/\.js$/, '.json'));
+			for (const version of [node.description.version].flat())
+				expect(files).toContain(`${posix.dirname(file)}/__schema__/v${version}.0.0.json`);
+			for (const icon of iconFiles(file, node.description.icon)) expect(files).toContain(icon);
+		},
+	);
 
 	it.each(manifest.n8n.credentials)('ships credential %s with both icons', async (file) => {
 		const credential = await loadClass<{ icon?: Icon }>(file);

@@ -5,25 +5,20 @@ import { join } from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import { messagingProviders } from '../lib/providerRegistry';
-import type { ProviderDefinition } from '../lib/providerDefinition';
+import {
+	capitalised,
+	credentialTypesOf,
+	HELPER_NODES,
+	nodeClassOf,
+	PACKAGE,
+	SHARED_CREDENTIALS,
+} from '../scripts/registryDocs';
 import { repositoryFile } from './support/fixtures';
 
 const ROOT = join(__dirname, '..');
-const PACKAGE = 'n8n-nodes-messaging-triggers';
 const manifest = JSON.parse(repositoryFile('package.json')) as {
 	n8n: { nodes: string[]; credentials: string[] };
 };
-
-/** Nodes and credentials every provider shares; everything else belongs to one provider. */
-const SHARED_NODES = ['EventFields', 'EventNormalizer'];
-const SHARED_CREDENTIALS = ['MessagingTriggersBasicAuthApi', 'MessagingTriggersHeaderAuthApi'];
-
-const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
-const nodeClassOf = (provider: ProviderDefinition) => capitalised(provider.trigger.name);
-const credentialTypesOf = (provider: ProviderDefinition) =>
-	[provider.credential?.type, provider.versionOneCredential].filter(
-		(type, index, all): type is string => type !== undefined && all.indexOf(type) === index,
-	);
 
 async function loadNode(className: string): Promise<INodeType> {
 	const module = (await import(join(ROOT, 'nodes', className, `${className}.node`))) as Record<
@@ -98,7 +93,7 @@ describe('nothing exists without a registered provider', () => {
 
 	it('every node folder is a registered trigger or a shared helper node', () => {
 		const folders = readdirSync(join(ROOT, 'nodes')).sort();
-		expect(folders).toEqual([...triggerClasses, ...SHARED_NODES].sort());
+		expect(folders).toEqual([...triggerClasses, ...HELPER_NODES].sort());
 	});
 
 	it('every credential file is a registered provider credential or a shared one', () => {

@@ -87,6 +87,10 @@ async function startStandIn(): Promise<StandIn> {
 	const handle = (request: IncomingMessage, response: ServerResponse, rawBody: string) => {
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 		const body = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
+		// Partoo's GET /user/me: whose API key this is (asked at activation for signed deliveries).
+		if (url.pathname === '/partoo/v2/user/me' && request.headers['x-apikey'] === PARTOO_KEY) {
+			return json(response, 200, { id: 'u1', org_id: 123 });
+		}
 		const route =
 			/^\/(partoo\/v2|timely|dotdigital\/cpaas)(\/v1)?\/webhooks(?:\/([^/]+))?(\/deliveries)?$/.exec(
 				url.pathname,

@@ -6,8 +6,7 @@ import { basicAuthorization } from './support/signing';
 const trigger = new StaryaAiTrigger();
 const TOKEN = `token-${Date.now()}`;
 const setup: TriggerSetup = {
-	typeVersion: 1,
-	credentials: { staryaAiWebhookApi: { headerName: 'X-Starya-Token', headerToken: TOKEN } },
+	credentials: { messagingTriggersHeaderAuthApi: { name: 'X-Starya-Token', value: TOKEN } },
 };
 const withToken = (envelope: unknown) => ({
 	body: envelope as object,
@@ -95,7 +94,6 @@ describe('StaryaAI Trigger authentication and personal data', () => {
 	it('accepts Basic auth when chosen', async () => {
 		const basic = {
 			parameters: { authentication: 'basicAuth' },
-			typeVersion: 1,
 			credentials: { staryaAiWebhookApi: { basicAuthUser: 'starya', basicAuthPassword: 'pw' } },
 		};
 		const run = await deliver(trigger, basic, {

@@ -1,8 +1,13 @@
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	INodeCredentialTestResult,
+import {
+	UserError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IHttpRequestOptions,
+	type INodeCredentialTestResult,
 } from 'n8n-workflow';
+
+import { unsafeBaseUrlReason, type ApiAuthentication } from '../webhookRegistrationApi';
 
 /** Fields that together make one usable way of authenticating deliveries. */
 export interface CredentialFieldGroup {
@@ -35,5 +40,39 @@ export function completeFieldGroupTest(groups: CredentialFieldGroup[]) {
 			status: 'OK',
 			message: `Ready for ${complete.map((group) => group.label).join(', ')}. The provider offers no way to check webhook secrets before a delivery arrives.`,
 		};
+	};
+}
+
+/**
+ * A credential's `authenticate`: puts the API credentials into a request, unless the request
+ * goes to a Base URL that would carry them in clear text. n8n runs it before every call made
+ * with the credential, its own credential test included, so such a call fails with the reason
+ * before anything is sent.
+ */
+export function apiAuthenticate(authentication: ApiAuthentication) {
+	return async function (
+		credentials: ICredentialDataDecryptedObject,
+		request: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		let target: string;
+		try {
+			target = new URL(request.url, request.baseURL || undefined).href;
+		} catch {
+			target = request.url;
+		}
+		const unsafe = unsafeBaseUrlReason(target);
+		if (unsafe) throw new UserError(`${unsafe}. Nothing was sent.`);
+		const value = (field: string) => {
+			const text = credentials[field];
+			return typeof text === 'string' ? text : '';
+		};
+		if ('headers' in authentication) {
+			const headers = Object.fromEntries(
+				Object.entries(authentication.headers).map(([header, field]) => [header, value(field)]),
+			);
+			return { ...request, headers: { ...request.headers, ...headers } };
+		}
+		const { user, password } = authentication.basicAuth;
+		return { ...request, auth: { username: value(user), password: value(password) } };
 	};
 }

@@ -1,13 +1,15 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import type { AccountCheck } from '../deliveryAccount';
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { cachedCredentials } from './credentialCache';
-import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
+import type { ProviderDefinition } from '../providerDefinition';
 import {
+	authenticationOfValue,
 	BASIC_AUTH_CREDENTIAL,
 	HEADER_AUTH_CREDENTIAL,
 	SECRET_PAIR_FIELDS,
-	usesVersionOneCredential,
+	TRIGGER_VERSION,
 } from './triggerCredentials';
 import {
 	AUTO_REGISTER_PARAMETER,
@@ -30,16 +32,23 @@ export async function deliveryAuthentication(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
 ): Promise<DeliveryAuthentication> {
-	const method = context.getNodeParameter('authentication') as AuthenticationMethod;
-	const versionOne = usesVersionOneCredential(provider, context.getNode().typeVersion);
+	const chosen = authenticationOfValue(provider, context.getNodeParameter('authentication'));
+	if (!chosen)
+		return { kind: 'misconfigured', reason: 'the trigger has an unknown authentication method' };
+	if (context.getNode().typeVersion !== TRIGGER_VERSION)
+		return {
+			kind: 'misconfigured',
+			reason: `the trigger is at node version ${context.getNode().typeVersion}, which this package no longer has: add the trigger again`,
+		};
+	const { method, allInOne } = chosen;
 	const read = async (type: string) => await cachedCredentials(context, type);
-	/** Basic or Header auth's two values, from the shared credential or version 1's. */
+	/** Basic or Header auth's two values, from the shared credential or the all-in-one one. */
 	const secretPair = async (
 		pair: keyof typeof SECRET_PAIR_FIELDS,
 		sharedType: string,
 	): Promise<[string, string]> => {
-		const credential = await read(versionOne ? provider.versionOneCredential! : sharedType);
-		const [first, second] = SECRET_PAIR_FIELDS[pair][versionOne ? 'versionOne' : 'shared'];
+		const credential = await read(allInOne ? provider.allInOneCredential! : sharedType);
+		const [first, second] = SECRET_PAIR_FIELDS[pair][allInOne ? 'allInOne' : 'shared'];
 		return [text(credential, first), text(credential, second)];
 	};
 	switch (method) {
@@ -54,19 +63,17 @@ export async function deliveryAuthentication(
 			return { kind: 'headerToken', headerName, token };
 		}
 		case 'signature':
-			return await signatureCheck(context, provider, versionOne, read);
-		default:
-			return { kind: 'misconfigured', reason: 'the trigger has an unknown authentication method' };
+			return await signatureCheck(context, provider, allInOne, read);
 	}
 }
 
 async function signatureCheck(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
-	versionOne: boolean,
+	allInOne: boolean,
 	read: (type: string) => Promise<ICredentialDataDecryptedObject>,
 ): Promise<DeliveryAuthentication> {
-	const credentialType = versionOne ? provider.versionOneCredential : provider.credential?.type;
+	const credentialType = allInOne ? provider.allInOneCredential : provider.credential?.type;
 	if (provider.signingPublicKey && provider.ed25519SignatureHeader && credentialType) {
 		const publicKey = provider.signingPublicKey(await read(credentialType));
 		if (publicKey)
@@ -128,4 +135,28 @@ async function signingSecret(
 		);
 	}
 	return await credentialSecret();
+}
+
+/** Where the lifecycle keeps the account it learnt from the provider (lib/n8n/webhookRegistration.ts). */
+export const LEARNT_ACCOUNT = 'deliveryAccount';
+
+/**
+ * The account signed deliveries must be for, when the provider's deliveries name one: the
+ * credential's, else the one learnt from the provider at activation. Answers why none is
+ * known when neither is there, and nothing for other authentications (with Basic, Header or
+ * no authentication a sender can write any account into the body anyway).
+ */
+export async function deliveryAccountCheck(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+): Promise<AccountCheck | string | undefined> {
+	const account = provider.deliveryAccount;
+	if (!account || !provider.credential) return undefined;
+	if (context.getNodeParameter('authentication') !== 'signature') return undefined;
+	const credential = await cachedCredentials(context, provider.credential.type);
+	const learnt = (context.getWorkflowStaticData('node') as IDataObject)[LEARNT_ACCOUNT];
+	const expected =
+		text(credential, account.credentialField).trim() || (typeof learnt === 'string' ? learnt : '');
+	if (expected) return { account, expected };
+	return `the trigger does not know which ${provider.displayName} ${account.label} it is for: fill in the ${account.label} in the credential, or deactivate and activate the workflow so that the trigger asks ${provider.displayName}`;
 }

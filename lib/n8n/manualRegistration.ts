@@ -1,6 +1,6 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
-import { warnWhenRawBodyIsOverwritten } from './triggerProperties';
+import { warnWhenN8nParsesTheBody } from './triggerProperties';
 
 /**
  * Webhook lifecycle of a provider with no webhook API: the user pastes the URL into the
@@ -9,7 +9,7 @@ import { warnWhenRawBodyIsOverwritten } from './triggerProperties';
  */
 export const manualWebhookRegistration = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
-		warnWhenRawBodyIsOverwritten(this);
+		warnWhenN8nParsesTheBody(this);
 		return true;
 	},
 	async create(this: IHookFunctions): Promise<boolean> {

@@ -8,9 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import type { ProviderDefinition } from '../providerDefinition';
+import { acknowledgeProperties } from './acknowledgement';
 import { manualWebhookRegistration } from './manualRegistration';
 import { receiveDelivery } from './receiveDelivery';
-import { credentialFieldTests, triggerCredentials, triggerVersions } from './triggerCredentials';
+import { credentialFieldTests, triggerCredentials, TRIGGER_VERSION } from './triggerCredentials';
 import {
 	authenticationProperty,
 	autoRegisterProperties,
@@ -25,7 +26,6 @@ import { registeredWebhookLifecycle } from './webhookRegistration';
 /** The node description of a provider's trigger, all of it derived from the definition. */
 export function triggerDescription(provider: ProviderDefinition): INodeTypeDescription {
 	const { trigger } = provider;
-	const versions = triggerVersions(provider);
 	const registers = provider.registration !== undefined;
 	const setupNotice: INodeProperties[] = trigger.setupNotice
 		? [{ displayName: trigger.setupNotice, name: 'setupNotice', type: 'notice', default: '' }]
@@ -35,8 +35,7 @@ export function triggerDescription(provider: ProviderDefinition): INodeTypeDescr
 		name: trigger.name,
 		icon: { light: `file:${trigger.icon}.svg`, dark: `file:${trigger.icon}.dark.svg` },
 		group: ['trigger'],
-		version: versions.length === 1 ? versions[0] : versions,
-		defaultVersion: versions[versions.length - 1],
+		version: TRIGGER_VERSION,
 		subtitle: eventsSubtitle,
 		description: trigger.description,
 		defaults: { name: `${provider.displayName} Trigger` },
@@ -50,6 +49,7 @@ export function triggerDescription(provider: ProviderDefinition): INodeTypeDescr
 			authenticationProperty(provider),
 			rawBodyProperty,
 			eventsProperty(provider),
+			...acknowledgeProperties(provider),
 			triggerOptionsProperty(provider),
 		],
 	};

@@ -7,29 +7,38 @@ import {
 import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
+import { responseDataExpression, responseModeExpression } from './acknowledgement';
+import {
+	allInOneAuthenticationValues,
+	authenticationValue,
+	TRIGGER_VERSION,
+} from './triggerCredentials';
 
 /**
- * The one POST endpoint every messaging trigger listens on. An empty `responseData` makes
- * n8n answer with the `webhookResponse` the trigger returns; without it n8n 2.x sends the
- * literal text "firstEntryJson".
+ * The one POST endpoint every messaging trigger listens on. Its answer follows the node's
+ * Acknowledge parameter (lib/n8n/acknowledgement.ts): on receipt, an empty `responseData`
+ * makes n8n answer with the `webhookResponse` the trigger returns (without it n8n 2.x sends
+ * the literal text "firstEntryJson"); when the workflow finishes, n8n answers once the
+ * execution has ended, with no workflow data.
  */
 export const messagingWebhook: IWebhookDescription = {
 	name: 'default',
 	httpMethod: 'POST',
-	responseMode: 'onReceived',
-	responseData: '',
+	responseMode: responseModeExpression,
+	responseData: responseDataExpression,
 	path: 'webhook',
 };
 
 /**
- * n8n parses a JSON body before a version-1 webhook node runs unless the node's
- * `options.binaryData` is set, and answers a body that does not parse with its own 422,
- * which quotes the body and carries a stack trace. This hidden parameter keeps the bytes
- * for the trigger, which answers malformed bodies itself (400, a one-line reason).
- * n8n reads it from the workflow's stored parameters, so a workflow written by hand with
+ * n8n parses a webhook's body before the node runs, and answers a body that does not parse
+ * with its own 422 quoting it with a stack trace, unless the node is at version 1 (see
+ * TRIGGER_VERSION) and its `options.binaryData` is set. This hidden parameter keeps the bytes
+ * for the trigger, which answers malformed bodies itself (400, a one-line reason). n8n fills
+ * its default into every node that stores no `options` (a node added in the editor stores
+ * none, nor does one created through the API without it); a workflow written by hand with
  * `"options": {}` on the trigger loses it: signatures are still checked over the exact bytes
  * (n8n keeps them while parsing), but a body that is not JSON gets n8n's 422 before the
- * trigger runs. `warnWhenRawBodyIsOverwritten` tells the owner at activation.
+ * trigger runs. `warnWhenN8nParsesTheBody` tells the owner at activation.
  */
 export const rawBodyProperty: INodeProperties = {
 	displayName: 'Raw Body',
@@ -62,17 +71,26 @@ const AUTHENTICATION_NAMES: Record<AuthenticationMethod, string> = {
 };
 
 export function authenticationProperty(provider: ProviderDefinition): INodeProperties {
+	const current = provider.authentication.choices.map(({ method, name, description }) => ({
+		name: name ?? AUTHENTICATION_NAMES[method],
+		value: authenticationValue(provider, method),
+		...(description ? { description } : {}),
+	}));
+	const allInOne = allInOneAuthenticationValues(provider).map((method) => {
+		const choice = provider.authentication.choices.find((offered) => offered.method === method);
+		return {
+			name: `${choice?.name ?? AUTHENTICATION_NAMES[method]} (All-in-One Credential)`,
+			value: method,
+			description: `For triggers added before each authentication had a credential of its own: reads every value from one ${provider.displayName} Webhook API credential`,
+		};
+	});
 	return {
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
 		noDataExpression: true,
-		options: provider.authentication.choices.map(({ method, name, description }) => ({
-			name: name ?? AUTHENTICATION_NAMES[method],
-			value: method,
-			...(description ? { description } : {}),
-		})),
-		default: provider.authentication.default,
+		options: [...current, ...allInOne],
+		default: authenticationValue(provider, provider.authentication.default),
 		description:
 			'How to tell real deliveries from forged ones. A delivery that fails this check is answered 401 and starts nothing.',
 	};
@@ -165,13 +183,26 @@ function headerDisplayName(header: string): string {
 	);
 }
 
-/** Logs, at activation, that the stored parameters took the raw body away (see rawBodyProperty). */
-export function warnWhenRawBodyIsOverwritten(context: IHookFunctions): void {
+/**
+ * Logs, at activation, what makes n8n parse the body before the trigger runs: a node version
+ * other than 1 (a development build's version 2), or stored parameters that took
+ * `options.binaryData` away (see rawBodyProperty).
+ */
+export function warnWhenN8nParsesTheBody(context: IHookFunctions): void {
+	const node = context.getNode();
+	const meta = { workflowId: context.getWorkflow().id, node: node.name };
+	if (node.typeVersion !== TRIGGER_VERSION) {
+		context.logger.warn(
+			`"${node.name}" is at node version ${node.typeVersion}, which this package no longer has: n8n parses its bodies itself and the trigger refuses every delivery. Add the trigger again (node version ${TRIGGER_VERSION}).`,
+			meta,
+		);
+		return;
+	}
 	const options = context.getNodeParameter(rawBodyProperty.name, {}) as { binaryData?: unknown };
 	if (options?.binaryData === true) return;
 	context.logger.warn(
-		`The stored parameters of "${context.getNode().name}" set "options" without "binaryData": true. n8n will answer a body that is not JSON with its own 422 before the trigger runs. Remove "options" from the node's parameters in the workflow JSON to get the trigger's 400.`,
-		{ workflowId: context.getWorkflow().id, node: context.getNode().name },
+		`The stored parameters of "${node.name}" set "options" without "binaryData": true. n8n will answer a body that is not JSON with its own 422 before the trigger runs. Remove "options" from the node's parameters in the workflow JSON to get the trigger's 400.`,
+		meta,
 	);
 }
 

@@ -11,6 +11,7 @@ import { asRecord } from '../envelopeReading';
 import { selectedCatalogueEvents } from '../eventSelection';
 import {
 	compareWebhookIds,
+	unsafeBaseUrlReason,
 	type ListedWebhook,
 	type ProviderRequest,
 	type RegisteredWebhook,
@@ -18,7 +19,8 @@ import {
 	type WebhookRegistrationApi,
 } from '../webhookRegistrationApi';
 import type { ProviderDefinition } from '../providerDefinition';
-import { AUTO_REGISTER_PARAMETER, warnWhenRawBodyIsOverwritten } from './triggerProperties';
+import { LEARNT_ACCOUNT } from './deliveryCredentials';
+import { AUTO_REGISTER_PARAMETER, warnWhenN8nParsesTheBody } from './triggerProperties';
 
 /** A provider's webhook API with the provider and the credential its calls authenticate with. */
 type ProviderRegistration = WebhookRegistrationApi & {
@@ -149,6 +151,12 @@ async function providerSession(
 ): Promise<ProviderSession> {
 	const credentials = await context.getCredentials(registration.credentialType);
 	const baseUrl = registration.baseUrl(credentials);
+	const unsafeBaseUrl = unsafeBaseUrlReason(baseUrl);
+	if (unsafeBaseUrl) {
+		throw new NodeOperationError(context.getNode(), `${unsafeBaseUrl}.`, {
+			description: `Change the Base URL of the ${registration.provider.displayName} credential. Nothing was sent.`,
+		});
+	}
 	const commonQuery = registration.commonQuery?.(credentials) ?? {};
 	const providerName = registration.provider.displayName;
 	const { answerMs, stepMs } = registrationTimeouts;
@@ -410,6 +418,7 @@ async function cleanUpUnprovenCreate(
 	registration: ProviderRegistration,
 	url: string,
 	createdIds: string[],
+	unusableIds = false,
 ): Promise<string> {
 	let found = createdIds;
 	let lookedUp = false;
@@ -423,7 +432,16 @@ async function cleanUpUnprovenCreate(
 		}
 	}
 	const { left, firstError } = await removeWebhooks(session, registration, found);
-	if (left.length > 0) return ` ${leftoverSentence(session.providerName, left, firstError)}.`;
+	const sentences =
+		left.length > 0 ? [leftoverSentence(session.providerName, left, firstError)] : [];
+	if (unusableIds) {
+		// Such an id never goes into a request path: the webhook cannot be removed from here.
+		session.unrepeatable = true;
+		sentences.push(
+			`A webhook ${session.providerName} named with an id that is not plain was not removed: if ${session.providerName} lists a webhook for ${url}, delete it there by hand`,
+		);
+	}
+	if (sentences.length > 0) return ` ${sentences.join('. ')}.`;
 	if (lookedUp || createdIds.length > 0) return '';
 	session.unrepeatable = true;
 	return ` ${session.providerName} may have created a webhook for ${url} that n8n cannot look up: if ${session.providerName} lists one, delete it.`;
@@ -554,6 +572,7 @@ export async function createWebhook(
 				registration,
 				target.url,
 				outcome.createdIds,
+				outcome.unusableIds,
 			);
 			throw new NodeOperationError(
 				this.getNode(),
@@ -597,6 +616,49 @@ export async function deleteWebhook(
 	});
 }
 
+/**
+ * Signed deliveries must be for the credential's account (lib/deliveryAccount.ts). When the
+ * credential does not name it, the provider is asked whose API key the credential holds at
+ * every activation (n8n asks `checkExists` first each time), and the answer is kept for
+ * `webhook()`. A provider that cannot say fails the activation.
+ */
+async function learnDeliveryAccount(
+	context: IHookFunctions,
+	registration: ProviderRegistration,
+): Promise<void> {
+	const { provider, accountOfApiKey } = registration;
+	const account = provider.deliveryAccount;
+	if (!account || !accountOfApiKey) return;
+	const staticData = context.getWorkflowStaticData('node');
+	const credentials = await context.getCredentials(registration.credentialType);
+	const named = credentials[account.credentialField];
+	if (
+		(typeof named === 'string' && named.trim()) ||
+		context.getNodeParameter('authentication') !== 'signature'
+	) {
+		delete staticData[LEARNT_ACCOUNT];
+		return;
+	}
+	const session = await providerSession(context, registration, 'checking');
+	let learnt: string | undefined;
+	let cause = '';
+	try {
+		learnt = accountOfApiKey.read(await session.call(accountOfApiKey.request));
+	} catch (error) {
+		cause = `: ${(error as Error).message}`;
+	}
+	if (!learnt) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`${provider.displayName} did not say which ${account.label} the API key belongs to${cause}`,
+			{
+				description: `Fill in the ${account.label} in the ${provider.displayName} credential: signed deliveries are accepted only for it.`,
+			},
+		);
+	}
+	staticData[LEARNT_ACCOUNT] = learnt;
+}
+
 /** The `webhookMethods.default` of a trigger whose provider has a webhook API. */
 export function registeredWebhookLifecycle(provider: ProviderDefinition) {
 	const registration: ProviderRegistration = {
@@ -606,7 +668,8 @@ export function registeredWebhookLifecycle(provider: ProviderDefinition) {
 	};
 	return {
 		async checkExists(this: IHookFunctions): Promise<boolean> {
-			warnWhenRawBodyIsOverwritten(this);
+			warnWhenN8nParsesTheBody(this);
+			await learnDeliveryAccount(this, registration);
 			return await webhookExists.call(this, registration);
 		},
 		async create(this: IHookFunctions): Promise<boolean> {

@@ -7,10 +7,10 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import type { CanonicalEvent } from '../../lib/canonicalEvent';
 import {
+	authenticationValue,
 	BASIC_AUTH_CREDENTIAL,
 	HEADER_AUTH_CREDENTIAL,
 	triggerCredentials,
-	triggerVersions,
 } from '../../lib/n8n/triggerCredentials';
 import type { AuthenticationMethod, ProviderDefinition } from '../../lib/providerDefinition';
 import { PROVIDER_IDS, providerById, type ProviderId } from '../../lib/providerRegistry';
@@ -101,24 +101,13 @@ export function scriptAuthentication(id: ProviderId): AuthenticationMethod {
 	return onlyProviderCanSign(id) ? 'none' : definitionOf(id).authentication.default;
 }
 
-/** The trigger node's latest version, the one the scripts' workflows use. */
-export function latestTriggerVersion(id: ProviderId): number {
-	return Math.max(...triggerVersions(definitionOf(id)));
-}
-
-/** The credential types a trigger of the latest version asks for with this authentication. */
+/** The credential types a trigger asks for with this authentication (its own or the shared credentials). */
 export function credentialTypesFor(id: ProviderId, authentication: AuthenticationMethod): string[] {
-	const version = latestTriggerVersion(id);
+	const value = authenticationValue(definitionOf(id), authentication);
 	return triggerCredentials(definitionOf(id))
 		.filter(({ displayOptions }) => {
-			const versions = displayOptions?.show?.['@version'];
 			const shownFor = displayOptions?.show?.authentication;
-			const hiddenFor = displayOptions?.hide?.authentication;
-			return (
-				(!versions || versions.includes(version)) &&
-				(!shownFor || shownFor.includes(authentication)) &&
-				!hiddenFor?.includes(authentication)
-			);
+			return !shownFor || shownFor.includes(value);
 		})
 		.map(({ name }) => name);
 }
@@ -175,13 +164,13 @@ export function triggerCredentialsOf(
 	}));
 }
 
-/** Version 1's all-in-one credential (still used by the examples), with the same secret in the same role. */
-export function versionOneCredentialOf(
+/** The all-in-one credential (still used by the examples), with the same secret in the same role. */
+export function allInOneCredentialOf(
 	id: ProviderId,
 	secrets: DeliverySecrets,
 ): TriggerCredential | undefined {
 	const provider = definitionOf(id);
-	if (!provider.versionOneCredential) return undefined;
+	if (!provider.allInOneCredential) return undefined;
 	const secret = secrets[id];
 	const fields: Partial<Record<AuthenticationMethod, Record<string, string>>> = {
 		signature: provider.credential?.signingSecretField
@@ -190,7 +179,7 @@ export function versionOneCredentialOf(
 		basicAuth: { basicAuthUser: SCRIPT_BASIC_AUTH_USER, basicAuthPassword: secret },
 		headerAuth: { headerName: SCRIPT_AUTH_HEADER, headerToken: secret },
 	};
-	return { type: provider.versionOneCredential, data: fields[scriptAuthentication(id)] ?? {} };
+	return { type: provider.allInOneCredential, data: fields[scriptAuthentication(id)] ?? {} };
 }
 
 export interface SigningOptions {

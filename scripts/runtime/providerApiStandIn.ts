@@ -107,6 +107,9 @@ const GARBAGE_PAGE =
 	'<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head>' +
 	'<body><h1>Service Temporarily Unavailable</h1><p>We will be back shortly.</p></body></html>';
 
+/** The organisation the stand-in's Partoo API key belongs to (the documented payload's). */
+export const STAND_IN_PARTOO_ORG = 123;
+
 const PREFIXES: Record<StandInProvider, string> = {
 	partoo: '/partoo/v2',
 	timelyai: '/timelyai',
@@ -354,6 +357,14 @@ export async function startProviderApiStandIn(
 				return answer(behaviourOf(provider, 'get'), () => ({
 					status: 200,
 					body: { data: { workspace_id: 'ws_stand_in', name: 'Stand-in workspace' } },
+				}));
+			}
+			// Partoo's GET /user/me: whose API key this is, asked at activation for signed deliveries.
+			if (provider === 'partoo' && method === 'GET' && route === '/user/me') {
+				call.operation = 'get';
+				return answer(behaviourOf(provider, 'get'), () => ({
+					status: 200,
+					body: { id: 'user_stand_in', org_id: STAND_IN_PARTOO_ORG },
 				}));
 			}
 			if (provider === 'dotdigital' && method === 'GET' && id === 'availableevents' && !sub) {

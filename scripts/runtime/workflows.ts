@@ -5,12 +5,12 @@ import { join } from 'node:path';
 
 import type { AuthenticationMethod } from '../../lib/providerDefinition';
 import { PROVIDER_IDS, providerById, type ProviderId } from '../../lib/providerRegistry';
+import { authenticationValue, TRIGGER_VERSION } from '../../lib/n8n/triggerCredentials';
 import {
+	allInOneCredentialOf,
 	credentialTypesFor,
-	latestTriggerVersion,
 	scriptAuthentication,
 	triggerCredentialsOf,
-	versionOneCredentialOf,
 	type DeliverySecrets,
 } from './deliveries';
 import type { N8nApi, WorkflowJson } from './n8nApi';
@@ -36,8 +36,8 @@ export function triggerNodeType(provider: ProviderId): string {
 
 /**
  * Creates the credentials a script's triggers of this provider use, holding its secret: the
- * latest version's for the scripts' authentication and the provider's default one, and
- * version 1's (the examples'). Returns their ids by credential type.
+ * credentials of the scripts' authentication and the provider's default one, and the
+ * all-in-one credential (the examples'). Returns their ids by credential type.
  */
 export async function createTriggerCredentials(
 	api: N8nApi,
@@ -52,8 +52,8 @@ export async function createTriggerCredentials(
 	const credentials = [...methods].flatMap((method) =>
 		triggerCredentialsOf(provider, secrets, method),
 	);
-	const versionOne = versionOneCredentialOf(provider, secrets);
-	if (versionOne) credentials.push(versionOne);
+	const allInOne = allInOneCredentialOf(provider, secrets);
+	if (allInOne) credentials.push(allInOne);
 	const ids: Record<string, string> = {};
 	for (const { type, data } of credentials)
 		ids[type] ??= await api.createCredential(type, `${label} (${type})`, data);
@@ -112,12 +112,12 @@ export function triggerNode(
 		id: randomUUID(),
 		name: options.nodeName ?? TRIGGER_NODE_NAME,
 		type: triggerNodeType(options.provider),
-		typeVersion: latestTriggerVersion(options.provider),
+		typeVersion: TRIGGER_VERSION,
 		position: [0, 0],
 		webhookId: randomUUID(),
 		parameters: {
 			autoRegister: false,
-			authentication,
+			authentication: authenticationValue(providerById(options.provider)!, authentication),
 			events: options.events ?? ['*'],
 			additionalOptions: options.output ? { output: options.output } : {},
 		},

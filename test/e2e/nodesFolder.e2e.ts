@@ -15,11 +15,11 @@ import { removeWorkDir } from './packagedN8n';
 
 /**
  * The README's nodes-folder route, its commands as written, then a plain `npm install` in the
- * folder; n8n started on it, stopped, and started again on the same user folder by the pinned
- * n8n. With N8N_UPGRADE_FROM=<version> the first start is that older n8n, so the second is an
- * upgrade (checked from 1.123.81; CI starts the pinned version twice, having no 1.x runtime).
+ * folder; n8n (N8N_VERSION, else the pinned one) started on it, stopped, and the pinned n8n
+ * started on the same user folder: with N8N_VERSION=1.123.81 (`npm run test:e2e:1x`) an
+ * upgrade to 2.41.1.
  */
-const FIRST = process.env.N8N_UPGRADE_FROM || DEFAULT_N8N_VERSION;
+const FIRST = process.env.N8N_VERSION || DEFAULT_N8N_VERSION;
 const OWNER = { email: 'nodes-folder@example.com', password: 'Nodes-folder-1A' };
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {

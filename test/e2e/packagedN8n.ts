@@ -16,6 +16,7 @@ import {
 /** The pinned n8n (or N8N_VERSION) on a free loopback port, with this package packed and installed. */
 export async function startPackagedN8n(
 	prefix: string,
+	env?: Record<string, string>,
 ): Promise<{ server: N8nProcess; workDir: string }> {
 	const runtime = await ensureN8nRuntime(process.env.N8N_VERSION);
 	const workDir = mkdtempSync(join(tmpdir(), prefix));
@@ -25,6 +26,7 @@ export async function startPackagedN8n(
 		userFolder,
 		port: await freePort(),
 		logFile: join(workDir, 'n8n.log'),
+		env,
 	});
 	return { server, workDir };
 }

@@ -654,6 +654,23 @@ describe('webhook registration in a real n8n, against the provider APIs stand-in
 		);
 	});
 
+	it.each(PROVIDERS)(
+		"%s: n8n's credential test refuses a plain-http Base URL off this machine, sending nothing",
+		async (provider) => {
+			const callsBefore = standIn.calls.length;
+			const result = await testCredential(provider, {
+				...credentialData(provider),
+				baseUrl: 'http://api.example.com/v2',
+			});
+			expect(result).toEqual({
+				status: 'Error',
+				message:
+					'The Base URL must start with https:// (plain http:// only to this machine: 127.0.0.1, ::1, localhost), since it receives the API credentials; "http://api.example.com" is refused. Nothing was sent.',
+			});
+			expect(standIn.calls.length).toBe(callsBefore);
+		},
+	);
+
 	it('leaves nothing at the stand-in that no error named, once every workflow is deactivated', () => {
 		const unnamed = PROVIDERS.flatMap((provider) =>
 			standIn

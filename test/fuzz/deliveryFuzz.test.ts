@@ -132,6 +132,8 @@ interface ProviderCase {
 	eventNames: string[];
 	forgeries: Partial<Record<Method, readonly string[]>>;
 	authenticate(plan: AuthPlan, body: Buffer): Authenticated;
+	/** Whether an authenticated envelope is for the credential's account, where deliveries name one. */
+	forTheAccount?(envelope: unknown, plan: AuthPlan): boolean;
 }
 
 /** Header names authentication uses; random extra headers never take them. */
@@ -172,6 +174,9 @@ const HEADER_FORGERIES = [
 	'otherHeader',
 	'notConfigured',
 ];
+
+/** Not forgeries: the trigger itself has no secret to check with, which is answered 503 (retry later). */
+const UNCHECKABLE_SETUPS = new Set(['noSecretConfigured', 'notConfigured']);
 
 function flipDigit(hex: string, variant: number): string {
 	const at = variant % hex.length;
@@ -269,18 +274,23 @@ function hmacAuthentication(scheme: HmacScheme, plan: AuthPlan, body: Buffer): A
 	return { setup, headers };
 }
 
-/** Half the runs use node version 1 and its all-in-one credential, half version 2 and the shared ones. */
-const usesVersionOne = (plan: AuthPlan) => Math.floor(plan.variant / 2) % 2 === 1;
+/** Half the runs use the all-in-one credential (nodes added before the split), half the shared ones. */
+const usesAllInOne = (plan: AuthPlan) => Math.floor(plan.variant / 2) % 2 === 1;
 
-function basicAuthentication(versionOneType: string, plan: AuthPlan): Authenticated {
+/** The Authentication value: the plain method name reads the all-in-one credential. */
+const authenticationParameter = (plan: AuthPlan) => ({
+	authentication: usesAllInOne(plan) ? plan.method : `${plan.method}Credential`,
+});
+
+function basicAuthentication(allInOneType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
 	const [user, password] = configured ? [BASIC_USER, BASIC_PASSWORD] : ['', ''];
-	const setup: TriggerSetup = usesVersionOne(plan)
-		? {
-				typeVersion: 1,
-				credentials: { [versionOneType]: { basicAuthUser: user, basicAuthPassword: password } },
-			}
-		: { typeVersion: 2, credentials: { messagingTriggersBasicAuthApi: { user, password } } };
+	const setup: TriggerSetup = {
+		parameters: authenticationParameter(plan),
+		credentials: usesAllInOne(plan)
+			? { [allInOneType]: { basicAuthUser: user, basicAuthPassword: password } }
+			: { messagingTriggersBasicAuthApi: { user, password } },
+	};
 	const encode = (text: string) => Buffer.from(text).toString('base64');
 	const scheme = plan.variant % 2 === 0 ? 'Basic' : 'basic';
 	const authorization: Record<string, string | undefined> = {
@@ -299,15 +309,15 @@ function basicAuthentication(versionOneType: string, plan: AuthPlan): Authentica
 	return { setup, headers: value === undefined ? {} : { authorization: value } };
 }
 
-function headerAuthentication(versionOneType: string, plan: AuthPlan): Authenticated {
+function headerAuthentication(allInOneType: string, plan: AuthPlan): Authenticated {
 	const configured = plan.forgery !== 'notConfigured';
 	const [headerName, headerToken] = configured ? [HEADER_NAME, HEADER_TOKEN] : ['', ''];
-	const setup: TriggerSetup = usesVersionOne(plan)
-		? { typeVersion: 1, credentials: { [versionOneType]: { headerName, headerToken } } }
-		: {
-				typeVersion: 2,
-				credentials: { messagingTriggersHeaderAuthApi: { name: headerName, value: headerToken } },
-			};
+	const setup: TriggerSetup = {
+		parameters: authenticationParameter(plan),
+		credentials: usesAllInOne(plan)
+			? { [allInOneType]: { headerName, headerToken } }
+			: { messagingTriggersHeaderAuthApi: { name: headerName, value: headerToken } },
+	};
 	const name = HEADER_NAME.toLowerCase();
 	const headers: Record<string, Record<string, string>> = {
 		missing: {},
@@ -323,10 +333,21 @@ function headerAuthentication(versionOneType: string, plan: AuthPlan): Authentic
 	};
 }
 
+/** The documented payload's organisation, the credential's in these runs. */
+const PARTOO_ORG = '123';
+
+/** Signed Partoo envelopes count only for the credential's organisation (`payload.org_id`). */
+function forPartooOrganisation(envelope: unknown, plan: AuthPlan): boolean {
+	if (plan.method !== 'signature') return true;
+	const payload = isObject(envelope) ? envelope.payload : undefined;
+	const orgId = isObject(payload) ? payload.org_id : undefined;
+	return orgId === Number(PARTOO_ORG) || (typeof orgId === 'string' && orgId.trim() === PARTOO_ORG);
+}
+
 function partooAuthentication(plan: AuthPlan, body: Buffer): Authenticated {
 	const environment = plan.forgery === 'productionKey' ? 'production' : 'sandbox';
 	const setup: TriggerSetup = {
-		credentials: { partooApi: { apiKey: 'not-used', environment, orgId: '' } },
+		credentials: { partooApi: { apiKey: 'not-used', environment, orgId: PARTOO_ORG } },
 	};
 	if (plan.method === 'none') return { setup, headers: {} };
 	const signer = plan.forgery === 'strangerKey' ? stranger.privateKey : partooSandbox.privateKey;
@@ -369,13 +390,13 @@ const CASES: ProviderCase[] = [
 			none: [],
 		},
 		authenticate(plan, body) {
-			const versionOneType = 'klinkWebhookApi';
-			if (plan.method === 'basicAuth') return basicAuthentication(versionOneType, plan);
-			if (plan.method === 'headerAuth') return headerAuthentication(versionOneType, plan);
-			if (plan.method === 'none') return noneAuthentication(versionOneType);
+			const allInOneType = 'klinkWebhookApi';
+			if (plan.method === 'basicAuth') return basicAuthentication(allInOneType, plan);
+			if (plan.method === 'headerAuth') return headerAuthentication(allInOneType, plan);
+			if (plan.method === 'none') return noneAuthentication(allInOneType);
 			const signed = hmacAuthentication(
 				{
-					credentialType: usesVersionOne(plan) ? versionOneType : 'klinkSignatureApi',
+					credentialType: usesAllInOne(plan) ? allInOneType : 'klinkSignatureApi',
 					secretField: 'signingSecret',
 					header: 'x-signature',
 					algorithm: 'sha256',
@@ -385,7 +406,13 @@ const CASES: ProviderCase[] = [
 				plan,
 				body,
 			);
-			return { ...signed, setup: { ...signed.setup, typeVersion: usesVersionOne(plan) ? 1 : 2 } };
+			return {
+				...signed,
+				setup: {
+					...signed.setup,
+					parameters: { ...signed.setup.parameters, ...authenticationParameter(plan) },
+				},
+			};
 		},
 	},
 	{
@@ -457,6 +484,7 @@ const CASES: ProviderCase[] = [
 			none: [],
 		},
 		authenticate: partooAuthentication,
+		forTheAccount: forPartooOrganisation,
 	},
 	{
 		id: 'staryaai',
@@ -537,7 +565,7 @@ async function deliverPlanned(
 ): Promise<Delivered> {
 	const body = buildBody(plan, context);
 	const { setup, headers: authHeaders } = providerCase.authenticate(auth, body);
-	const parameters: INodeParameters = { ...setup.parameters, authentication: auth.method };
+	const parameters: INodeParameters = { authentication: auth.method, ...setup.parameters };
 	if (events !== undefined) parameters.events = events;
 	if (output !== undefined) parameters.additionalOptions = { output };
 	const headers = { ...extra, ...authHeaders };
@@ -601,7 +629,7 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 		const headers = extraHeaders(AUTHENTICATION_HEADERS);
 
 		it(
-			'never throws, and answers 200, 400 or 401 only: 401 exactly when the authentication is wrong, whatever the body and headers',
+			'never throws, and answers 200, 400, 401, 503 or (for another account, at Partoo) 403 only: 401 exactly when the authentication is wrong, 503 exactly when the trigger has no secret, whatever the body and headers',
 			async () => {
 				await assertProperty(
 					fc.asyncProperty(
@@ -620,12 +648,20 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 								events,
 								chosenOutput,
 							);
-							expect([200, 400, 401]).toContain(run.status);
-							if (auth.forgery !== null) expect(run.status).toBe(401);
-							else expect(run.status).not.toBe(401);
+							// 403: authentic, but for another account (Partoo's organisations).
+							expect([200, 400, 401, 503, ...(providerCase.forTheAccount ? [403] : [])]).toContain(
+								run.status,
+							);
+							const uncheckable = UNCHECKABLE_SETUPS.has(auth.forgery ?? '');
+							if (uncheckable) expect(run.status).toBe(503);
+							else if (auth.forgery !== null) expect(run.status).toBe(401);
+							else expect([401, 503]).not.toContain(run.status);
 							if (run.status !== 200) {
 								expect(run.items).toBeNull();
-								expect(run.body).toEqual({ status: 'rejected', reason: expect.any(String) });
+								expect(run.body).toEqual({
+									status: run.status === 503 ? 'unavailable' : 'rejected',
+									reason: expect.any(String),
+								});
 							}
 						},
 					),
@@ -635,7 +671,7 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 		);
 
 		it(
-			'answers a correctly authenticated delivery by its body: 400 only when it is not JSON, else one item per envelope, in order',
+			'answers a correctly authenticated delivery by its body: 400 only when it is not JSON, else one item per envelope for its account (403 when none is), in order',
 			async () => {
 				await assertProperty(
 					fc.asyncProperty(
@@ -664,16 +700,25 @@ describe.each(CASES.map((providerCase) => [providerCase.id, providerCase] as con
 								expect(run.items).toBeNull();
 								return;
 							}
-							expect(run.status).toBe(200);
-							const envelopes = Array.isArray(read.value) ? read.value : [read.value];
-							if (envelopes.length === 0) {
+							const received = Array.isArray(read.value) ? read.value : [read.value];
+							if (received.length === 0) {
+								expect(run.status).toBe(200);
 								expect(run.items).toBeNull();
 								expect(run.body).toMatchObject({ status: 'ignored', received: 0 });
 								return;
 							}
+							const envelopes = providerCase.forTheAccount
+								? received.filter((envelope) => providerCase.forTheAccount!(envelope, auth))
+								: received;
+							if (envelopes.length === 0) {
+								expect(run.status).toBe(403);
+								expect(run.items).toBeNull();
+								return;
+							}
+							expect(run.status).toBe(200);
 							expect(run.body).toEqual({
 								status: 'accepted',
-								received: envelopes.length,
+								received: received.length,
 								emitted: envelopes.length,
 							});
 							expect(run.items).toHaveLength(envelopes.length);

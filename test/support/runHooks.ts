@@ -16,17 +16,18 @@ export const WEBHOOK_BASE = 'https://n8n.example.test/webhook';
 export const WEBHOOK_TEST_BASE = 'https://n8n.example.test/webhook-test';
 
 /**
- * Resolves a credential type's generic `authenticate` block the way n8n's CredentialsHelper
- * does for `={{$credentials.field}}` expressions (headers, query string, Basic auth).
+ * Runs a credential type's `authenticate` the way n8n's CredentialsHelper does: a function is
+ * called; a generic block is resolved for `={{$credentials.field}}` expressions (headers,
+ * query string, Basic auth).
  */
-function authenticate(
+async function authenticate(
 	credentialType: ICredentialType,
 	credentials: ICredentialDataDecryptedObject,
 	request: IHttpRequestOptions,
-): IHttpRequestOptions {
+): Promise<IHttpRequestOptions> {
 	const definition = credentialType.authenticate;
-	if (!definition || typeof definition === 'function' || definition.type !== 'generic')
-		return request;
+	if (typeof definition === 'function') return await definition(credentials, request);
+	if (!definition || definition.type !== 'generic') return request;
 	const resolve = (value: unknown) => {
 		const match =
 			typeof value === 'string' ? /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(value) : null;
@@ -89,7 +90,7 @@ export function hookHarness(
 			decrypted: ICredentialDataDecryptedObject,
 			_type: string,
 			request: IHttpRequestOptions,
-		) => authenticate(credentialType, decrypted, request),
+		) => await authenticate(credentialType, decrypted, request),
 	};
 
 	return {

@@ -26,11 +26,21 @@ const MESSAGE_STATUS_EVENTS = new Map([
 export const dotdigitalProvider: ProviderDefinition = {
 	id: 'dotdigital',
 	displayName: 'Dotdigital CPaaS',
+	formerNames: ['Comapi'],
+	documentation: { webhooks: 'https://developer.dotdigital.com/reference/webhooks' },
 	trigger: {
 		name: 'dotdigitalTrigger',
 		description:
 			'Starts the workflow on Dotdigital CPaaS (formerly Comapi) webhook events: messages, profiles, conversations',
 		icon: 'dotdigital',
+		aliases: [
+			'CPaaS',
+			'Enterprise Communications',
+			'Enterprise Communications API',
+			'dotmailer',
+			'SMS',
+			'Messaging',
+		],
 	},
 	authentication: {
 		choices: [
@@ -44,6 +54,17 @@ export const dotdigitalProvider: ProviderDefinition = {
 	},
 	credential: { type: 'dotdigitalCpaasApi', signingSecretField: 'webhookSecret' },
 	registration: dotdigitalRegistration,
+	// 400 is never retried (the events are lost); 401 reads as "signature failure", and
+	// whether it is retried is not said. Only the first delay and the last are documented.
+	deliveryRetries: {
+		retriesOn: 'non2xx',
+		neverRetried: [400],
+		answerDeadlineSeconds: 10,
+		firstRetrySeconds: 5,
+		retriesForSeconds: 24 * 60 * 60,
+		afterGivingUp: 'moves the delivery to its dead-letter queue',
+		source: 'https://developer.dotdigital.com/reference/webhooks',
+	},
 	events: dotdigitalEvents,
 	envelopeSchema: dotdigitalEnvelopeSchema,
 	eventSchemas: dotdigitalEventSchemas,

@@ -1,7 +1,9 @@
 import { asList, asRecord, asText } from '../../envelopeReading';
 import {
 	baseUrlOrDefault,
+	hasUnusableId,
 	idOf,
+	missingIdText,
 	webhookPath,
 	type WebhookRegistrationApi,
 } from '../../webhookRegistrationApi';
@@ -14,6 +16,7 @@ const WEBHOOKS_PATH = '/webhooks';
  * `GET /webhooks` lists the account's webhooks in one reply.
  */
 export const dotdigitalRegistration: WebhookRegistrationApi = {
+	authentication: { basicAuth: { user: 'apiUser', password: 'apiPassword' } },
 	baseUrl: (credentials) =>
 		credentials.region === 'custom'
 			? baseUrlOrDefault(credentials.baseUrl, '')
@@ -34,7 +37,8 @@ export const dotdigitalRegistration: WebhookRegistrationApi = {
 		const id = idOf(reply);
 		return {
 			createdIds: id ? [id] : [],
-			missing: id ? [] : ['the webhook id'],
+			missing: id ? [] : [missingIdText(reply)],
+			unusableIds: hasUnusableId(reply),
 			registered: id ? { ids: [id], url: target.url, events: target.events, secret } : undefined,
 		};
 	},

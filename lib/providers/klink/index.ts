@@ -18,12 +18,17 @@ import { klinkEnvelopeSchema, klinkEventSchemas } from './schema';
 export const klinkProvider: ProviderDefinition = {
 	id: 'klink',
 	displayName: 'K-LINK',
+	documentation: {
+		webhooks: 'https://developers.klink.cloud/webhook-events-and-schema-1913621m0',
+		setup: 'https://developers.klink.cloud/webhook-setup-1913619m0',
+	},
 	trigger: {
 		name: 'klinkTrigger',
 		description: 'Starts the workflow when K-LINK sends a contact or message webhook event',
 		icon: 'klink',
 		setupNotice:
 			"K-LINK has no webhook API: copy this node's Production URL into K-LINK → Settings → Webhooks → Add webhook (use the Development environment with the Test URL), tick the same events, and choose the same authentication as below",
+		aliases: ['KLINK', 'K LINK', 'Omnichannel', 'Inbox', 'Chat', 'Messaging'],
 	},
 	authentication: {
 		choices: [
@@ -40,7 +45,11 @@ export const klinkProvider: ProviderDefinition = {
 		default: 'signature',
 	},
 	credential: { type: 'klinkSignatureApi', signingSecretField: 'signingSecret' },
-	versionOneCredential: 'klinkWebhookApi',
+	allInOneCredential: 'klinkWebhookApi',
+	deliveryRetries: {
+		retriesOn: 'none',
+		source: 'https://docs.klink.cloud/integrations/webhook-integration-guide',
+	},
 	events: klinkEvents,
 	envelopeSchema: klinkEnvelopeSchema,
 	eventSchemas: klinkEventSchemas,

@@ -10,6 +10,7 @@ import {
 } from '../../envelopeReading';
 import { matchByFields, recogniseByNameField } from '../../messagingProvider';
 import type { ProviderDefinition } from '../../providerDefinition';
+import { partooOrganization } from './organization';
 import { partooRegistration } from './registration';
 import { partooPublicKeys } from './publicKeys';
 import { partooEvents } from './events';
@@ -18,11 +19,15 @@ import { partooEnvelopeSchema, partooEventSchemas } from './schema';
 export const partooProvider: ProviderDefinition = {
 	id: 'partoo',
 	displayName: 'Partoo',
+	documentation: {
+		webhooks: 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup',
+	},
 	trigger: {
 		name: 'partooTrigger',
 		description:
 			'Starts the workflow on Partoo Messages webhook events: messages, businesses, leads',
 		icon: 'partoo',
+		aliases: ['Partoo Messages', 'Business Messages', 'Leads', 'Chat', 'Messaging'],
 	},
 	authentication: {
 		choices: [
@@ -37,6 +42,13 @@ export const partooProvider: ProviderDefinition = {
 	},
 	credential: { type: 'partooApi' },
 	registration: partooRegistration,
+	// A 4xx is never retried; no answer deadline and no backoff base are documented.
+	deliveryRetries: {
+		retriesOn: '5xx',
+		maxRetries: 5,
+		source: 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup',
+	},
+	deliveryAccount: partooOrganization,
 	signingPublicKey: (credential) =>
 		partooPublicKeys.get(credential.environment === 'sandbox' ? 'sandbox' : 'production'),
 	events: partooEvents,
@@ -71,6 +83,7 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 			? 'automation'
 			: 'agent';
 	const contentType = pickText(message, 'content_type')?.toLowerCase() ?? null;
+	const media = contentType && contentType !== 'text' ? mediaOf(message) : [];
 	return {
 		// Partoo has one event for both directions: the sender says which it is.
 		event:
@@ -86,10 +99,11 @@ function messageFields(payload: JsonRecord, providerEvent: string): CanonicalFie
 		contact,
 		message: {
 			id: pickText(message, 'id'),
-			text: contentType === 'text' ? pickText(message, 'content') : null,
+			// A file's content is its URL; any other content, of whatever type, is the text.
+			text: media.length === 0 ? pickText(message, 'content') : null,
 			type: contentType,
 			status: pickText(message, 'status')?.toLowerCase() ?? null,
-			media: contentType && contentType !== 'text' ? mediaOf(message) : [],
+			media,
 		},
 		sender: fromConsumer
 			? { type: 'contact', id: null, name: contact.name }

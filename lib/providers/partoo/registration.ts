@@ -1,6 +1,8 @@
 import { asList, asRecord, asText } from '../../envelopeReading';
+import { organizationIdOf } from './organization';
 import {
 	baseUrlOrDefault,
+	hasUnusableId,
 	idOf,
 	webhookPath,
 	type ListedWebhook,
@@ -20,6 +22,7 @@ const BASE_URLS = {
  * lists them in pages (`page`, `max_page`).
  */
 export const partooRegistration: WebhookRegistrationApi = {
+	authentication: { headers: { 'x-APIKey': 'apiKey' } },
 	baseUrl: (credentials) =>
 		baseUrlOrDefault(
 			credentials.baseUrl,
@@ -50,12 +53,18 @@ export const partooRegistration: WebhookRegistrationApi = {
 				idByEvent.set(webhook.event, webhook.id);
 			}
 		}
+		const unusableIds = items.some(hasUnusableId);
 		const missing = target.events
 			.filter((event) => !idByEvent.has(event))
-			.map((event) => `the webhook id for ${event}`);
+			.map((event) =>
+				unusableIds
+					? `a usable webhook id for ${event} (an id given is not a plain id)`
+					: `the webhook id for ${event}`,
+			);
 		return {
 			createdIds: created.map((webhook) => webhook.id),
 			missing,
+			unusableIds,
 			registered:
 				missing.length === 0
 					? {
@@ -65,6 +74,11 @@ export const partooRegistration: WebhookRegistrationApi = {
 						}
 					: undefined,
 		};
+	},
+	// `GET /user/me` answers the user an API key belongs to, with its organisation's `org_id`.
+	accountOfApiKey: {
+		request: { method: 'GET', path: '/user/me' },
+		read: (reply) => organizationIdOf(asRecord(reply)?.org_id),
 	},
 	removeRequest: (id) => ({ method: 'DELETE', path: webhookPath(WEBHOOKS_PATH, id) }),
 	list: {

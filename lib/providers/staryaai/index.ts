@@ -43,6 +43,8 @@ const STATUS_EVENTS = new Map([
 export const staryaAiProvider: ProviderDefinition = {
 	id: 'staryaai',
 	displayName: 'StaryaAI',
+	formerNames: ['PsycoAI'],
+	documentation: { webhooks: 'https://docs.starya.ai/reference/event-schema' },
 	trigger: {
 		name: 'staryaAiTrigger',
 		description:
@@ -50,6 +52,7 @@ export const staryaAiProvider: ProviderDefinition = {
 		icon: 'staryaai',
 		setupNotice:
 			"StaryaAI does not sign its webhooks and has no webhook API: give StaryaAI this node's Production URL with a secret header (or Basic auth) and set the same values in the credential. With None, anyone who knows the URL can start this workflow.",
+		aliases: ['Psyco AI', 'Starya', 'Starya AI', 'Chatbot', 'Messaging'],
 	},
 	authentication: {
 		choices: [
@@ -59,7 +62,8 @@ export const staryaAiProvider: ProviderDefinition = {
 		],
 		default: 'headerAuth',
 	},
-	versionOneCredential: 'staryaAiWebhookApi',
+	allInOneCredential: 'staryaAiWebhookApi',
+	deliveryRetries: { retriesOn: 'none', source: 'https://docs.starya.ai/reference/event-schema' },
 	events: staryaAiEvents,
 	envelopeSchema: staryaAiEnvelopeSchema,
 	eventSchemas: staryaAiEventSchemas,

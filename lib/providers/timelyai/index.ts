@@ -34,11 +34,13 @@ const MESSAGE_STATUSES = new Map([
 export const timelyAiProvider: ProviderDefinition = {
 	id: 'timelyai',
 	displayName: 'Timely.ai',
+	documentation: { webhooks: 'https://docs.timelyai.com.br/en/webhooks/overview' },
 	trigger: {
 		name: 'timelyAiTrigger',
 		description:
 			'Starts the workflow on Timely.ai webhook events: messages, conversations, contacts, channels, appointments',
 		icon: 'timelyai',
+		aliases: ['Timely', 'TimelyAI', 'Timely AI', 'Appointments', 'Chatbot', 'Messaging'],
 	},
 	authentication: {
 		choices: [
@@ -53,6 +55,14 @@ export const timelyAiProvider: ProviderDefinition = {
 	},
 	credential: { type: 'timelyAiApi', signingSecretField: 'webhookSecret' },
 	registration: timelyAiRegistration,
+	deliveryRetries: {
+		retriesOn: 'non2xx',
+		answerDeadlineSeconds: 10,
+		schedule: [5, 15, 60, 300, 900],
+		maxRetries: 5,
+		afterGivingUp: 'marks the webhook failing',
+		source: 'https://docs.timelyai.com.br/en/webhooks/overview',
+	},
 	events: timelyAiEvents,
 	envelopeSchema: timelyAiEnvelopeSchema,
 	eventSchemas: timelyAiEventSchemas,
@@ -67,7 +77,7 @@ export const timelyAiProvider: ProviderDefinition = {
 	},
 	recogniseEvent: (envelope) => recogniseByNameField(timelyAiProvider, envelope, 'event'),
 	matchEnvelope: (envelope) =>
-		matchByFields(timelyAiProvider, envelope, ['event_id', 'event'], 'event'),
+		matchByFields(timelyAiProvider, envelope, ['event', 'workspace_id'], 'event'),
 	toCanonicalFields(envelope, { providerEvent }) {
 		const data = asRecord(envelope.data) ?? {};
 		const contactId = firstText(
@@ -78,7 +88,9 @@ export const timelyAiProvider: ProviderDefinition = {
 		const fields: CanonicalFields = {
 			eventId: pickText(envelope, 'event_id') ?? undefined,
 			occurredAt: toIsoTimestamp(envelope.timestamp),
-			channel: normalizeChannel(firstText(data.channel_type, pick(data, 'channel', 'type'))),
+			channel: normalizeChannel(
+				firstText(data.channel_type, data.channel, pick(data, 'channel', 'type')),
+			),
 			conversationId: firstText(
 				data.conversation_id,
 				providerEvent.startsWith('conversation.') ? data.id : null,
@@ -113,7 +125,7 @@ function messageFields(
 				: [],
 		},
 		sender: inbound
-			? { type: 'contact', id: contactId, name: null }
+			? { type: 'contact', id: contactId, name: pickText(data, 'contact', 'name') }
 			: senderType
 				? { type: senderType, id: pickText(data, 'sent_by'), name: null }
 				: null,

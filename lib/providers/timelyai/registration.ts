@@ -1,7 +1,10 @@
-import { asRecord, pickText } from '../../envelopeReading';
+import { asRecord } from '../../envelopeReading';
 import {
 	baseUrlOrDefault,
+	hasUnusableId,
 	idOf,
+	missingIdText,
+	signingSecretOf,
 	webhookPath,
 	type WebhookRegistrationApi,
 } from '../../webhookRegistrationApi';
@@ -14,6 +17,7 @@ const WEBHOOKS_PATH = '/v1/webhooks';
  * offers no list of webhooks, so a webhook whose reply was lost cannot be looked up.
  */
 export const timelyAiRegistration: WebhookRegistrationApi = {
+	authentication: { headers: { 'x-api-key': 'apiKey' } },
 	baseUrl: (credentials) => baseUrlOrDefault(credentials.baseUrl, 'https://api.timelyai.com.br'),
 	createRequest: (target) => ({
 		method: 'POST',
@@ -23,11 +27,15 @@ export const timelyAiRegistration: WebhookRegistrationApi = {
 	readCreateReply(reply, target) {
 		const webhook = asRecord(asRecord(reply)?.data) ?? asRecord(reply);
 		const id = idOf(webhook);
-		const secret = pickText(webhook, 'secret');
-		const missing = [...(id ? [] : ['the webhook id']), ...(secret ? [] : ['the signing secret'])];
+		const secret = signingSecretOf(webhook?.secret);
+		const missing = [
+			...(id ? [] : [missingIdText(webhook)]),
+			...(secret ? [] : [secretMissingText(webhook?.secret)]),
+		];
 		return {
 			createdIds: id ? [id] : [],
 			missing,
+			unusableIds: hasUnusableId(webhook),
 			registered:
 				id && secret ? { ids: [id], url: target.url, events: target.events, secret } : undefined,
 		};
@@ -35,3 +43,9 @@ export const timelyAiRegistration: WebhookRegistrationApi = {
 	removeRequest: (id) => ({ method: 'DELETE', path: webhookPath(WEBHOOKS_PATH, id) }),
 	existsRequest: (id) => ({ method: 'GET', path: `${webhookPath(WEBHOOKS_PATH, id)}/deliveries` }),
 };
+
+function secretMissingText(given: unknown): string {
+	return given === undefined || given === null
+		? 'the signing secret'
+		: 'the signing secret (the one given is not 8 to 1,024 visible characters of text)';
+}
