@@ -7,6 +7,7 @@ module.exports = {
 	// builds the same bundle for the tests into node_modules/.cache (which no linter reads).
 	globalSetup: '<rootDir>/test/support/bundleJsonPath.js',
 	moduleNameMapper: {
+		'^isolated-vm$': '<rootDir>/test/support/isolatedVmIsNotLoaded.js',
 		'^\\.\\./vendor/jsonpath-plus/jsonpath-plus\\.js$':
 			'<rootDir>/node_modules/.cache/jsonpath-plus-bundle/jsonpath-plus.js',
 	},

@@ -76,7 +76,8 @@ export function registryDocuments(
 			path: 'nodes/EventNormalizer/EventNormalizer.node.json',
 			content: json({
 				...(JSON.parse(read('nodes/EventNormalizer/EventNormalizer.node.json')) as object),
-				alias: [...NORMALIZER_WORDS, ...providers.flatMap(providerNames)],
+				// Current names only: a former name finds the provider's trigger alone, so it is listed first.
+				alias: [...NORMALIZER_WORDS, ...providers.map(({ displayName }) => displayName)],
 			}),
 		},
 	];

@@ -2,18 +2,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { PROVIDER_IDS, providerById, type ProviderId } from '../lib/providerRegistry';
-import { demoFixture, newSecrets, onlyProviderCanSign, signedHeaders } from './runtime/deliveries';
+import { displayName, setUpDemo, DEMO_WORKFLOW_NAME } from './runtime/demo';
+import { onlyProviderCanSign } from './runtime/deliveries';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT, RUNTIME_DIR } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, PACKAGE_NAME, startN8n } from './runtime/n8nServer';
-import {
-	createTriggerCredentials,
-	EXAMPLE_DATA_TABLE,
-	exampleFiles,
-	exampleWorkflow,
-	triggerWorkflow,
-} from './runtime/workflows';
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -35,98 +28,45 @@ async function main(): Promise<void> {
 		port,
 		logFile: join(demoDir, 'n8n.log'),
 	});
+	const owner = newOwner();
+	const demo = await setUpDemo(await N8nApi.setUp(n8n.baseUrl, owner));
 	const stop = async () => {
 		console.log('\nStopping n8n…');
 		await n8n.stop();
+		await demo.standIn.close();
 		process.exit(0);
 	};
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 
-	const owner = newOwner();
-	const api = await N8nApi.setUp(n8n.baseUrl, owner);
-	const secrets = newSecrets();
-	const credentialIds = {} as Record<ProviderId, Record<string, string>>;
-	for (const provider of PROVIDER_IDS) {
-		credentialIds[provider] = await createTriggerCredentials(
-			api,
-			provider,
-			secrets,
-			`${displayName(provider)} (demo)`,
-		);
-	}
-
-	const curls: string[] = [];
-	for (const provider of PROVIDER_IDS) {
-		const built = triggerWorkflow({
-			provider,
-			name: `Demo: ${displayName(provider)} events`,
-			credentialIds: credentialIds[provider],
-			then: [
-				{
-					name: 'Event Fields',
-					type: `${PACKAGE_NAME}.eventFields`,
-					parameters: {
-						fields: ['event', 'senderType', 'channel', 'contactName', 'text', 'errorCode'],
-					},
-				},
-			],
-		});
-		const { url } = await api.deploy(built);
-		const fixture = demoFixture(provider);
-		const headers = Object.entries(signedHeaders(provider, fixture.bytes, secrets)).map(
-			([name, value]) => `-H '${name}: ${value}'`,
-		);
-		curls.push(
-			`# ${displayName(provider)}${onlyProviderCanSign(provider) ? ` (unsigned: only ${displayName(provider)} holds its signing key)` : ''}\n` +
-				`curl -X POST '${url}' ${headers.join(' ')} --data-binary @${relative(REPO_ROOT, fixture.path)}`,
-		);
-	}
-
-	await api.createDataTable(EXAMPLE_DATA_TABLE.name, EXAMPLE_DATA_TABLE.columns);
-	const examples = await importExamples(api, credentialIds);
-
+	const curls = demo.deliveries.map(
+		({ provider, nodeName, curl }) =>
+			`# ${nodeName}${onlyProviderCanSign(provider) ? ` (unsigned: only ${displayName(provider)} holds its signing key, so this trigger's Authentication is None)` : ''}\n${curl}`,
+	);
 	console.log(`
-n8n is ready (${Math.round((Date.now() - started) / 1000)} s) with every ${PACKAGE_NAME} node in the node panel.
+n8n is ready (${Math.round((Date.now() - started) / 1000)} s) with every ${PACKAGE_NAME} node in the nodes panel.
 
   Editor:    ${n8n.baseUrl}
   Login:     ${owner.email}
   Password:  ${owner.password}
 
-Active workflows: one demo trigger per provider (trigger → Event Fields)${examples.length ? `, and the examples: ${examples.join(', ')}` : ''}.
-Send each trigger a correctly signed sample event (from the repository root), then open Executions:
+Active workflow “${DEMO_WORKFLOW_NAME}”: one trigger per provider → Event Fields.
+Send each trigger a correctly signed sample event (from the repository root), then open the
+workflow's Executions tab:
 
 ${curls.join('\n\n')}
 
+Credentials: ${demo.credentials.map(({ name }) => `“${name}”`).join(', ')}.
+Those marked “local API stand-in” point their Base URL at ${demo.standIn.url}, a stand-in for
+the provider's webhook API run by this script, so that their Test button works offline; with
+your own account, enter your API key and the provider's Base URL.
+
+Examples, imported inactive: ${demo.examples.map((name) => `“${name}”`).join(', ')}.
+Their credentials are placeholders (named “<service> account”) and their Slack and HTTP URLs
+fake: each workflow's sticky note, and examples/README.md, say what to set before activating one.
+
 Ctrl-C stops n8n. The next \`npm start\` begins again from a fresh instance.`);
 }
-
-/** Imports and activates the workflows in examples/ with the demo credentials. */
-async function importExamples(
-	api: N8nApi,
-	credentialIds: Record<ProviderId, Record<string, string>>,
-): Promise<string[]> {
-	const credentialIdsByType = Object.assign({}, ...Object.values(credentialIds)) as Record<
-		string,
-		string
-	>;
-	const imported: string[] = [];
-	for (const file of exampleFiles()) {
-		const { workflow } = exampleWorkflow(file, credentialIdsByType);
-		const id = await api.createWorkflow(workflow);
-		try {
-			await api.activateWorkflow(id);
-			imported.push(`“${workflow.name}” (active)`);
-		} catch (error) {
-			imported.push(
-				`“${workflow.name}” (imported, not active: ${(error as Error).message.replace(/^.*answered /, '')})`,
-			);
-		}
-	}
-	return imported;
-}
-
-const displayName = (provider: ProviderId) => providerById(provider)!.displayName;
 
 async function isFree(port: number): Promise<boolean> {
 	try {

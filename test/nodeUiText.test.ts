@@ -151,7 +151,7 @@ describe('the codex files n8n reads next to each node', () => {
 		['StaryaAiTrigger', ['PsycoAI', 'Starya']],
 		['TimelyAiTrigger', ['Timely']],
 		['KlinkTrigger', ['KLINK']],
-		['EventNormalizer', ['Comapi', 'PsycoAI']],
+		['EventNormalizer', ['K-LINK', 'Partoo', 'Timely.ai', 'Dotdigital CPaaS', 'StaryaAI']],
 	])('%s is found in the node panel by the names it is also known by', (folder, names) => {
 		expect(codexOf(folder).alias).toEqual(expect.arrayContaining(names));
 	});

@@ -275,17 +275,22 @@ async function request(
 	return text ? JSON.parse(text) : {};
 }
 
-/** Polls a production webhook until n8n has registered it (it answers 404 until then). */
+/**
+ * Waits until n8n has registered a production webhook for POST, without calling the trigger:
+ * a CORS preflight-style `OPTIONS` with an `Origin` header makes n8n list the path's
+ * registered methods in `Access-Control-Allow-Methods` and answer 204, starting nothing and
+ * logging nothing (a POST would reach the trigger, or log "unknown webhook" until registered).
+ */
 export async function waitForWebhook(url: string, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const response = await fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: '',
+			method: 'OPTIONS',
+			headers: { origin: new URL(url).origin },
 		}).catch(() => null);
-		if (response && response.status !== 404) return;
+		const methods = response?.headers.get('access-control-allow-methods') ?? '';
+		if (methods.split(/,\s*/).includes('POST')) return;
 		await sleep(250);
 	}
-	throw new Error(`webhook ${url} was not registered within ${timeoutMs / 1000} s`);
+	throw new Error(`webhook ${url} was not registered for POST within ${timeoutMs / 1000} s`);
 }

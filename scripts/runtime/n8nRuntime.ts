@@ -104,7 +104,7 @@ export async function ensureN8nRuntime(
 		PATH: `${nodeBinDir}:${process.env.PATH}`,
 		npm_config_nodedir: nodeDir,
 	};
-	log(`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: 5–10 minutes, 2.4 GB)…`);
+	log(`Installing n8n ${spec.n8nVersion} into ${n8nDir} (first run only: 5–15 minutes, 2.2 GB)…`);
 	const started = Date.now();
 	// --legacy-peer-deps: npm otherwise loops on peer conflicts over versions this registry lacks.
 	// --ignore-scripts: one optional dependency's install script downloads from outside the registry.
@@ -120,7 +120,7 @@ export async function ensureN8nRuntime(
 		],
 		{ cwd: n8nDir, env, log, progress: npmInstallProgress(), progressEvery: 15_000 },
 	);
-	log('Building sqlite3, n8n’s one native addon (1–4 minutes)…');
+	log('Building sqlite3, n8n’s one native addon (1–5 minutes)…');
 	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3'], {
 		cwd: n8nDir,
 		env,
@@ -154,7 +154,12 @@ async function ensureNode(version: string, log: Log): Promise<string> {
 			'--no-fund',
 			`node@${version}`,
 		],
-		{ cwd: dir, log },
+		{
+			cwd: dir,
+			log,
+			progress: quietStepProgress(`installing Node.js ${version}`),
+			progressEvery: 15_000,
+		},
 	);
 	if (!existsSync(join(binDir, 'node')))
 		throw new Error(`node@${version} installed no binary at ${binDir}`);

@@ -1,8 +1,16 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- development script (starts n8n for the demo, end-to-end and bench runs); not part of the published package */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	createWriteStream,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { REPO_ROOT, run, type N8nRuntime } from './n8nRuntime';
 
@@ -46,6 +54,31 @@ export async function installPackage(userFolder: string, tarball: string): Promi
 			2,
 		),
 	);
+}
+
+/**
+ * The README's route for a build of this repository, command by command: the tarball copied
+ * into the user's `~/.n8n/nodes`, `npm init -y`, `omit=peer` in the folder's `.npmrc`,
+ * `npm install ./<tarball>`; then a later plain `npm install` there, which must neither fail
+ * nor install n8n's own packages.
+ */
+export async function installAsTheReadmeSays(userFolder: string, tarball: string): Promise<void> {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	copyFileSync(tarball, join(nodesDir, basename(tarball)));
+	const shell = async (command: string) =>
+		await run('bash', ['-c', command], { cwd: nodesDir, log: () => undefined });
+	await shell('[ -f package.json ] || npm init -y');
+	await shell("grep -qx 'omit=peer' .npmrc 2>/dev/null || echo 'omit=peer' >> .npmrc");
+	await shell(`npm install ./${basename(tarball)}`);
+	await shell('npm install');
+	const installed = readdirSync(join(nodesDir, 'node_modules')).filter(
+		(name) => !name.startsWith('.'),
+	);
+	if (installed.join() !== PACKAGE_NAME)
+		throw new Error(
+			`the nodes folder holds ${installed.join(', ')} after a later npm install, not only ${PACKAGE_NAME}`,
+		);
 }
 
 export function freePort(): Promise<number> {
@@ -92,8 +125,9 @@ export function headlessEnv(userFolder: string, port: number): Record<string, st
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		// Webhook URLs follow from host and port (http): WEBHOOK_URL would only add a deprecation
+		// warning to 2.x's log.
 		N8N_HOST: '127.0.0.1',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',

@@ -468,3 +468,37 @@ export async function startProviderApiStandIn(
 			}),
 	};
 }
+
+/**
+ * The data of a provider's API credential pointing at the stand-in, with the stand-in's API
+ * credentials; `webhookSecret` is what a webhook registered by hand is signed with.
+ */
+export function standInCredentialData(
+	standIn: ProviderApiStandIn,
+	provider: StandInProvider,
+	webhookSecret?: string,
+): Record<string, unknown> {
+	switch (provider) {
+		case 'partoo':
+			return {
+				apiKey: standIn.credentials.partoo.apiKey,
+				environment: 'production',
+				orgId: '',
+				baseUrl: standIn.baseUrls.partoo,
+			};
+		case 'timelyai':
+			return {
+				apiKey: standIn.credentials.timelyai.apiKey,
+				webhookSecret,
+				baseUrl: standIn.baseUrls.timelyai,
+			};
+		case 'dotdigital':
+			return {
+				webhookSecret,
+				region: 'custom',
+				baseUrl: standIn.baseUrls.dotdigital,
+				apiUser: standIn.credentials.dotdigital.apiUser,
+				apiPassword: standIn.credentials.dotdigital.apiPassword,
+			};
+	}
+}

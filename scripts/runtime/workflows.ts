@@ -90,7 +90,17 @@ export interface BuiltWorkflow {
  * (no provider API is reachable from a test machine).
  */
 export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow {
-	const webhookId = randomUUID();
+	const trigger = triggerNode(options);
+	return {
+		workflow: chain(options.name, trigger, options.then ?? []),
+		webhookPath: `${String(trigger.webhookId)}/webhook`,
+	};
+}
+
+/** One of our triggers as a workflow node (named TRIGGER_NODE_NAME unless told otherwise), registration off. */
+export function triggerNode(
+	options: Omit<TriggerWorkflowOptions, 'name' | 'then'> & { nodeName?: string },
+): WorkflowJson['nodes'][number] {
 	const authentication = options.authentication ?? scriptAuthentication(options.provider);
 	const credentials: Record<string, { id: string; name: string }> = {};
 	for (const type of credentialTypesFor(options.provider, authentication)) {
@@ -98,13 +108,13 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow 
 		if (!id) throw new Error(`No ${type} credential for the ${options.provider} trigger`);
 		credentials[type] = { id, name: `${options.provider} (${type})` };
 	}
-	const trigger = {
+	return {
 		id: randomUUID(),
-		name: TRIGGER_NODE_NAME,
+		name: options.nodeName ?? TRIGGER_NODE_NAME,
 		type: triggerNodeType(options.provider),
 		typeVersion: TRIGGER_VERSION,
 		position: [0, 0],
-		webhookId,
+		webhookId: randomUUID(),
 		parameters: {
 			autoRegister: false,
 			authentication: authenticationValue(providerById(options.provider)!, authentication),
@@ -112,10 +122,6 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow 
 			additionalOptions: options.output ? { output: options.output } : {},
 		},
 		credentials,
-	};
-	return {
-		workflow: chain(options.name, trigger, options.then ?? []),
-		webhookPath: `${webhookId}/webhook`,
 	};
 }
 

@@ -7,6 +7,7 @@ import { fixtureFiles, newSecrets, signedHeaders } from '../../scripts/runtime/d
 import { N8nApi, newOwner, waitForWebhook, type Owner } from '../../scripts/runtime/n8nApi';
 import { sleep, tail, type N8nProcess } from '../../scripts/runtime/n8nServer';
 import {
+	standInCredentialData,
 	startProviderApiStandIn,
 	type ApiBehaviour,
 	type HeldWebhook,
@@ -104,31 +105,12 @@ let failedScenarios = 0;
 /** The table issue 12's closing note asks for: each step, and what the stand-in held after it. */
 const report: Array<{ provider: StandInProvider; scenario: string; line: string }> = [];
 
-function credentialData(provider: StandInProvider): Record<string, unknown> {
-	switch (provider) {
-		case 'partoo':
-			return {
-				apiKey: standIn.credentials.partoo.apiKey,
-				environment: 'production',
-				orgId: '',
-				baseUrl: standIn.baseUrls.partoo,
-			};
-		case 'timelyai':
-			return {
-				apiKey: standIn.credentials.timelyai.apiKey,
-				webhookSecret: credentialSecrets.timelyai,
-				baseUrl: standIn.baseUrls.timelyai,
-			};
-		case 'dotdigital':
-			return {
-				webhookSecret: credentialSecrets.dotdigital,
-				region: 'custom',
-				baseUrl: standIn.baseUrls.dotdigital,
-				apiUser: standIn.credentials.dotdigital.apiUser,
-				apiPassword: standIn.credentials.dotdigital.apiPassword,
-			};
-	}
-}
+const credentialData = (provider: StandInProvider) =>
+	standInCredentialData(
+		standIn,
+		provider,
+		provider === 'partoo' ? undefined : credentialSecrets[provider],
+	);
 
 interface LifecycleWorkflow {
 	id: string;

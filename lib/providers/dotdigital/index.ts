@@ -31,7 +31,7 @@ export const dotdigitalProvider: ProviderDefinition = {
 	trigger: {
 		name: 'dotdigitalTrigger',
 		description:
-			'Starts the workflow on Dotdigital Enterprise Communications API (formerly Comapi) webhook events: messages, profiles, conversations',
+			'Starts the workflow on Dotdigital CPaaS (formerly Comapi) webhook events: messages, profiles, conversations',
 		icon: 'dotdigital',
 		aliases: [
 			'CPaaS',
