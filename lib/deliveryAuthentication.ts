@@ -30,7 +30,10 @@ export type DeliveryAuthentication =
 	| { kind: 'ed25519Signature'; header: string; publicKey: KeyObject }
 	| { kind: 'basicAuth'; user: string; password: string }
 	| { kind: 'headerToken'; headerName: string; token: string }
-	/** A setting that cannot authenticate anything: every delivery is refused with `reason`. */
+	/**
+	 * A setting that cannot authenticate anything (a credential that cannot be read, say):
+	 * no delivery is let in, and none is called forged (see uncheckableReason).
+	 */
 	| { kind: 'misconfigured'; reason: string };
 
 export type AuthenticationResult = { ok: true } | { ok: false; reason: string };
@@ -49,6 +52,31 @@ export function constantTimeEqual(expected: string | Buffer, actual: string | Bu
 	const actualDigest = createHash('sha256').update(actual).digest();
 	return timingSafeEqual(expectedDigest, actualDigest);
 }
+
+/**
+ * Why no delivery can be checked with this setting, or null when deliveries can be. Such a
+ * delivery is not provably forged: the trigger's own setup is at fault (a credential that
+ * could not be read, a secret left empty), so the engine answers 503 and a provider that
+ * retries sends it again once the setup is fixed.
+ */
+export function uncheckableReason(authentication: DeliveryAuthentication): string | null {
+	switch (authentication.kind) {
+		case 'misconfigured':
+			return authentication.reason;
+		case 'hmacSignature':
+			return authentication.secret ? null : NO_SECRET;
+		case 'basicAuth':
+			return authentication.user || authentication.password ? null : NO_BASIC_AUTH_USER;
+		case 'headerToken':
+			return authentication.headerName && authentication.token ? null : NO_HEADER_TOKEN;
+		default:
+			return null;
+	}
+}
+
+const NO_SECRET = 'no signing secret is configured for this trigger';
+const NO_BASIC_AUTH_USER = 'no Basic auth user is configured for this trigger';
+const NO_HEADER_TOKEN = 'no header name or value is configured for this trigger';
 
 /**
  * Decides whether a delivery comes from whom it claims. Never throws: anything unexpected
@@ -89,7 +117,7 @@ function checkHmacSignature(
 	}: Extract<DeliveryAuthentication, { kind: 'hmacSignature' }>,
 	nowMs: number,
 ): AuthenticationResult {
-	if (!secret) return { ok: false, reason: 'no signing secret is configured for this trigger' };
+	if (!secret) return { ok: false, reason: NO_SECRET };
 	let signature = headerValue(delivery.headers, scheme.header);
 	if (signature === null) return { ok: false, reason: `missing ${scheme.header} header` };
 	if (scheme.prefix && signature.toLowerCase().startsWith(scheme.prefix.toLowerCase())) {
@@ -169,8 +197,7 @@ function checkBasicAuth(
 	delivery: IncomingDelivery,
 	{ user, password }: Extract<DeliveryAuthentication, { kind: 'basicAuth' }>,
 ): AuthenticationResult {
-	if (!user && !password)
-		return { ok: false, reason: 'no Basic auth user is configured for this trigger' };
+	if (!user && !password) return { ok: false, reason: NO_BASIC_AUTH_USER };
 	const authorization = headerValue(delivery.headers, 'authorization');
 	const match = authorization ? /^basic\s+(\S+)$/i.exec(authorization) : null;
 	if (!match) return { ok: false, reason: 'missing Basic authorization header' };
@@ -189,8 +216,7 @@ function checkHeaderToken(
 	delivery: IncomingDelivery,
 	{ headerName, token }: Extract<DeliveryAuthentication, { kind: 'headerToken' }>,
 ): AuthenticationResult {
-	if (!headerName || !token)
-		return { ok: false, reason: 'no header name or value is configured for this trigger' };
+	if (!headerName || !token) return { ok: false, reason: NO_HEADER_TOKEN };
 	const given = headerValue(delivery.headers, headerName);
 	if (given === null) return { ok: false, reason: `missing ${headerName} header` };
 	return constantTimeEqual(token, given)

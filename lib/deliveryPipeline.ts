@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from './canonicalEvent';
 import {
 	authenticateDelivery,
+	uncheckableReason,
 	type DeliveryAuthentication,
 	type IncomingDelivery,
 } from './deliveryAuthentication';
@@ -27,6 +28,8 @@ export interface DeliverySettings {
  */
 export type DeliveryOutcome =
 	| { kind: 'unauthenticated'; status: 401; reason: string }
+	/** The trigger cannot check deliveries now (its credential, its setup): ours to fix, so retryable. */
+	| { kind: 'uncheckable'; status: 503; reason: string }
 	| { kind: 'malformed'; status: 400; reason: string }
 	| { kind: 'tooManyEvents'; status: 413; received: number; reason: string }
 	| { kind: 'ignored'; status: 200; received: number; reason: string }
@@ -51,7 +54,7 @@ export function parseDeliveryBody(rawBody: Buffer): ParsedBody {
 }
 
 /**
- * The whole engine for one delivery: authenticate → parse → count → recognise → filter →
+ * The whole engine for one delivery: authenticate (or 503 when it cannot) → parse → count → recognise → filter →
  * normalize. Never throws; every outcome carries the HTTP status to answer with, and one
  * envelope that cannot be normalized never costs the others.
  */
@@ -61,6 +64,8 @@ export function processDelivery(
 	settings: DeliverySettings,
 	nowMs: number = Date.now(),
 ): DeliveryOutcome {
+	const uncheckable = uncheckableReason(settings.authentication);
+	if (uncheckable !== null) return { kind: 'uncheckable', status: 503, reason: uncheckable };
 	const authentication = authenticateDelivery(delivery, settings.authentication, nowMs);
 	if (!authentication.ok)
 		return { kind: 'unauthenticated', status: 401, reason: authentication.reason };

@@ -17,6 +17,35 @@ export interface AuthenticationChoice {
 /** The fields of a credential, as they are stored (all text but option values). */
 export type CredentialFields = Readonly<Record<string, unknown>>;
 
+/**
+ * What a provider does with a delivery that is not answered 2xx, as its documentation says
+ * (docs/limits-and-answers.md). The trigger's Acknowledge texts are worded from it.
+ */
+export interface DeliveryRetries {
+	/**
+	 * Which failed deliveries it sends again: those answered 5xx or not at all (`5xx`), those
+	 * answered anything but 2xx or not at all (`non2xx`, except `neverRetried`), or none that it
+	 * documents (`none`).
+	 */
+	retriesOn: '5xx' | 'non2xx' | 'none';
+	/** Answers it never sends again, even under `non2xx`: the events of that delivery are lost. */
+	neverRetried?: readonly number[];
+	/** How long it waits for an answer before it counts the delivery as failed. */
+	answerDeadlineSeconds?: number;
+	/** Seconds from a failed attempt to the next one, retry by retry, where documented. */
+	schedule?: readonly number[];
+	/** Seconds to the first retry, where only that one is documented. */
+	firstRetrySeconds?: number;
+	/** The most retries it makes, where documented as a count. */
+	maxRetries?: number;
+	/** How long it keeps retrying, where documented as a time. */
+	retriesForSeconds?: number;
+	/** What it does when it gives up, where documented: "marks the webhook failing". */
+	afterGivingUp?: string;
+	/** The page that documents it. */
+	source: string;
+}
+
 /** How sure a shape check is that an envelope is this provider's. */
 export type EnvelopeMatch = 'no' | 'shape' | 'certain';
 
@@ -59,6 +88,8 @@ export interface ProviderDefinition extends MessagingProvider {
 	 * provider's credential); absent when the user registers the URL by hand.
 	 */
 	registration?: WebhookRegistrationApi;
+	/** What the provider does when a delivery is not acknowledged with 2xx. */
+	deliveryRetries: DeliveryRetries;
 	/** Whether an envelope has this provider's shape, for the Normalize node's automatic choice. */
 	matchEnvelope(envelope: JsonRecord): EnvelopeMatch;
 }

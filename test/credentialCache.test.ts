@@ -105,7 +105,7 @@ describe('the credential a signed trigger checks deliveries with', () => {
 		expect(await statusOf(credential.setup, NEW_SECRET)).toBe(200);
 	});
 
-	it('refuses every delivery once a deleted credential is past the 5 seconds', async () => {
+	it('answers every delivery 503 once a deleted credential is past the 5 seconds', async () => {
 		const credential = countedCredential({ ...IDS, credentialId: 'credential-deleted' });
 		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
 
@@ -114,7 +114,7 @@ describe('the credential a signed trigger checks deliveries with', () => {
 		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
 		at(5000);
 		const refused = await deliver(timelyAi, credential.setup, timelyAiDelivery(OLD_SECRET));
-		expect(refused.status).toBe(401);
+		expect(refused.status).toBe(503);
 		expect(refused.warnings[0].meta.reason).toBe(
 			"the trigger's credential could not be read: no test credentials of type timelyAiApi",
 		);
@@ -123,7 +123,7 @@ describe('the credential a signed trigger checks deliveries with', () => {
 	it('keeps no failed read: the credential is read again on the next delivery', async () => {
 		const credential = countedCredential({ ...IDS, credentialId: 'credential-restored' });
 		credential.deleted = true;
-		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(401);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(503);
 		credential.deleted = false;
 		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
 	});

@@ -20,6 +20,10 @@ import { hmac } from './support/signing';
  */
 
 const NOT_AUTHENTICATED = { status: 'rejected', reason: 'the delivery is not authenticated' };
+const UNAVAILABLE = {
+	status: 'unavailable',
+	reason: 'the delivery could not be taken now; send it again later',
+};
 const klink = new KlinkTrigger();
 const dotdigital = new DotdigitalTrigger();
 const open = { parameters: { authentication: 'none' } };
@@ -78,11 +82,19 @@ describe('a refused delivery tells the caller nothing about the configuration', 
 		],
 	];
 
-	it.each(setups)('answers the same 401 body for %s', async (_case, setup, headers) => {
+	it.each(setups.slice(0, 2))('answers the same 401 body for %s', async (_case, setup, headers) => {
 		const run = await deliver(klink, setup, { body: contactCreate, headers });
 		expect(run).toMatchObject({ status: 401, items: null });
 		expect(run.body).toEqual(NOT_AUTHENTICATED);
 		expect(JSON.stringify(run.body)).not.toMatch(/acme|secret|basic|header/i);
+	});
+
+	// Nothing proves such a delivery forged: the owner's setup is at fault, so the provider may retry.
+	it.each(setups.slice(2))('answers the same 503 body for %s', async (_case, setup, headers) => {
+		const run = await deliver(klink, setup, { body: contactCreate, headers });
+		expect(run).toMatchObject({ status: 503, items: null });
+		expect(run.body).toEqual(UNAVAILABLE);
+		expect(JSON.stringify(run.body)).not.toMatch(/acme|secret|basic|header|credential/i);
 	});
 
 	it("tells the owner in n8n's log which check failed, with workflow, node and provider, but no payload", async () => {
@@ -394,9 +406,9 @@ describe('what n8n could not read, and settings that make no sense', () => {
 		},
 	);
 
-	it('answers 401 and logs why when the credential cannot be read, instead of failing with 500', async () => {
+	it('answers 503 and logs why when the credential cannot be read, instead of failing with 500', async () => {
 		const run = await deliver(klink, {}, { body: contactCreate, headers: { 'x-signature': 'ab' } });
-		expect(run).toMatchObject({ status: 401, items: null, body: NOT_AUTHENTICATED });
+		expect(run).toMatchObject({ status: 503, items: null, body: UNAVAILABLE });
 		expect(run.warnings[0].meta.reason).toBe(
 			"the trigger's credential could not be read: no test credentials of type klinkSignatureApi",
 		);

@@ -90,7 +90,7 @@ describe('K-LINK Trigger authentication', () => {
 		]);
 	});
 
-	it('answers 401 when the credential has no signing secret, whatever the header says', async () => {
+	it('answers 503, not 401, when the credential has no signing secret, whatever the header says', async () => {
 		const run = await deliver(
 			trigger,
 			{ typeVersion: 1, credentials: { klinkWebhookApi: { signingSecret: '' } } },
@@ -99,7 +99,7 @@ describe('K-LINK Trigger authentication', () => {
 				headers: { 'x-signature': hmac('sha256', '', JSON.stringify(envelope), 'hex') },
 			},
 		);
-		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run).toMatchObject({ status: 503, items: null });
 	});
 
 	it('accepts upper-case hex and a sha256= prefix in x-signature', async () => {

@@ -43,13 +43,21 @@ describe.each(triggers)('the $name node', ({ trigger, provider }) => {
 		// n8n 2.x skips its JSON pre-parsing (and its 422 quoting the body) only for options.binaryData.
 		const rawBody = description.properties.find((property) => property.name === 'options');
 		expect(rawBody).toMatchObject({ type: 'hidden', default: { binaryData: true } });
-		// Without an empty responseData n8n answers the literal text "firstEntryJson".
-		expect(description.webhooks![0].responseData).toBe('');
+		// Without an empty responseData n8n answers the literal text "firstEntryJson" on receipt;
+		// when the workflow finishes, noData keeps the workflow's data out of the answer
+		// (evaluated by n8n in test/acknowledge.test.ts).
+		expect(description.webhooks![0].responseData).toBe(
+			'={{$parameter["acknowledge"] === "whenWorkflowFinishes" ? "noData" : ""}}',
+		);
 	});
 
 	it('listens on one POST webhook with a credential of its own package', () => {
 		expect(description.webhooks).toEqual([
-			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' }),
+			expect.objectContaining({
+				httpMethod: 'POST',
+				responseMode:
+					'={{$parameter["acknowledge"] === "whenWorkflowFinishes" ? "lastNode" : "onReceived"}}',
+			}),
 		]);
 		const manifest = JSON.parse(repositoryFile('package.json')) as {
 			n8n: { credentials: string[] };

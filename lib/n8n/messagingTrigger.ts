@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ProviderDefinition } from '../providerDefinition';
+import { acknowledgeProperties } from './acknowledgement';
 import { manualWebhookRegistration } from './manualRegistration';
 import { receiveDelivery } from './receiveDelivery';
 import { credentialFieldTests, triggerCredentials, triggerVersions } from './triggerCredentials';
@@ -50,6 +51,7 @@ export function triggerDescription(provider: ProviderDefinition): INodeTypeDescr
 			authenticationProperty(provider),
 			rawBodyProperty,
 			eventsProperty(provider),
+			...acknowledgeProperties(provider),
 			triggerOptionsProperty(provider),
 		],
 	};

@@ -6,25 +6,46 @@ import { processDelivery } from '../deliveryPipeline';
 import { asRecord } from '../envelopeReading';
 import { compileEventSelection } from '../eventSelection';
 import type { ProviderDefinition } from '../providerDefinition';
+import { ACKNOWLEDGE_PARAMETER, acknowledgesWhenFinished } from './acknowledgement';
 import { deliveryAuthentication } from './deliveryCredentials';
 import { TRIGGER_OPTIONS_PARAMETER, type TriggerOptions } from './triggerProperties';
 
 /** What an unauthenticated caller is told; why it failed goes to n8n's log only. */
 export const UNAUTHENTICATED_ANSWER = 'the delivery is not authenticated';
 
+/** What a caller is told when the failure is the trigger's own (503); why goes to n8n's log only. */
+export const UNAVAILABLE_ANSWER = 'the delivery could not be taken now; send it again later';
+
 /**
  * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
  * and turns its outcome into n8n's answer. Refusals are answered here, start nothing, and
  * tell the workflow's owner why in n8n's log (never body bytes, payload values or secrets).
+ * Whatever fails unexpectedly is answered 503 and starts nothing: n8n's own answer would be a
+ * 500 that still records a failed execution.
  */
 export async function receiveDelivery(
 	this: IWebhookFunctions,
 	provider: ProviderDefinition,
 ): Promise<IWebhookResponseData> {
-	const request = this.getRequestObject();
+	try {
+		return await answerDelivery(this, provider);
+	} catch (error) {
+		const failure = error instanceof Error ? error : new Error(String(error));
+		// The error's message could quote a payload: only its kind and where it arose are logged.
+		const where = failure.stack?.split('\n')[1]?.trim() ?? 'no stack';
+		if (this.getResponseObject().headersSent) return { noWebhookResponse: true };
+		return refuse(this, provider, 503, `unexpected ${failure.name} ${where}`, UNAVAILABLE_ANSWER);
+	}
+}
+
+async function answerDelivery(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+): Promise<IWebhookResponseData> {
+	const request = context.getRequestObject();
 	const body = await rawBodyOf(request);
-	if (!body.ok) return refuse(this, provider, body.status, body.reason, body.reason);
-	const { output = 'canonical', maxEventsPerDelivery } = this.getNodeParameter(
+	if (!body.ok) return refuse(context, provider, body.status, body.reason, body.reason);
+	const { output = 'canonical', maxEventsPerDelivery } = context.getNodeParameter(
 		TRIGGER_OPTIONS_PARAMETER,
 		{},
 	) as TriggerOptions;
@@ -33,18 +54,20 @@ export async function receiveDelivery(
 		provider,
 		{ rawBody: body.bytes, headers: request.headers },
 		{
-			authentication: await authenticationOf(this, provider),
-			selection: compileEventSelection(this.getNodeParameter('events', []) as unknown),
+			authentication: await authenticationOf(context, provider),
+			selection: compileEventSelection(context.getNodeParameter('events', []) as unknown),
 			maxEventsPerDelivery: eventsPerDeliveryCap(maxEventsPerDelivery),
 		},
 	);
 
 	switch (outcome.kind) {
 		case 'unauthenticated':
-			return refuse(this, provider, outcome.status, outcome.reason, UNAUTHENTICATED_ANSWER);
+			return refuse(context, provider, outcome.status, outcome.reason, UNAUTHENTICATED_ANSWER);
+		case 'uncheckable':
+			return refuse(context, provider, outcome.status, outcome.reason, UNAVAILABLE_ANSWER);
 		case 'malformed':
 		case 'tooManyEvents':
-			return refuse(this, provider, outcome.status, outcome.reason, outcome.reason);
+			return refuse(context, provider, outcome.status, outcome.reason, outcome.reason);
 		case 'ignored':
 			return {
 				webhookResponse: {
@@ -53,19 +76,23 @@ export async function receiveDelivery(
 					reason: outcome.reason,
 				},
 			};
-		case 'accepted':
+		case 'accepted': {
+			const acknowledgement = {
+				status: 'accepted',
+				received: outcome.received,
+				emitted: outcome.events.length,
+			};
+			if (acknowledgesWhenFinished(context.getNodeParameter(ACKNOWLEDGE_PARAMETER, 'onReceipt')))
+				answerSuccessWith(context, acknowledgement);
 			return {
-				webhookResponse: {
-					status: 'accepted',
-					received: outcome.received,
-					emitted: outcome.events.length,
-				},
+				webhookResponse: acknowledgement,
 				workflowData: [
 					outcome.events.map((event) => ({
 						json: output === 'raw' ? rawItem(event.raw) : (event as unknown as IDataObject),
 					})),
 				],
 			};
+		}
 	}
 }
 
@@ -84,8 +111,22 @@ function refuse(
 		status,
 		reason,
 	});
-	context.getResponseObject().status(status).json({ status: 'rejected', reason: answer });
+	const label = status >= 500 ? 'unavailable' : 'rejected';
+	context.getResponseObject().status(status).json({ status: label, reason: answer });
 	return { noWebhookResponse: true };
+}
+
+/**
+ * When the workflow finishes, n8n answers a success with the last node's data unless told
+ * `noData` (responseDataExpression), and then sends an empty 2xx through `res.json()`. That one
+ * answer, and only it, carries the trigger's acknowledgement instead; a failure (n8n's 500)
+ * goes out as n8n sends it.
+ */
+function answerSuccessWith(context: IWebhookFunctions, acknowledgement: IDataObject): void {
+	const response = context.getResponseObject();
+	const json = response.json.bind(response);
+	response.json = (body?: unknown) =>
+		json(body === undefined && response.statusCode < 300 ? acknowledgement : body);
 }
 
 /** An n8n item must be an object: a raw envelope that is not one is wrapped. */
@@ -143,9 +184,9 @@ function unreadableBody(error: unknown): RawBody {
 }
 
 /**
- * What the engine checks for this delivery. A configuration that cannot be read (a missing
- * credential, say) refuses every delivery with 401 and tells the log why, instead of failing
- * the request with n8n's 500.
+ * What the engine checks for this delivery. A credential that cannot be read in time (a
+ * deleted credential, a database that fails or hangs) makes every delivery uncheckable: the
+ * engine answers 503, so a provider that retries sends it again, and the log says why.
  */
 async function authenticationOf(
 	context: IWebhookFunctions,

@@ -7,17 +7,20 @@ import {
 import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
+import { responseDataExpression, responseModeExpression } from './acknowledgement';
 
 /**
- * The one POST endpoint every messaging trigger listens on. An empty `responseData` makes
- * n8n answer with the `webhookResponse` the trigger returns; without it n8n 2.x sends the
- * literal text "firstEntryJson".
+ * The one POST endpoint every messaging trigger listens on. Its answer follows the node's
+ * Acknowledge parameter (lib/n8n/acknowledgement.ts): on receipt, an empty `responseData`
+ * makes n8n answer with the `webhookResponse` the trigger returns (without it n8n 2.x sends
+ * the literal text "firstEntryJson"); when the workflow finishes, n8n answers once the
+ * execution has ended, with no workflow data.
  */
 export const messagingWebhook: IWebhookDescription = {
 	name: 'default',
 	httpMethod: 'POST',
-	responseMode: 'onReceived',
-	responseData: '',
+	responseMode: responseModeExpression,
+	responseData: responseDataExpression,
 	path: 'webhook',
 };
 

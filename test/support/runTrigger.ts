@@ -41,6 +41,12 @@ export interface TriggerRun {
 	items: IDataObject[] | null;
 	/** What the node wrote to n8n's log as warnings: message and metadata. */
 	warnings: Array<{ message: string; meta: Record<string, unknown> }>;
+	/**
+	 * What the caller gets when n8n answers after the execution, as n8n 1.x and 2.x send a
+	 * static answer (`res.status(code)`, then `res.json(body)`), e.g. `(500, {message: 'Error
+	 * in workflow'})`, or `(200, undefined)` for `noData`.
+	 */
+	n8nAnswers(code: number, body: unknown): { status: number; body: unknown };
 }
 
 export function bodyBytes(body: TestDelivery['body']): Buffer {
@@ -135,14 +141,19 @@ export async function deliver(
 		warnings.push({ message, meta: (meta ?? {}) as Record<string, unknown> });
 	});
 	const result = await nodeType.webhook!.call(context);
+	const n8nAnswers = (code: number, body: unknown) => {
+		response.status(code).json(body);
+		return { status: response.statusCode, body: response.body };
+	};
 
 	if (result.noWebhookResponse)
-		return { status: response.statusCode, body: response.body, items: null, warnings };
+		return { status: response.statusCode, body: response.body, items: null, warnings, n8nAnswers };
 	return {
 		status: 200,
 		body: result.webhookResponse,
 		items: result.workflowData ? result.workflowData[0].map((item) => item.json) : null,
 		warnings,
+		n8nAnswers,
 	};
 }
 
@@ -158,6 +169,7 @@ function parsedOrEmpty(rawBody: Buffer): unknown {
 class RecordingResponse {
 	statusCode = 200;
 	body: unknown = undefined;
+	headersSent = false;
 
 	status(code: number) {
 		this.statusCode = code;

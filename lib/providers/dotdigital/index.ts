@@ -44,6 +44,17 @@ export const dotdigitalProvider: ProviderDefinition = {
 	},
 	credential: { type: 'dotdigitalCpaasApi', signingSecretField: 'webhookSecret' },
 	registration: dotdigitalRegistration,
+	// 400 is never retried (the events are lost); 401 reads as "signature failure", and
+	// whether it is retried is not said. Only the first delay and the last are documented.
+	deliveryRetries: {
+		retriesOn: 'non2xx',
+		neverRetried: [400],
+		answerDeadlineSeconds: 10,
+		firstRetrySeconds: 5,
+		retriesForSeconds: 24 * 60 * 60,
+		afterGivingUp: 'moves the delivery to its dead-letter queue',
+		source: 'https://developer.dotdigital.com/reference/webhooks',
+	},
 	events: dotdigitalEvents,
 	envelopeSchema: dotdigitalEnvelopeSchema,
 	eventSchemas: dotdigitalEventSchemas,

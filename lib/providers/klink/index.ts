@@ -41,6 +41,10 @@ export const klinkProvider: ProviderDefinition = {
 	},
 	credential: { type: 'klinkSignatureApi', signingSecretField: 'signingSecret' },
 	versionOneCredential: 'klinkWebhookApi',
+	deliveryRetries: {
+		retriesOn: 'none',
+		source: 'https://docs.klink.cloud/integrations/webhook-integration-guide',
+	},
 	events: klinkEvents,
 	envelopeSchema: klinkEnvelopeSchema,
 	eventSchemas: klinkEventSchemas,

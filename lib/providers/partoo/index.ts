@@ -37,6 +37,12 @@ export const partooProvider: ProviderDefinition = {
 	},
 	credential: { type: 'partooApi' },
 	registration: partooRegistration,
+	// A 4xx is never retried; no answer deadline and no backoff base are documented.
+	deliveryRetries: {
+		retriesOn: '5xx',
+		maxRetries: 5,
+		source: 'https://developers.partoo.co/guides/api/resources/settings/webhooks/setup',
+	},
 	signingPublicKey: (credential) =>
 		partooPublicKeys.get(credential.environment === 'sandbox' ? 'sandbox' : 'production'),
 	events: partooEvents,

@@ -60,6 +60,7 @@ export const staryaAiProvider: ProviderDefinition = {
 		default: 'headerAuth',
 	},
 	versionOneCredential: 'staryaAiWebhookApi',
+	deliveryRetries: { retriesOn: 'none', source: 'https://docs.starya.ai/reference/event-schema' },
 	events: staryaAiEvents,
 	envelopeSchema: staryaAiEnvelopeSchema,
 	eventSchemas: staryaAiEventSchemas,
