@@ -98,9 +98,20 @@ describe('the provider retry simulator', () => {
 		// 5 s doubling: 14 waits (5 s … 40,960 s) add up to 81,915 s; a 15th would pass 24 h.
 		expect(RETRY_POLICIES.dotdigital.retryDelaysMs).toHaveLength(14);
 		expect(RETRY_POLICIES.dotdigital.afterLastAttempt).toBe('dead-letter queue');
-		expect(RETRY_POLICIES.partoo.retryDelaysMs).toHaveLength(5);
-		expect(RETRY_POLICIES.klink.retryDelaysMs).toEqual([]);
-		expect(RETRY_POLICIES.staryaai.retryDelaysMs).toEqual([]);
+		expect(RETRY_POLICIES.dotdigital.retryDelaysMs[13]).toBe(40_960_000);
+		// Partoo documents 5 retries with exponential backoff, no first wait and no deadline.
+		expect(RETRY_POLICIES.partoo.retryDelaysMs).toEqual([10_000, 20_000, 40_000, 80_000, 160_000]);
+		expect(RETRY_POLICIES.partoo.assumed).toBe(
+			'a 10 s answer deadline; a first resend 10 s later; waits that double; no answer in time counts as a 5xx',
+		);
+		expect(RETRY_POLICIES.partoo.retries(404)).toBe(false);
+		expect(RETRY_POLICIES.dotdigital.retries(401)).toBe(true);
+		expect(RETRY_POLICIES.dotdigital.retries(400)).toBe(false);
+		expect(RETRY_POLICIES.timelyai.retries(404)).toBe(true);
+		for (const provider of ['klink', 'staryaai'] as const) {
+			expect(RETRY_POLICIES[provider].retryDelaysMs).toEqual([]);
+			expect(RETRY_POLICIES[provider].assumed).toBe('a 10 s answer deadline; no resend at all');
+		}
 	});
 
 	test('Timely.ai: signed as Timely.ai signs, resent after 5 s and 15 s (÷100) until a 200', async () => {

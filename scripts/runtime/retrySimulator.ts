@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- development script (end-to-end, load and queue suites); not part of the published package */
-import type { ProviderId } from '../../lib/providerRegistry';
+import type { DeliveryRetries, ProviderDefinition } from '../../lib/providerDefinition';
+import { PROVIDER_IDS, providerById, type ProviderId } from '../../lib/providerRegistry';
 import { signedHeaders, type DeliverySecrets } from './deliveries';
 
 /**
@@ -16,7 +17,7 @@ export interface RetryPolicy {
 	retries(status: number): boolean;
 	/** What the provider does with an event whose last resend failed (an answer it does not resend is dropped). */
 	afterLastAttempt: 'dropped' | 'dead-letter queue';
-	/** Where the facts come from (/work/shared/providers.md, which cites the providers' pages). */
+	/** The provider's page that documents it. */
 	source: string;
 	/** What is not documented and is assumed here. */
 	assumed: string;
@@ -26,10 +27,13 @@ export interface RetryPolicy {
 export const NO_ANSWER = 0;
 
 const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
 
 const is2xx = (status: number) => status >= 200 && status < 300;
+
+/** Waits doubling from `first`, `count` of them. */
+function doubling(first: number, count: number): number[] {
+	return Array.from({ length: count }, (_, index) => first * 2 ** index);
+}
 
 /** Waits doubling from `first` for as long as their sum stays within `total`. */
 function doublingWithin(first: number, total: number): number[] {
@@ -38,56 +42,59 @@ function doublingWithin(first: number, total: number): number[] {
 	return delays;
 }
 
+/** Where a provider documents no answer deadline: the one Timely.ai and Dotdigital document. */
+const ASSUMED_DEADLINE_SECONDS = 10;
+/** Where a provider documents retries but not when the first comes. */
+const ASSUMED_FIRST_RETRY_SECONDS = 10;
+
 /**
- * Each provider's documented delivery behaviour (docs/acknowledgement.md lists it with the
- * sources). K-LINK and StaryaAI document none: assumed is the worst case, one attempt.
+ * A provider's policy from its definition's `deliveryRetries`, with what it leaves open filled
+ * in and said: a 10 s deadline, waits that double, and for K-LINK and StaryaAI (no documented
+ * retries) the worst case, one attempt.
  */
-export const RETRY_POLICIES: Record<ProviderId, RetryPolicy> = {
-	klink: {
-		answerDeadlineMs: 10 * SECOND,
-		retryDelaysMs: [],
-		retries: () => false,
-		afterLastAttempt: 'dropped',
-		source: 'docs.klink.cloud/integrations/webhook-integration-guide: retries not documented',
-		assumed: 'no resend at all; a 10 s answer deadline',
-	},
-	partoo: {
-		answerDeadlineMs: 10 * SECOND,
-		retryDelaysMs: [10 * SECOND, 20 * SECOND, 40 * SECOND, 80 * SECOND, 160 * SECOND],
-		retries: (status) => status === NO_ANSWER || status >= 500,
-		afterLastAttempt: 'dropped',
-		source:
-			'developers.partoo.co/guides/api/resources/settings/webhooks: a 5xx is retried up to 5 times with exponential backoff, a 4xx never',
-		assumed:
-			'the backoff starts at 10 s and doubles; no answer within 10 s counts as a 5xx (neither is documented)',
-	},
-	timelyai: {
-		answerDeadlineMs: 10 * SECOND,
-		retryDelaysMs: [5 * SECOND, 15 * SECOND, 60 * SECOND, 5 * MINUTE, 15 * MINUTE],
-		retries: (status) => !is2xx(status),
-		afterLastAttempt: 'dropped',
-		source:
-			'docs.timelyai.com.br/en/webhooks/overview: 2xx expected within 10 s; resent after 5 s, 15 s, 60 s, 5 min, 15 min',
-		assumed: 'every answer but a 2xx is resent, a 4xx too (the docs make no exception)',
-	},
-	dotdigital: {
-		answerDeadlineMs: 10 * SECOND,
-		retryDelaysMs: doublingWithin(5 * SECOND, 24 * HOUR),
-		retries: (status) => !is2xx(status) && status !== 400,
-		afterLastAttempt: 'dead-letter queue',
-		source:
-			'docs.cpaas.dotdigital.com/reference/webhooks: 10 s timeout; 400 never retried; anything else retried from 5 s for up to 24 h, then a dead-letter queue',
-		assumed: 'the waits double from 5 s (the steps between 5 s and 24 h are not documented)',
-	},
-	staryaai: {
-		answerDeadlineMs: 10 * SECOND,
-		retryDelaysMs: [],
-		retries: () => false,
-		afterLastAttempt: 'dropped',
-		source: 'docs.starya.ai/reference/event-schema: retries not documented',
-		assumed: 'no resend at all; a 10 s answer deadline',
-	},
-};
+export function retryPolicy(provider: ProviderDefinition): RetryPolicy {
+	const documented = provider.deliveryRetries;
+	const assumed: string[] = [];
+	const deadlineSeconds =
+		documented.answerDeadlineSeconds ??
+		(assumed.push(`a ${ASSUMED_DEADLINE_SECONDS} s answer deadline`), ASSUMED_DEADLINE_SECONDS);
+	let delaySeconds: readonly number[] = [];
+	if (documented.retriesOn === 'none') {
+		assumed.push('no resend at all');
+	} else if (documented.schedule) {
+		delaySeconds = documented.schedule;
+	} else {
+		const first =
+			documented.firstRetrySeconds ??
+			(assumed.push(`a first resend ${ASSUMED_FIRST_RETRY_SECONDS} s later`),
+			ASSUMED_FIRST_RETRY_SECONDS);
+		assumed.push('waits that double');
+		delaySeconds = documented.retriesForSeconds
+			? doublingWithin(first, documented.retriesForSeconds)
+			: doubling(first, documented.maxRetries ?? 0);
+	}
+	if (documented.retriesOn === '5xx') assumed.push('no answer in time counts as a 5xx');
+	const retries: Record<DeliveryRetries['retriesOn'], (status: number) => boolean> = {
+		none: () => false,
+		'5xx': (status) => status === NO_ANSWER || status >= 500,
+		non2xx: (status) => !is2xx(status) && !documented.neverRetried?.includes(status),
+	};
+	return {
+		answerDeadlineMs: deadlineSeconds * SECOND,
+		retryDelaysMs: delaySeconds.map((seconds) => seconds * SECOND),
+		retries: retries[documented.retriesOn],
+		afterLastAttempt: /dead-letter/.test(documented.afterGivingUp ?? '')
+			? 'dead-letter queue'
+			: 'dropped',
+		source: documented.source,
+		assumed: assumed.join('; '),
+	};
+}
+
+/** Each provider's policy, from its definition (lib/providers/<id>/index.ts, `deliveryRetries`). */
+export const RETRY_POLICIES = Object.fromEntries(
+	PROVIDER_IDS.map((id) => [id, retryPolicy(providerById(id)!)]),
+) as Record<ProviderId, RetryPolicy>;
 
 /** One event a provider has to deliver: its id, its envelope exactly as sent, and the webhook URL it goes to. */
 export interface ProviderEvent {
