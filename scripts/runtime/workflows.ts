@@ -68,11 +68,15 @@ export interface TriggerWorkflowOptions {
 	events?: string[];
 	authentication?: AuthenticationMethod;
 	output?: 'canonical' | 'raw';
+	/** The trigger's Acknowledge parameter; absent: its default. */
+	acknowledge?: 'onReceipt' | 'whenWorkflowFinishes';
 	/** Nodes after the trigger: each is connected to the previous one's first output. */
 	then?: Array<{
 		name: string;
 		type: string;
 		typeVersion?: number;
+		/** n8n's node setting "On Error", e.g. `continueErrorOutput`. */
+		onError?: string;
 		parameters: Record<string, unknown>;
 	}>;
 }
@@ -110,6 +114,7 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow 
 			authentication,
 			events: options.events ?? ['*'],
 			additionalOptions: options.output ? { output: options.output } : {},
+			...(options.acknowledge ? { acknowledge: options.acknowledge } : {}),
 		},
 		credentials,
 	};
@@ -119,10 +124,14 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): BuiltWorkflow 
 	};
 }
 
-/** n8n's own Webhook node (POST, answers at once) followed by the given nodes. */
+/**
+ * n8n's own Webhook node (POST, answers at once) followed by the given nodes; with a credential
+ * id, it checks a header with n8n's Header Auth credential.
+ */
 export function webhookNodeWorkflow(
 	name: string,
 	then: NonNullable<TriggerWorkflowOptions['then']>,
+	headerAuthCredentialId?: string,
 ): BuiltWorkflow {
 	const webhookId = randomUUID();
 	const webhook = {
@@ -132,7 +141,16 @@ export function webhookNodeWorkflow(
 		typeVersion: 2,
 		position: [0, 0],
 		webhookId,
-		parameters: { httpMethod: 'POST', path: webhookId, responseMode: 'onReceived', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: webhookId,
+			responseMode: 'onReceived',
+			options: {},
+			...(headerAuthCredentialId ? { authentication: 'headerAuth' } : {}),
+		},
+		...(headerAuthCredentialId
+			? { credentials: { httpHeaderAuth: { id: headerAuthCredentialId, name: name } } }
+			: {}),
 	};
 	return { workflow: chain(name, webhook, then), webhookPath: webhookId };
 }
