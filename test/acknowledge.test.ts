@@ -1,4 +1,4 @@
-import { Workflow, type INode, type INodeType, type INodeTypes } from 'n8n-workflow';
+import { sleep, Workflow, type INode, type INodeType, type INodeTypes } from 'n8n-workflow';
 
 import { credentialReadTimeout } from '../lib/n8n/credentialCache';
 import type { ProviderId } from '../lib/providerRegistry';
@@ -135,20 +135,20 @@ describe('the Acknowledge choice of every trigger', () => {
 		);
 	});
 
-	it('asks, when the workflow must finish first, for Remove Duplicates and a timeout under the deadline', () => {
-		const dedupe =
-			"Start the workflow with n8n's Remove Duplicates (Remove Items Processed in Previous Executions) on the eventId field: a resent event then runs once.";
+	it('asks, when the workflow must finish first, for a timeout under the deadline and writes safe to repeat', () => {
+		const repeatable =
+			"The events of a failed execution are sent again and must run again: make the workflow's writes safe to repeat on the eventId field (an upsert, an Idempotency-Key header), and put no Remove Duplicates before them, as it would skip those events.";
 		expect(noticeOf('timelyai')).toBe(
-			`Timely.ai waits 10 s for the answer: a workflow that runs longer is sent again while it runs, so its events arrive twice. ${dedupe} Keep the workflow under 10 s (Settings → Timeout Workflow).`,
+			`Timely.ai waits 10 s for the answer: a workflow that runs longer is sent again while it runs, so keep it under 10 s (Settings → Timeout Workflow). ${repeatable}`,
 		);
 		expect(noticeOf('dotdigital')).toBe(
-			`Dotdigital CPaaS waits 10 s for the answer: a workflow that runs longer is sent again while it runs, so its events arrive twice. ${dedupe} Keep the workflow under 10 s (Settings → Timeout Workflow).`,
+			`Dotdigital CPaaS waits 10 s for the answer: a workflow that runs longer is sent again while it runs, so keep it under 10 s (Settings → Timeout Workflow). ${repeatable}`,
 		);
 		expect(noticeOf('partoo')).toBe(
-			`Partoo documents no answer deadline. ${dedupe} Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.`,
+			`Partoo documents no answer deadline: set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound. ${repeatable}`,
 		);
 		expect(noticeOf('klink')).toBe(
-			"K-LINK documents no retries, so a failed execution answered 5xx may still lose its event. Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.",
+			"K-LINK documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.",
 		);
 	});
 });
@@ -266,7 +266,8 @@ describe('a failure that is the trigger’s own', () => {
 		});
 		const started = Date.now();
 		const first = deliver(timelyAi, setup, signed());
-		await new Promise((resolve) => setImmediate(resolve));
+		// The second delivery arrives while the first one's read is under way.
+		await sleep(20);
 		const second = deliver(timelyAi, setup, signed());
 		const statuses = (await Promise.all([first, second])).map((run) => run.status);
 		const elapsed = Date.now() - started;

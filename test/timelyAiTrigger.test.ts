@@ -180,9 +180,9 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 		expect((await deliver(trigger, leftover, signed(envelope))).items).toHaveLength(1);
 	});
 
-	it('refuses every delivery while registering automatically with no secret kept', async () => {
+	it('answers every delivery 503 while registering automatically with no secret kept', async () => {
 		const run = await deliver(trigger, { ...setup, parameters: {} }, signed(envelope));
-		expect(run).toMatchObject({ status: 401, items: null });
+		expect(run).toMatchObject({ status: 503, items: null });
 		expect(run.warnings[0].meta.reason).toBe(
 			'no webhook secret was kept at registration: deactivate and activate the workflow to register again',
 		);

@@ -5,12 +5,18 @@ import type { DeliveryRetries, ProviderDefinition } from '../providerDefinition'
 /** The node parameter that says when a delivery is answered 2xx. */
 export const ACKNOWLEDGE_PARAMETER = 'acknowledge';
 
-/** `onReceipt`: 200 once the delivery is verified (n8n's `onReceived`, the default). `whenWorkflowFinishes`: 2xx once the execution succeeded (n8n's `lastNode`). */
+/**
+ * `onReceipt` (the default): 200 once the delivery is verified, n8n's `onReceived`.
+ * `whenWorkflowFinishes`: 200 once the execution has succeeded, n8n's `lastNode`.
+ */
 export type Acknowledge = 'onReceipt' | 'whenWorkflowFinishes';
 
 const WHEN_FINISHED: Acknowledge = 'whenWorkflowFinishes';
 
-/** n8n's response mode, from the stored parameter: anything but When the Workflow Finishes (a workflow saved before the parameter existed, say) answers on receipt. */
+/**
+ * n8n's response mode, from the stored parameter: anything but When the Workflow Finishes (a
+ * workflow saved before the parameter existed, say) answers on receipt.
+ */
 export const responseModeExpression = `={{$parameter["${ACKNOWLEDGE_PARAMETER}"] === "${WHEN_FINISHED}" ? "lastNode" : "onReceived"}}`;
 
 /**
@@ -64,16 +70,20 @@ export function retryBehaviour(name: string, retries: DeliveryRetries): string {
 	return `${name} ${waits}resends ${which}${when}${limit}${then}`;
 }
 
-/** What the owner must add to a workflow that answers when it finishes, for this provider. */
+/**
+ * What a workflow that answers when it finishes must do for this provider. A resent event
+ * must run again, so no Remove Duplicates before the writes: it records an eventId when it
+ * runs, and would skip the resend of an execution that failed after it (test/e2e/acknowledge.e2e.ts).
+ */
 function whenFinishedAdvice(name: string, retries: DeliveryRetries): string {
+	const timeout = 'Settings → Timeout Workflow';
 	if (retries.retriesOn === 'none')
-		return `${name} documents no retries, so a failed execution answered 5xx may still lose its event. Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.`;
-	const dedupe =
-		"Start the workflow with n8n's Remove Duplicates (Remove Items Processed in Previous Executions) on the eventId field: a resent event then runs once.";
+		return `${name} documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (${timeout}) so no delivery waits without bound.`;
 	const deadline = retries.answerDeadlineSeconds;
-	if (deadline)
-		return `${name} waits ${duration(deadline)} for the answer: a workflow that runs longer is sent again while it runs, so its events arrive twice. ${dedupe} Keep the workflow under ${duration(deadline)} (Settings → Timeout Workflow).`;
-	return `${name} documents no answer deadline. ${dedupe} Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.`;
+	const inTime = deadline
+		? `${name} waits ${duration(deadline)} for the answer: a workflow that runs longer is sent again while it runs, so keep it under ${duration(deadline)} (${timeout}).`
+		: `${name} documents no answer deadline: set the workflow's timeout (${timeout}) so no delivery waits without bound.`;
+	return `${inTime} The events of a failed execution are sent again and must run again: make the workflow's writes safe to repeat on the eventId field (an upsert, an Idempotency-Key header), and put no Remove Duplicates before them, as it would skip those events.`;
 }
 
 /** The Acknowledge choice and, when the workflow must finish first, what that asks of it. */

@@ -1,0 +1,330 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import {
+	fixtureFiles,
+	forgedHeaders,
+	newSecrets,
+	signedHeaders,
+	type DeliverySecrets,
+} from '../../scripts/runtime/deliveries';
+import { N8nApi, newOwner, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
+import { type N8nProcess } from '../../scripts/runtime/n8nServer';
+import {
+	createTriggerCredentials,
+	triggerWorkflow,
+	type TriggerWorkflowOptions,
+} from '../../scripts/runtime/workflows';
+import { printLogTailIfFailed, removeWorkDir, startPackagedN8n } from './packagedN8n';
+
+/**
+ * Acknowledge → When the Workflow Finishes in a real n8n, over HTTP: what a provider is
+ * answered, and what n8n records, for a workflow that fails, one that succeeds, refused
+ * deliveries, and workflows that hang with and without n8n's workflow timeout.
+ */
+
+const SETUP_TIMEOUT_MS = 20 * 60_000;
+/** How long the hanging workflow's caller waits before it gives up, as a provider would. */
+const CALLER_GIVES_UP_MS = 20_000;
+/** The workflow timeout (Settings → Timeout Workflow) of the hanging workflow that has one. */
+const WORKFLOW_TIMEOUT_SECONDS = 5;
+
+let workDir: string;
+let server: N8nProcess | undefined;
+let api: N8nApi;
+let secrets: DeliverySecrets;
+let credentialIds: Record<string, string>;
+let hangingServer: HangingServer;
+
+const delivery = fixtureFiles('timelyai').find(({ name }) => name === 'message-received')!.bytes;
+const ACCEPTED = { status: 'accepted', received: 1, emitted: 1 };
+
+interface Answer {
+	status: number | 'no answer';
+	body: string;
+	seconds: number;
+}
+
+async function post(url: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+	const started = Date.now();
+	try {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers,
+			body,
+			signal: AbortSignal.timeout(CALLER_GIVES_UP_MS),
+		});
+		const text = await response.text();
+		return { status: response.status, body: text, seconds: (Date.now() - started) / 1000 };
+	} catch {
+		return { status: 'no answer', body: '', seconds: (Date.now() - started) / 1000 };
+	}
+}
+
+/** What each case saw, printed at the end for the record (docs/limits-and-answers.md). */
+const seen: Array<{ case: string; answer: Answer; executions: string[] }> = [];
+
+function record(label: string, answer: Answer, executions: ExecutionDetail[]): void {
+	seen.push({ case: label, answer, executions: executions.map((execution) => execution.status) });
+}
+
+type Then = NonNullable<TriggerWorkflowOptions['then']>;
+
+/** A Timely.ai trigger that acknowledges when the workflow finishes, then `then`. */
+async function deployWhenFinished(
+	name: string,
+	then: Then,
+	{ acknowledge = 'whenWorkflowFinishes', executionTimeout } = {} as {
+		acknowledge?: string;
+		executionTimeout?: number;
+	},
+): Promise<{ id: string; url: string }> {
+	const built = triggerWorkflow({ provider: 'timelyai', name, credentialIds, then });
+	built.workflow.nodes[0].parameters.acknowledge = acknowledge;
+	built.workflow.settings = {
+		executionOrder: 'v1',
+		...(executionTimeout ? { executionTimeout } : {}),
+	};
+	return await api.deploy(built);
+}
+
+const STOP_AND_ERROR: Then = [
+	{
+		name: 'CRM Refused',
+		type: 'n8n-nodes-base.stopAndError',
+		parameters: { errorMessage: 'the CRM refused the write' },
+	},
+];
+
+/** A server that accepts requests and never answers them, until it drops them or is closed. */
+interface HangingServer {
+	url: string;
+	requests: number;
+	/** Drops the connections it holds: the requests on them fail. */
+	drop(): void;
+	close(): Promise<void>;
+}
+
+async function startHangingServer(): Promise<HangingServer> {
+	const sockets = new Set<Socket>();
+	const hanging: HangingServer = { url: '', requests: 0, drop: () => {}, close: async () => {} };
+	const http: Server = createServer(() => {
+		hanging.requests++;
+	});
+	http.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	hanging.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/crm`;
+	hanging.drop = () => {
+		for (const socket of sockets) socket.destroy();
+	};
+	hanging.close = async () => {
+		hanging.drop();
+		await new Promise<void>((resolve) => http.close(() => resolve()));
+	};
+	return hanging;
+}
+
+const HANGING_CALL: () => Then = () => [
+	{
+		name: 'Call CRM',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: { method: 'POST', url: hangingServer.url, options: {} },
+	},
+];
+
+/** A system a workflow writes to: it refuses the first write of each path with 503, then takes them. */
+interface FlakySink {
+	url: string;
+	writes: Array<{ path: string; idempotencyKey: string; status: number }>;
+	close(): Promise<void>;
+}
+
+async function startFlakySink(): Promise<FlakySink> {
+	const writes: FlakySink['writes'] = [];
+	const http = createServer((request, response) => {
+		request.resume();
+		request.on('end', () => {
+			const path = request.url ?? '';
+			const status = writes.some((write) => write.path === path) ? 200 : 503;
+			writes.push({ path, idempotencyKey: String(request.headers['idempotency-key']), status });
+			response.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+		});
+	});
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+		writes,
+		close: async () => await new Promise<void>((resolve) => http.close(() => resolve())),
+	};
+}
+
+const writeTo = (url: string): Then[number] => ({
+	name: 'Save Message',
+	type: 'n8n-nodes-base.httpRequest',
+	typeVersion: 4.2,
+	parameters: {
+		method: 'POST',
+		url,
+		sendHeaders: true,
+		headerParameters: { parameters: [{ name: 'Idempotency-Key', value: '={{ $json.eventId }}' }] },
+		options: {},
+	},
+});
+
+const REMOVE_DUPLICATES: Then[number] = {
+	name: 'Skip Retried Events',
+	type: 'n8n-nodes-base.removeDuplicates',
+	typeVersion: 2,
+	parameters: {
+		operation: 'removeItemsSeenInPreviousExecutions',
+		logic: 'removeItemsWithAlreadySeenKeyValues',
+		dedupeValue: '={{ $json.eventId }}',
+		options: {},
+	},
+};
+
+let sink: FlakySink;
+
+beforeAll(async () => {
+	({ server, workDir } = await startPackagedN8n('n8n-e2e-acknowledge-'));
+	api = await N8nApi.setUp(server.baseUrl, newOwner());
+	secrets = newSecrets();
+	credentialIds = await createTriggerCredentials(api, 'timelyai', secrets, 'acknowledge');
+	hangingServer = await startHangingServer();
+	sink = await startFlakySink();
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+	process.stdout.write(
+		`\nWhen the Workflow Finishes, as seen:\n${JSON.stringify(seen, null, 1)}\n`,
+	);
+	await hangingServer?.close();
+	await sink?.close();
+	if (server) await server.stop();
+	removeWorkDir(workDir);
+}, 60_000);
+
+afterEach(() => printLogTailIfFailed(server));
+
+describe('Acknowledge: When the Workflow Finishes, in a real n8n', () => {
+	it('answers 500 once a failing workflow has failed, and n8n records the execution as error', async () => {
+		const { id, url } = await deployWhenFinished('ack fails', STOP_AND_ERROR);
+		const answer = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const executions = await api.settledExecutions(id, 1);
+		record('failing workflow', answer, executions);
+		expect(answer.status).toBe(500);
+		expect(JSON.parse(answer.body)).toEqual({ message: 'Error in workflow' });
+		expect(executions.map((execution) => execution.status)).toEqual(['error']);
+	});
+
+	it('answers 200 with the small JSON once a workflow has succeeded, never the workflow data', async () => {
+		const { id, url } = await deployWhenFinished('ack succeeds', [
+			{ name: 'Done', type: 'n8n-nodes-base.noOp', parameters: {} },
+		]);
+		const answer = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const executions = await api.settledExecutions(id, 1);
+		record('succeeding workflow', answer, executions);
+		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.body)).toEqual(ACCEPTED);
+		expect(executions.map((execution) => execution.status)).toEqual(['success']);
+
+		const forged = await post(url, delivery, forgedHeaders('timelyai', delivery));
+		const notJson = Buffer.from('{"event":"message.received",');
+		const malformed = await post(url, notJson, signedHeaders('timelyai', notJson, secrets));
+		const after = await api.settledExecutions(id, 1);
+		record('forged delivery', forged, after);
+		record('malformed delivery', malformed, after);
+		expect(forged.status).toBe(401);
+		expect(JSON.parse(forged.body)).toEqual({
+			status: 'rejected',
+			reason: 'the delivery is not authenticated',
+		});
+		expect(malformed.status).toBe(400);
+		expect(JSON.parse(malformed.body)).toEqual({
+			status: 'rejected',
+			reason: 'the request body (28 bytes) is not valid JSON',
+		});
+		// Both answered at once, and neither started an execution: still only the first one.
+		expect(forged.seconds + malformed.seconds).toBeLessThan(10);
+		expect(after.map((execution) => execution.id)).toEqual(executions.map(({ id }) => id));
+	});
+
+	it('answers 200 on receipt even when the workflow then fails (the event is lost for the provider)', async () => {
+		const { id, url } = await deployWhenFinished('ack on receipt fails', STOP_AND_ERROR, {
+			acknowledge: 'onReceipt',
+		});
+		const answer = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const executions = await api.settledExecutions(id, 1);
+		record('failing workflow, On Receipt', answer, executions);
+		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.body)).toEqual(ACCEPTED);
+		expect(executions.map((execution) => execution.status)).toEqual(['error']);
+	});
+
+	it(`answers 500 when a hanging workflow reaches its ${WORKFLOW_TIMEOUT_SECONDS} s timeout, and n8n records it`, async () => {
+		const { id, url } = await deployWhenFinished('ack hangs, timeout', HANGING_CALL(), {
+			executionTimeout: WORKFLOW_TIMEOUT_SECONDS,
+		});
+		const answer = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const executions = await api.settledExecutions(id, 1, 60_000);
+		record(`hanging workflow, ${WORKFLOW_TIMEOUT_SECONDS} s workflow timeout`, answer, executions);
+		expect(answer.status).toBe(500);
+		expect(answer.seconds).toBeGreaterThanOrEqual(WORKFLOW_TIMEOUT_SECONDS - 0.5);
+		expect(answer.seconds).toBeLessThan(WORKFLOW_TIMEOUT_SECONDS + 5);
+		expect(executions).toHaveLength(1);
+		expect(['canceled', 'error']).toContain(executions[0].status);
+	});
+
+	it('leaves the caller without an answer while a workflow without timeout hangs', async () => {
+		const { id, url } = await deployWhenFinished('ack hangs, no timeout', HANGING_CALL());
+		const answer = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		// n8n's public API lists no running execution: the hang ends when the call it waits on fails.
+		expect(await api.executions(id)).toEqual([]);
+		hangingServer.drop();
+		const executions = await api.settledExecutions(id, 1, 60_000);
+		record(
+			`hanging workflow, no workflow timeout (caller gives up after ${CALLER_GIVES_UP_MS / 1000} s, then the call it hangs on fails)`,
+			answer,
+			executions,
+		);
+		expect(answer.status).toBe('no answer');
+		expect(executions.map((execution) => execution.status)).toEqual(['error']);
+	});
+
+	/** Posts one delivery, then the provider's resend of it; returns what the system written to received. */
+	async function deliverAndResend(name: string, then: Then, path: string) {
+		const { id, url } = await deployWhenFinished(name, then);
+		const first = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const resend = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const executions = await api.settledExecutions(id, 2);
+		record(`write refused once, provider resends (${name})`, first, executions);
+		record('…its resend', resend, executions);
+		expect([first.status, resend.status]).toEqual([500, 200]);
+		return sink.writes.filter((write) => write.path === path);
+	}
+
+	it("writes a failed execution's event when the provider resends it, with idempotent writes and no Remove Duplicates", async () => {
+		const writes = await deliverAndResend(
+			'idempotent write',
+			[writeTo(`${sink.url}/idempotent`)],
+			'/idempotent',
+		);
+		expect(writes.map(({ status }) => status)).toEqual([503, 200]);
+		expect(new Set(writes.map(({ idempotencyKey }) => idempotencyKey)).size).toBe(1);
+	});
+
+	it('loses that event when Remove Duplicates comes first: it recorded the eventId before the write failed', async () => {
+		const writes = await deliverAndResend(
+			'Remove Duplicates first',
+			[REMOVE_DUPLICATES, writeTo(`${sink.url}/deduplicated`)],
+			'/deduplicated',
+		);
+		// The resend was answered 200, so the provider stops; the one write was the refused one.
+		expect(writes.map(({ status }) => status)).toEqual([503]);
+	});
+});
