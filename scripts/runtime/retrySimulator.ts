@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- development script (end-to-end, load and queue suites); not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development script (end-to-end, load and queue suites); not part of the published package */
 import type { DeliveryRetries, ProviderDefinition } from '../../lib/providerDefinition';
 import { PROVIDER_IDS, providerById, type ProviderId } from '../../lib/providerRegistry';
 import { signedHeaders, type DeliverySecrets } from './deliveries';
