@@ -236,9 +236,13 @@ describe('Acknowledge: When the Workflow Finishes, in a real n8n', () => {
 		const forged = await post(url, delivery, forgedHeaders('timelyai', delivery));
 		const notJson = Buffer.from('{"event":"message.received",');
 		const malformed = await post(url, notJson, signedHeaders('timelyai', notJson, secrets));
+		const tooMany = Buffer.from(JSON.stringify(Array.from({ length: 2001 }, () => ({}))));
+		const overCap = await post(url, tooMany, signedHeaders('timelyai', tooMany, secrets));
 		const after = await api.settledExecutions(id, 1);
 		record('forged delivery', forged, after);
 		record('malformed delivery', malformed, after);
+		record('2,001 events in one delivery', overCap, after);
+		expect(overCap.status).toBe(413);
 		expect(forged.status).toBe(401);
 		expect(JSON.parse(forged.body)).toEqual({
 			status: 'rejected',
@@ -249,9 +253,31 @@ describe('Acknowledge: When the Workflow Finishes, in a real n8n', () => {
 			status: 'rejected',
 			reason: 'the request body (28 bytes) is not valid JSON',
 		});
-		// Both answered at once, and neither started an execution: still only the first one.
-		expect(forged.seconds + malformed.seconds).toBeLessThan(10);
+		// All answered at once, and none started an execution: still only the first one.
+		expect(forged.seconds + malformed.seconds + overCap.seconds).toBeLessThan(15);
 		expect(after.map((execution) => execution.id)).toEqual(executions.map(({ id }) => id));
+	});
+
+	it('answers a delivery of unselected events 200 at once and starts nothing', async () => {
+		const built = triggerWorkflow({
+			provider: 'timelyai',
+			name: 'ack ignores',
+			credentialIds,
+			events: ['contact.created'],
+			then: STOP_AND_ERROR,
+		});
+		built.workflow.nodes[0].parameters.acknowledge = 'whenWorkflowFinishes';
+		const { id, url } = await api.deploy(built);
+		const answer = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
+		const executions = await api.executions(id);
+		record('unselected event', answer, executions);
+		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.body)).toEqual({
+			status: 'ignored',
+			received: 1,
+			reason: 'no event in the delivery is selected in this trigger',
+		});
+		expect(executions).toEqual([]);
 	});
 
 	it('answers 200 on receipt even when the workflow then fails (the event is lost for the provider)', async () => {
