@@ -446,7 +446,7 @@ export function proofSettings(): Pick<
 		process.env[name] === undefined ? fallback : Number(process.env[name]);
 	return {
 		eventsPerChoice: number('ACK_PROOF_EVENTS', 1000),
-		speedUp: number('ACK_PROOF_SPEEDUP', 100),
+		speedUp: number('ACK_PROOF_SPEEDUP', 10),
 		concurrency: number('ACK_PROOF_CONCURRENCY', 8),
 		dotdigitalBatchSize: number('ACK_PROOF_BATCH', 5),
 	};
