@@ -157,6 +157,21 @@ describe('the provider retry simulator', () => {
 		});
 	});
 
+	test("no wait is longer than longestWaitMs: all of Timely.ai's resends, undivided, in well under a second each", async () => {
+		receiver = await startReceiver(() => 503);
+		const started = performance.now();
+		const report = await simulateProviders([timelyEvent('evt_3')], {
+			secrets,
+			speedUp: 1,
+			longestWaitMs: 30,
+			concurrency: 1,
+		});
+		expect(receiver.requests).toHaveLength(6);
+		expect(report.events[0].outcome).toBe('dropped');
+		for (const gap of gaps(receiver.requests)) expect(gap).toBeGreaterThanOrEqual(25);
+		expect(performance.now() - started).toBeLessThan(5000);
+	});
+
 	test('Partoo: a 4xx is never resent, a 5xx up to 5 times', async () => {
 		receiver = await startReceiver((_index, body) => (body.includes('refused') ? 400 : 503));
 		const report = await simulateProviders([partooEvent('refused'), partooEvent('failing')], {

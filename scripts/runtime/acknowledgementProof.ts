@@ -267,6 +267,7 @@ export interface ProofOptions {
 	secrets: DeliverySecrets;
 	eventsPerChoice: number;
 	speedUp: number;
+	longestWaitMs: number;
 	concurrency: number;
 	dotdigitalBatchSize: number;
 	faults?: SinkFaults;
@@ -351,11 +352,12 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 		);
 		const running: Array<Promise<void>> = [];
 		log(
-			`Acknowledgement proof: ${events.length} events (${options.eventsPerChoice} per choice, Dotdigital in batches of ${options.dotdigitalBatchSize}) through the providers' retries (waits ÷${options.speedUp}), sink failing ${(100 * (options.faults ?? ISSUE_FAULTS).failShare).toFixed(0)} % and slowing ${(100 * (options.faults ?? ISSUE_FAULTS).slowShare).toFixed(0)} % of writes…`,
+			`Acknowledgement proof: ${events.length} events (${options.eventsPerChoice} per choice, Dotdigital in batches of ${options.dotdigitalBatchSize}) through the providers' retries (waits ÷${options.speedUp}, at most ${options.longestWaitMs / 1000} s), sink failing ${(100 * (options.faults ?? ISSUE_FAULTS).failShare).toFixed(0)} % and slowing ${(100 * (options.faults ?? ISSUE_FAULTS).slowShare).toFixed(0)} % of writes…`,
 		);
 		const report = await simulateProviders(events, {
 			secrets: options.secrets,
 			speedUp: options.speedUp,
+			longestWaitMs: options.longestWaitMs,
 			concurrency: options.concurrency,
 			dotdigitalBatchSize: options.dotdigitalBatchSize,
 			onAnswer: (answered) => {
@@ -440,13 +442,14 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 /** The proof's size and pace from the environment: ACK_PROOF_EVENTS per Acknowledge choice (0 skips it). */
 export function proofSettings(): Pick<
 	ProofOptions,
-	'eventsPerChoice' | 'speedUp' | 'concurrency' | 'dotdigitalBatchSize'
+	'eventsPerChoice' | 'speedUp' | 'longestWaitMs' | 'concurrency' | 'dotdigitalBatchSize'
 > {
 	const number = (name: string, fallback: number) =>
 		process.env[name] === undefined ? fallback : Number(process.env[name]);
 	return {
 		eventsPerChoice: number('ACK_PROOF_EVENTS', 1000),
 		speedUp: number('ACK_PROOF_SPEEDUP', 10),
+		longestWaitMs: number('ACK_PROOF_LONGEST_WAIT_SECONDS', 20) * 1000,
 		concurrency: number('ACK_PROOF_CONCURRENCY', 8),
 		dotdigitalBatchSize: number('ACK_PROOF_BATCH', 5),
 	};

@@ -124,6 +124,11 @@ export interface SimulatorOptions {
 	secrets: DeliverySecrets;
 	/** Resend waits are divided by this; the answer deadline is not. */
 	speedUp: number;
+	/**
+	 * No wait, once divided, is longer than this: Dotdigital's 24 h of doubling waits would
+	 * otherwise keep a run going for hours. Order and count of the resends stay the provider's.
+	 */
+	longestWaitMs?: number;
 	/** At most this many requests in flight at once (all providers together). */
 	concurrency: number;
 	/** Events per Dotdigital delivery to one URL (its `batch: true`, `maxBatchSize`); 1 sends single objects. */
@@ -260,7 +265,9 @@ export async function simulateProviders(
 				for (const event of delivery.events) event.outcome = policy.afterLastAttempt;
 				return;
 			}
-			await sleep(policy.retryDelaysMs[resend] / options.speedUp);
+			await sleep(
+				Math.min(policy.retryDelaysMs[resend] / options.speedUp, options.longestWaitMs ?? Infinity),
+			);
 		}
 	};
 
