@@ -21,7 +21,7 @@ import {
 	type EventRecord,
 	type ProviderEvent,
 } from './retrySimulator';
-import { createTriggerCredentials, triggerWorkflow } from './workflows';
+import { createTriggerCredentials, removeDuplicatesOnEventId, triggerWorkflow } from './workflows';
 
 /**
  * Issue 18's proof: the same events, through the providers' own retries (retrySimulator.ts),
@@ -164,17 +164,7 @@ export function proofWorkflow(
 		credentialIds,
 		acknowledge,
 		then: [
-			{
-				name: 'Skip Written Events',
-				type: 'n8n-nodes-base.removeDuplicates',
-				typeVersion: 2,
-				parameters: {
-					operation: 'removeItemsSeenInPreviousExecutions',
-					logic: 'removeItemsWithAlreadySeenKeyValues',
-					dedupeValue: '={{ $json.eventId }}',
-					options: history,
-				},
-			},
+			removeDuplicatesOnEventId('Skip Written Events', history),
 			httpRequest('Write', {
 				method: 'POST',
 				url: `${sinkUrl}/${acknowledge}`,

@@ -83,6 +83,24 @@ export interface TriggerWorkflowOptions {
 
 export const TRIGGER_NODE_NAME = 'Trigger';
 
+/** n8n's Remove Duplicates letting each `eventId` through once across executions (it records the id as it lets it through). */
+export function removeDuplicatesOnEventId(
+	name: string,
+	options: Record<string, unknown> = {},
+): NonNullable<TriggerWorkflowOptions['then']>[number] {
+	return {
+		name,
+		type: 'n8n-nodes-base.removeDuplicates',
+		typeVersion: 2,
+		parameters: {
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: '={{ $json.eventId }}',
+			options,
+		},
+	};
+}
+
 export interface BuiltWorkflow {
 	workflow: WorkflowJson;
 	/** The production URL path of the trigger, after `/webhook/`. */
