@@ -1,6 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- `npm run bench`; not part of the published package */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,7 +25,7 @@ import {
 import { generateLoad, type LoadResult, type Request } from './runtime/loadGenerator';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT } from './runtime/n8nRuntime';
-import { freePort, installPackage, packPackage, startN8n } from './runtime/n8nServer';
+import { freePort, installPackage, packPackage, sleep, startN8n } from './runtime/n8nServer';
 import {
 	createTriggerCredentials,
 	triggerWorkflow,
@@ -227,6 +229,24 @@ async function benchN8n(setting: {
 			}),
 		);
 		const webhookNode = await deploy(webhookNodeWorkflow('bench Webhook node', []), false);
+		// The fair anchor for a trigger holding a credential: n8n's Webhook node checking a header.
+		const headerAuthCredential = await api.createCredential(
+			'httpHeaderAuth',
+			'bench Webhook Header Auth',
+			{ name: SCRIPT_AUTH_HEADER, value: secrets.timelyai },
+		);
+		const webhookHeaderAuth = await deploy(
+			webhookNodeWorkflow('bench Webhook node, Header Auth', [], headerAuthCredential),
+			false,
+		);
+		const ourOnFinish = await deploy(
+			triggerWorkflow({
+				provider: 'timelyai',
+				name: 'bench trigger, acknowledged when the workflow finishes',
+				credentialIds: timely,
+				acknowledge: 'whenWorkflowFinishes',
+			}),
+		);
 		const ourFilteredTrigger = await deploy(
 			triggerWorkflow({
 				provider: 'timelyai',
@@ -295,13 +315,35 @@ async function benchN8n(setting: {
 			() => load(timelyRequest(webhookNode.path)),
 		);
 		// Twice the rounds at half the length: the two sides differ by little, and switching more
-		// often evens out what other processes on the machine do meanwhile.
-		const signedOverUnsigned = await alternate(
-			'signature checked vs Authentication None',
-			() => load(timelyRequest(ourTrigger.path), SECONDS / 2),
-			() => load(timelyRequest(ourUnsignedTrigger.path), SECONDS / 2),
+		// often evens out what other processes on the machine do meanwhile. n8n's Webhook node with
+		// and without Header Auth in the same rounds: what holding a credential costs in n8n itself.
+		const withHeader = (path: string): Request[] => [
+			{
+				path,
+				body: received,
+				headers: { 'content-type': 'application/json', [SCRIPT_AUTH_HEADER]: secrets.timelyai },
+			},
+		];
+		const [signed, unsigned, webhookWithHeaderAuth, webhookWithout] = await alternateAll(
+			'signature checked vs None; Webhook node Header Auth vs None',
+			[
+				() => load(timelyRequest(ourTrigger.path), SECONDS / 2),
+				() => load(timelyRequest(ourUnsignedTrigger.path), SECONDS / 2),
+				() => load(withHeader(webhookHeaderAuth.path), SECONDS / 2),
+				() => load(timelyRequest(webhookNode.path), SECONDS / 2),
+			],
 			ROUNDS * 2,
 		);
+		const signedOverUnsigned = { a: signed, b: unsigned };
+		const headerAuthOverNone = { a: webhookWithHeaderAuth, b: webhookWithout };
+		const acknowledged = setting.full
+			? await alternate(
+					'When the Workflow Finishes vs On Receipt',
+					() => load(timelyRequest(ourOnFinish.path)),
+					() => load(timelyRequest(ourTrigger.path)),
+				)
+			: undefined;
+		const waiting = await waitingMemory(n8n.baseUrl, n8n.pid, api, timely, [64, 256]);
 		const skipped = Promise.resolve({ a: emptyResult(), b: emptyResult() });
 		const filtered = await alternate(
 			'filtered out',
@@ -325,6 +367,7 @@ async function benchN8n(setting: {
 		const batchEventsPerSecond = batches.a.perSecond * 500;
 		const batchRatio = batchEventsPerSecond / batches.b.perSecond;
 		const signatureRatio = signedOverUnsigned.a.perSecond / signedOverUnsigned.b.perSecond;
+		const headerAuthRatio = headerAuthOverNone.a.perSecond / headerAuthOverNone.b.perSecond;
 		const json = {
 			setting: setting.label,
 			env: setting.env,
@@ -334,6 +377,9 @@ async function benchN8n(setting: {
 			secondsPerRound: SECONDS,
 			accepted,
 			signedOverUnsigned,
+			headerAuthOverNone,
+			acknowledged,
+			waiting,
 			filtered,
 			batches,
 			ourFilteredExecutions,
@@ -363,6 +409,48 @@ async function benchN8n(setting: {
 				value: signatureRatio,
 				goalValue: 0.95,
 			},
+			{
+				measure: 'n8n: Webhook node, Header Auth ÷ Authentication None (same rounds)',
+				result: `${headerAuthRatio.toFixed(2)}× (${fmt(headerAuthOverNone.a.perSecond)} vs ${fmt(headerAuthOverNone.b.perSecond)} req/s; n8n CPU per delivery ${fmt(cpuPerDelivery(headerAuthOverNone.a))} vs ${fmt(cpuPerDelivery(headerAuthOverNone.b))} ms)`,
+				goal: '(anchor)',
+				met: null,
+				value: headerAuthRatio,
+			},
+			{
+				measure: 'n8n: our signature check ÷ Webhook node Header Auth, each against its None',
+				result: `${(signatureRatio / headerAuthRatio).toFixed(2)}×`,
+				goal: '≥ 0.95',
+				met: signatureRatio / headerAuthRatio >= 0.95,
+				value: signatureRatio / headerAuthRatio,
+				goalValue: 0.95,
+			},
+			...(acknowledged
+				? [
+						{
+							measure:
+								'n8n: accepted deliveries/s, When the Workflow Finishes ÷ On Receipt (trigger only)',
+							result: `${(acknowledged.a.perSecond / acknowledged.b.perSecond).toFixed(2)}× (${fmt(acknowledged.a.perSecond)} vs ${fmt(acknowledged.b.perSecond)} req/s)`,
+							goal: '(cost of waiting)',
+							met: null,
+							value: acknowledged.a.perSecond / acknowledged.b.perSecond,
+						},
+						{
+							measure:
+								'n8n: latency p50 / p99, When the Workflow Finishes vs On Receipt (trigger only)',
+							result: `${acknowledged.a.latencyP50} / ${acknowledged.a.latencyP99} ms vs ${acknowledged.b.latencyP50} / ${acknowledged.b.latencyP99} ms`,
+							goal: '(lower is better)',
+							met: null,
+							value: acknowledged.a.latencyP50 / acknowledged.b.latencyP50,
+						},
+					]
+				: []),
+			...waiting.map(({ connections, waited, perDeliveryKb, beforeMb, heldMb }) => ({
+				measure: `n8n: memory one delivery holds while it waits for its workflow, ${connections} at once`,
+				result: `${fmt(perDeliveryKb)} KB (n8n's resident memory ${fmt(beforeMb)} → ${fmt(heldMb)} MB with ${waited} of ${connections} waiting)`,
+				goal: '(measured)',
+				met: null,
+				value: perDeliveryKb,
+			})),
 			{
 				measure: 'n8n: filtered-out deliveries/s, our trigger ÷ Webhook + Filter',
 				result: `${filteredRatio.toFixed(2)}× (${fmt(filtered.a.perSecond)} vs ${fmt(filtered.b.perSecond)} req/s)`,
@@ -439,15 +527,134 @@ async function alternate(
 	b: () => Promise<Measured>,
 	rounds = ROUNDS,
 ): Promise<AB> {
-	const results: { a: Measured[]; b: Measured[] } = { a: [], b: [] };
+	const [resultA, resultB] = await alternateAll(label, [a, b], rounds);
+	return { a: resultA, b: resultB };
+}
+
+/** Runs every side once per round, in turn forwards and backwards, and sums each side. */
+async function alternateAll(
+	label: string,
+	sides: Array<() => Promise<Measured>>,
+	rounds: number,
+): Promise<Measured[]> {
+	const results: Measured[][] = sides.map(() => []);
 	for (let round = 0; round < rounds; round++) {
-		const order = round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
-		for (const side of order) results[side].push(await (side === 'a' ? a() : b()));
-		console.log(
-			`  ${label}, round ${round + 1}/${rounds}: A ${fmt(results.a[round].perSecond)} req/s, B ${fmt(results.b[round].perSecond)} req/s`,
-		);
+		const order = sides.map((_, index) => (round % 2 === 0 ? index : sides.length - 1 - index));
+		for (const index of order) results[index].push(await sides[index]());
+		const perSide = results.map((runs, index) => `${'ABCD'[index]} ${fmt(runs[round].perSecond)}`);
+		console.log(`  ${label}, round ${round + 1}/${rounds}: ${perSide.join(', ')} req/s`);
 	}
-	return { a: combine(results.a), b: combine(results.b) };
+	return results.map(combine);
+}
+
+/** n8n's resident memory (VmRSS), from Linux's /proc; NaN elsewhere. */
+function residentMb(pid: number): number {
+	try {
+		const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+		return Number(kb) / 1024;
+	} catch {
+		return NaN;
+	}
+}
+
+/**
+ * What one delivery costs n8n while it waits: a trigger acknowledging when the workflow finishes,
+ * whose workflow writes to a local system that holds every call. `count` deliveries at once;
+ * n8n's resident memory once all of them wait, against just before; then the system answers.
+ */
+async function waitingMemory(
+	baseUrl: string,
+	pid: number,
+	api: N8nApi,
+	credentialIds: Record<string, string>,
+	counts: number[],
+): Promise<
+	Array<{
+		connections: number;
+		waited: number;
+		perDeliveryKb: number;
+		beforeMb: number;
+		heldMb: number;
+	}>
+> {
+	const held: ServerResponse[] = [];
+	const holder = createServer((request, response) => {
+		request.resume();
+		held.push(response);
+	});
+	await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+	const release = () => {
+		for (const response of held.splice(0)) response.writeHead(200).end('{}');
+	};
+	try {
+		const { path } = await api.deploy(
+			triggerWorkflow({
+				provider: 'timelyai',
+				name: 'bench trigger, waiting for its workflow',
+				credentialIds,
+				// No credential read: what is measured is the wait, not the check.
+				authentication: 'none',
+				acknowledge: 'whenWorkflowFinishes',
+				then: [
+					{
+						name: 'Write',
+						type: 'n8n-nodes-base.httpRequest',
+						typeVersion: 4.2,
+						parameters: {
+							method: 'POST',
+							url: `http://127.0.0.1:${(holder.address() as AddressInfo).port}/`,
+							options: { timeout: 120_000 },
+						},
+					},
+				],
+			}),
+		);
+		const received = fixtureFiles('timelyai').find(
+			({ name }) => name === 'message-received',
+		)!.bytes;
+		const results = [];
+		for (const count of counts) {
+			await sleep(2000);
+			const beforeMb = residentMb(pid);
+			const answers = Array.from({ length: count }, async () => {
+				const response = await fetch(`${baseUrl}${path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: received,
+					signal: AbortSignal.timeout(180_000),
+				});
+				return response.status;
+			});
+			for (const deadline = Date.now() + 120_000; held.length < count && Date.now() < deadline; )
+				await sleep(200);
+			await sleep(1000);
+			const heldMb = residentMb(pid);
+			const waited = held.length;
+			release();
+			const statuses = await Promise.all(answers);
+			console.log(
+				`  ${count} deliveries waiting (${waited} held by the system): resident ${fmt(beforeMb)} → ${fmt(heldMb)} MB; answers ${JSON.stringify(countByStatus(statuses))}`,
+			);
+			results.push({
+				connections: count,
+				waited,
+				perDeliveryKb: ((heldMb - beforeMb) * 1024) / waited,
+				beforeMb,
+				heldMb,
+			});
+		}
+		return results;
+	} finally {
+		release();
+		holder.closeAllConnections();
+		holder.close();
+	}
+}
+
+function countByStatus(statuses: number[]): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+	return counts;
 }
 
 function emptyResult(): Measured {

@@ -19,6 +19,12 @@ import {
 	signedHeaders,
 	type DeliverySecrets,
 } from './runtime/deliveries';
+import {
+	proofFailures,
+	proofSettings,
+	proofTable,
+	runAcknowledgementProof,
+} from './runtime/acknowledgementProof';
 import { sendAll, type Request } from './runtime/loadGenerator';
 import { N8nApi, newOwner, nodeOutput } from './runtime/n8nApi';
 import { ensureN8nRuntime } from './runtime/n8nRuntime';
@@ -37,6 +43,7 @@ import { createTriggerCredentials, TRIGGER_NODE_NAME, triggerWorkflow } from './
  * exact duplicates (provider retries) and forged ones, against a real n8n. Every accepted
  * delivery must have exactly one execution carrying its eventId, whose item is the fixture's
  * hand-written expected event (with the delivery's own eventId and raw); forged ones none.
+ * Then issue 18's acknowledgement proof on the same n8n (scripts/runtime/acknowledgementProof.ts).
  */
 const DELIVERIES = Number(process.env.LOAD_DELIVERIES) || 20_000;
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY) || 64;
@@ -194,6 +201,19 @@ Load test against a real n8n ${runtime.n8nVersion} (SQLite, expression engine ${
 			unlikeExpected > 0 &&
 				`${unlikeExpected} items differ from their fixture's hand-written expected event`,
 		].filter((failure): failure is string => typeof failure === 'string');
+
+		const settings = proofSettings();
+		if (settings.eventsPerChoice > 0) {
+			const proof = await runAcknowledgementProof({
+				...settings,
+				api,
+				webhookBase: n8n.baseUrl,
+				secrets,
+				log: (line) => console.log(line),
+			});
+			console.log(`\nAcknowledgement proof, regular mode:\n${proofTable(proof)}`);
+			failures.push(...proofFailures(proof));
+		}
 	} catch (error) {
 		failures = [(error as Error).message];
 		console.error(`n8n log tail:\n${tail(n8n.logFile)}`);

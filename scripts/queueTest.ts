@@ -24,6 +24,12 @@ import {
 	waitForWebhook,
 	type ExecutionDetail,
 } from './runtime/n8nApi';
+import {
+	proofFailures,
+	proofSettings,
+	proofTable,
+	runAcknowledgementProof,
+} from './runtime/acknowledgementProof';
 import { sendAll } from './runtime/loadGenerator';
 import { ensureN8nRuntime, type N8nRuntime } from './runtime/n8nRuntime';
 import {
@@ -254,6 +260,8 @@ interface QueueSetup {
 	workers: N8nProcess[];
 	webhookBase: string;
 	startWorker(name: string): Promise<N8nProcess>;
+	/** Stops the webhook process (SIGTERM) and starts a new one on the same port. */
+	restartWebhook(): Promise<void>;
 }
 
 async function startQueueSetup(
@@ -326,21 +334,33 @@ async function startQueueSetup(
 	};
 
 	log('Starting the webhook process and two workers…');
+	const webhookFolder = await folder('webhook');
+	let webhookStarts = 0;
+	const startWebhook = async () =>
+		await startN8n(runtime, {
+			command: 'webhook',
+			userFolder: webhookFolder,
+			port: webhookPort,
+			logFile: join(workDir, `webhook${webhookStarts++ ? `-${webhookStarts}` : ''}.log`),
+			env: { ...sharedEnv, WEBHOOK_URL: `${webhookBase}/` },
+		});
 	const [webhook, ...workers] = await Promise.all([
-		folder('webhook').then(
-			async (userFolder) =>
-				await startN8n(runtime, {
-					command: 'webhook',
-					userFolder,
-					port: webhookPort,
-					logFile: join(workDir, 'webhook.log'),
-					env: { ...sharedEnv, WEBHOOK_URL: `${webhookBase}/` },
-				}),
-		),
+		startWebhook(),
 		startWorker('worker-1'),
 		startWorker('worker-2'),
 	]);
-	return { main, webhook, workers, webhookBase, startWorker };
+	const setup: QueueSetup = {
+		main,
+		webhook,
+		workers,
+		webhookBase,
+		startWorker,
+		restartWebhook: async () => {
+			await setup.webhook.stop();
+			setup.webhook = await startWebhook();
+		},
+	};
+	return setup;
 }
 
 /** Executions each worker started and finished, from its log ("Worker started/finished execution <id>"). */
@@ -790,13 +810,7 @@ async function burstWithWorkerStop(
 			if (answered !== stopAfter) return;
 			stoppedAt = Date.now();
 			if (signal === 'SIGKILL') {
-				process.kill(victim.pid, 'SIGKILL');
-				try {
-					process.kill(-victim.pid, 'SIGKILL'); // and its task runner
-				} catch {
-					// gone with it
-				}
-				stopping = victim.stop();
+				stopping = killWorker(victim);
 			} else {
 				stopping = victim.stop(); // SIGTERM to the process group; n8n drains its running jobs first
 			}
@@ -934,6 +948,75 @@ async function burstWithWorkerStop(
 		retried,
 		retriedSuccess,
 	};
+}
+
+/** A crash: SIGKILL to a worker and its task runner, no chance to finish anything. */
+async function killWorker(victim: N8nProcess): Promise<void> {
+	process.kill(victim.pid, 'SIGKILL');
+	try {
+		process.kill(-victim.pid, 'SIGKILL'); // and its task runner
+	} catch {
+		// gone with it
+	}
+	await victim.stop();
+}
+
+/**
+ * Issue 18 in queue mode: the acknowledgement proof (scripts/runtime/acknowledgementProof.ts)
+ * with a worker SIGKILLed and the webhook process restarted while the providers send.
+ */
+async function acknowledgementPhase(
+	api: N8nApi,
+	secrets: DeliverySecrets,
+	setup: QueueSetup,
+): Promise<void> {
+	const settings = proofSettings();
+	if (settings.eventsPerChoice === 0) return;
+	log(
+		"Phase 4: acknowledgement proof (On Receipt vs When the Workflow Finishes) through the providers' retries…",
+	);
+	const victim = setup.workers[1];
+	const proof = await runAcknowledgementProof({
+		...settings,
+		api,
+		webhookBase: setup.webhookBase,
+		secrets,
+		log,
+		disruptions: [
+			{
+				afterAnswers: Math.round(settings.eventsPerChoice * 0.4),
+				run: async () => {
+					log(`  SIGKILL to worker pid ${victim.pid}`);
+					await killWorker(victim);
+				},
+			},
+			{
+				afterAnswers: Math.round(settings.eventsPerChoice * 0.8),
+				run: async () => {
+					log(`  restarting the webhook process (pid ${setup.webhook.pid})…`);
+					const stopped = Date.now();
+					await setup.restartWebhook();
+					log(
+						`  webhook process back after ${((Date.now() - stopped) / 1000).toFixed(1)} s (pid ${setup.webhook.pid})`,
+					);
+				},
+			},
+		],
+	});
+	log(`Acknowledgement proof, queue mode:\n${proofTable(proof)}`);
+	const failures = proofFailures(proof);
+	check(
+		'acknowledgement proof: When the Workflow Finishes loses nothing through a worker SIGKILL and a webhook process restart',
+		failures.length === 0,
+		failures.join('; ') ||
+			`On Receipt lost ${proof.outcomes.onReceipt.lost}, When the Workflow Finishes lost 0`,
+	);
+	summary['acknowledgement proof: events lost, On Receipt / When the Workflow Finishes'] =
+		`${proof.outcomes.onReceipt.lost} / ${proof.outcomes.whenWorkflowFinishes.lost} of ${settings.eventsPerChoice} each`;
+	summary['acknowledgement proof: duplicate writes, On Receipt / When the Workflow Finishes'] =
+		`${proof.outcomes.onReceipt.duplicateWrites} / ${proof.outcomes.whenWorkflowFinishes.duplicateWrites}`;
+	log('A replacement worker joins (two workers again)…');
+	setup.workers = [setup.workers[0], await setup.startWorker('worker-5')];
 }
 
 const describeCounts = (outcome: StopOutcome) =>
@@ -1294,9 +1377,10 @@ async function main(): Promise<void> {
 	await correctnessPhase(api, deployed, secrets, setup);
 	await registrationPhase(api, services, secrets, setup, standIn);
 	await workerStopPhase(api, services, deployed, secrets, setup);
+	await acknowledgementPhase(api, secrets, setup);
 
 	const single = await startSingleInstance(runtime, workDir, tarball);
-	log('Phase 4: throughput, queue setup (webhook process + two workers) against one regular n8n…');
+	log('Phase 5: throughput, queue setup (webhook process + two workers) against one regular n8n…');
 	await compareThroughput(queueTarget(services, deployed, secrets, setup), single);
 }
 

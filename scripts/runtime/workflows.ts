@@ -68,16 +68,38 @@ export interface TriggerWorkflowOptions {
 	events?: string[];
 	authentication?: AuthenticationMethod;
 	output?: 'canonical' | 'raw';
+	/** The trigger's Acknowledge parameter; absent: its default. */
+	acknowledge?: 'onReceipt' | 'whenWorkflowFinishes';
 	/** Nodes after the trigger: each is connected to the previous one's first output. */
 	then?: Array<{
 		name: string;
 		type: string;
 		typeVersion?: number;
+		/** n8n's node setting "On Error", e.g. `continueErrorOutput`. */
+		onError?: string;
 		parameters: Record<string, unknown>;
 	}>;
 }
 
 export const TRIGGER_NODE_NAME = 'Trigger';
+
+/** n8n's Remove Duplicates letting each `eventId` through once across executions (it records the id as it lets it through). */
+export function removeDuplicatesOnEventId(
+	name: string,
+	options: Record<string, unknown> = {},
+): NonNullable<TriggerWorkflowOptions['then']>[number] {
+	return {
+		name,
+		type: 'n8n-nodes-base.removeDuplicates',
+		typeVersion: 2,
+		parameters: {
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: '={{ $json.eventId }}',
+			options,
+		},
+	};
+}
 
 export interface BuiltWorkflow {
 	workflow: WorkflowJson;
@@ -120,15 +142,20 @@ export function triggerNode(
 			authentication: authenticationValue(providerById(options.provider)!, authentication),
 			events: options.events ?? ['*'],
 			additionalOptions: options.output ? { output: options.output } : {},
+			...(options.acknowledge ? { acknowledge: options.acknowledge } : {}),
 		},
 		credentials,
 	};
 }
 
-/** n8n's own Webhook node (POST, answers at once) followed by the given nodes. */
+/**
+ * n8n's own Webhook node (POST, answers at once) followed by the given nodes; with a credential
+ * id, it checks a header with n8n's Header Auth credential.
+ */
 export function webhookNodeWorkflow(
 	name: string,
 	then: NonNullable<TriggerWorkflowOptions['then']>,
+	headerAuthCredentialId?: string,
 ): BuiltWorkflow {
 	const webhookId = randomUUID();
 	const webhook = {
@@ -138,7 +165,16 @@ export function webhookNodeWorkflow(
 		typeVersion: 2,
 		position: [0, 0],
 		webhookId,
-		parameters: { httpMethod: 'POST', path: webhookId, responseMode: 'onReceived', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: webhookId,
+			responseMode: 'onReceived',
+			options: {},
+			...(headerAuthCredentialId ? { authentication: 'headerAuth' } : {}),
+		},
+		...(headerAuthCredentialId
+			? { credentials: { httpHeaderAuth: { id: headerAuthCredentialId, name: name } } }
+			: {}),
 	};
 	return { workflow: chain(name, webhook, then), webhookPath: webhookId };
 }

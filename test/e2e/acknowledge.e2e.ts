@@ -13,6 +13,7 @@ import { N8nApi, newOwner, type ExecutionDetail } from '../../scripts/runtime/n8
 import { type N8nProcess } from '../../scripts/runtime/n8nServer';
 import {
 	createTriggerCredentials,
+	removeDuplicatesOnEventId,
 	triggerWorkflow,
 	type TriggerWorkflowOptions,
 } from '../../scripts/runtime/workflows';
@@ -176,17 +177,7 @@ const writeTo = (url: string): Then[number] => ({
 	},
 });
 
-const REMOVE_DUPLICATES: Then[number] = {
-	name: 'Skip Retried Events',
-	type: 'n8n-nodes-base.removeDuplicates',
-	typeVersion: 2,
-	parameters: {
-		operation: 'removeItemsSeenInPreviousExecutions',
-		logic: 'removeItemsWithAlreadySeenKeyValues',
-		dedupeValue: '={{ $json.eventId }}',
-		options: {},
-	},
-};
+const REMOVE_DUPLICATES = removeDuplicatesOnEventId('Skip Retried Events');
 
 let sink: FlakySink;
 
