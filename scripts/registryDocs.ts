@@ -2,6 +2,7 @@
 import type { ICredentialType } from 'n8n-workflow';
 
 import type { AuthenticationMethod, ProviderDefinition } from '../lib/providerDefinition';
+import { retryBehaviour } from '../lib/n8n/acknowledgement';
 import { messagingProviders } from '../lib/providerRegistry';
 
 /**
@@ -222,7 +223,11 @@ function limitsAndAnswers(text: string, providers: readonly ProviderDefinition[]
 	];
 	const replays = `- ${who.join(', and ')}: a captured delivery is valid forever, and so is a provider's own retry.`;
 	const withReplays = replaceBlock(text, 'replays', replays);
-	return keyedRows(withReplays, 'retries', providers, (provider) => [
+	const behaviours = providers
+		.map((provider) => `- ${retryBehaviour(provider.displayName, provider.deliveryRetries)}.`)
+		.join('\n');
+	const withBehaviours = replaceBlock(withReplays, 'retry-behaviour', behaviours);
+	return keyedRows(withBehaviours, 'retries', providers, (provider) => [
 		provider.displayName,
 		'not documented',
 		'',
