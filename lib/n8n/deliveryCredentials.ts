@@ -152,7 +152,8 @@ export async function deliveryAccountCheck(
 ): Promise<AccountCheck | string | undefined> {
 	const account = provider.deliveryAccount;
 	if (!account || !provider.credential) return undefined;
-	if (context.getNodeParameter('authentication') !== 'signature') return undefined;
+	const chosen = authenticationOfValue(provider, context.getNodeParameter('authentication'));
+	if (chosen?.method !== 'signature') return undefined;
 	const credential = await cachedCredentials(context, provider.credential.type);
 	const learnt = (context.getWorkflowStaticData('node') as IDataObject)[LEARNT_ACCOUNT];
 	const expected =
