@@ -96,6 +96,15 @@ export const RETRY_POLICIES = Object.fromEntries(
 	PROVIDER_IDS.map((id) => [id, retryPolicy(providerById(id)!)]),
 ) as Record<ProviderId, RetryPolicy>;
 
+/** A policy's resend waits as the simulator sleeps them: divided by `speedUp`, none over `longestWaitMs`. */
+export function simulatedWaitsMs(
+	policy: RetryPolicy,
+	speedUp: number,
+	longestWaitMs = Infinity,
+): number[] {
+	return policy.retryDelaysMs.map((ms) => Math.min(ms / speedUp, longestWaitMs));
+}
+
 /** One event a provider has to deliver: its id, its envelope exactly as sent, and the webhook URL it goes to. */
 export interface ProviderEvent {
 	provider: ProviderId;
@@ -250,6 +259,7 @@ export async function simulateProviders(
 
 	const deliver = async (delivery: ProviderDelivery) => {
 		const policy = options.policies?.[delivery.provider] ?? RETRY_POLICIES[delivery.provider];
+		const waits = simulatedWaitsMs(policy, options.speedUp, options.longestWaitMs);
 		for (let resend = 0; ; resend++) {
 			const answer = await attempt(delivery, policy);
 			for (const event of delivery.events) event.answers.push(answer);
@@ -261,13 +271,11 @@ export async function simulateProviders(
 				for (const event of delivery.events) event.outcome = 'dropped';
 				return;
 			}
-			if (resend >= policy.retryDelaysMs.length) {
+			if (resend >= waits.length) {
 				for (const event of delivery.events) event.outcome = policy.afterLastAttempt;
 				return;
 			}
-			await sleep(
-				Math.min(policy.retryDelaysMs[resend] / options.speedUp, options.longestWaitMs ?? Infinity),
-			);
+			await sleep(waits[resend]);
 		}
 	};
 

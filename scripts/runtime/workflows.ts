@@ -77,6 +77,10 @@ export interface TriggerWorkflowOptions {
 		typeVersion?: number;
 		/** n8n's node setting "On Error", e.g. `continueErrorOutput`. */
 		onError?: string;
+		/** n8n's node settings "Retry On Fail", "Max. Tries" and "Wait Between Tries (ms)". */
+		retryOnFail?: boolean;
+		maxTries?: number;
+		waitBetweenTries?: number;
 		parameters: Record<string, unknown>;
 	}>;
 }

@@ -11,6 +11,7 @@ import {
 } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
 import { type N8nProcess } from '../../scripts/runtime/n8nServer';
+import { simulateProviders } from '../../scripts/runtime/retrySimulator';
 import {
 	createTriggerCredentials,
 	removeDuplicatesOnEventId,
@@ -313,15 +314,28 @@ describe('Acknowledge: When the Workflow Finishes, in a real n8n', () => {
 		expect(executions.map((execution) => execution.status)).toEqual(['error']);
 	});
 
-	/** Posts one delivery, then the provider's resend of it; returns what the system written to received. */
+	/**
+	 * Sends one delivery through the Timely.ai retry simulator (its resend waits ÷100, the 10 s
+	 * answer deadline real); returns the simulator's answers and what the system written to received.
+	 */
 	async function deliverAndResend(name: string, then: Then, path: string) {
 		const { id, url } = await deployWhenFinished(name, then);
-		const first = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
-		const resend = await post(url, delivery, signedHeaders('timelyai', delivery, secrets));
-		const executions = await api.settledExecutions(id, 2);
-		record(`write refused once, provider resends (${name})`, first, executions);
-		record('…its resend', resend, executions);
-		expect([first.status, resend.status]).toEqual([500, 200]);
+		const envelope = JSON.parse(delivery.toString('utf8')) as Record<string, unknown>;
+		const report = await simulateProviders(
+			[{ provider: 'timelyai', eventId: String(envelope.event_id), envelope, url }],
+			{ secrets, speedUp: 100, concurrency: 1 },
+		);
+		const [event] = report.events;
+		const executions = await api.settledExecutions(id, event.answers.length);
+		event.answers.forEach(({ status, latencyMs }, attempt) =>
+			record(
+				`write refused once (${name}), Timely.ai's attempt ${attempt + 1}`,
+				{ status, body: '', seconds: latencyMs / 1000 },
+				executions,
+			),
+		);
+		expect(event.answers.map(({ status }) => status)).toEqual([500, 200]);
+		expect(event.outcome).toBe('delivered');
 		return sink.writes.filter((write) => write.path === path);
 	}
 
