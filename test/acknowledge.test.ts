@@ -176,6 +176,24 @@ describe('a delivery acknowledged when the workflow finishes', () => {
 		});
 	});
 
+	it.each([
+		'Workflow executed successfully but no data was returned',
+		'Workflow executed successfully but the last node did not return any data',
+	])(
+		'answers 503 when n8n says "%s": n8n has no result for the execution, so the provider must resend',
+		async (message) => {
+			const run = await deliver(timelyAi, setup, signed());
+			expect(run.n8nAnswers(200, { message })).toEqual({ status: 503, body: UNAVAILABLE });
+			const reason = `n8n answered 200 without the execution's result ("${message}"); the provider is asked to resend`;
+			expect(run.warnings).toEqual([
+				{
+					message: `Timely.ai delivery answered 503: ${reason}`,
+					meta: { workflowId: 'wf', node: 'Trigger', provider: 'timelyai', status: 503, reason },
+				},
+			]);
+		},
+	);
+
 	it('answers a forged delivery 401 at once and starts nothing, as on receipt', async () => {
 		const run = await deliver(timelyAi, setup, signed(messageReceived, 'another-secret'));
 		expect(run).toMatchObject({

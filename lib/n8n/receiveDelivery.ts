@@ -93,7 +93,7 @@ async function answerDelivery(
 				emitted: outcome.events.length,
 			};
 			if (acknowledgesWhenFinished(context.getNodeParameter(ACKNOWLEDGE_PARAMETER, 'onReceipt')))
-				answerSuccessWith(context, acknowledgement);
+				answerSuccessWith(context, provider, acknowledgement);
 			return {
 				webhookResponse: acknowledgement,
 				workflowData: [
@@ -130,13 +130,33 @@ function refuse(
  * When the workflow finishes, n8n answers a success with the last node's data unless told
  * `noData` (responseDataExpression), and then sends an empty 2xx through `res.json()`. That one
  * answer, and only it, carries the trigger's acknowledgement instead; a failure (n8n's 500)
- * goes out as n8n sends it.
+ * goes out as n8n sends it. n8n answers a 2xx with a message of its own ("Workflow executed
+ * successfully but no data was returned", "…the last node did not return any data") when it
+ * ends the execution without its result (webhook-helpers in n8n 1.x and 2.x). That is not a
+ * success anyone saw, so it is answered 503 and the provider resends the event.
  */
-function answerSuccessWith(context: IWebhookFunctions, acknowledgement: IDataObject): void {
+function answerSuccessWith(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+	acknowledgement: IDataObject,
+): void {
 	const response = context.getResponseObject();
 	const json = response.json.bind(response);
-	response.json = (body?: unknown) =>
-		json(body === undefined && response.statusCode < 300 ? acknowledgement : body);
+	response.json = (body?: unknown) => {
+		if (response.statusCode >= 300) return json(body);
+		if (body === undefined) return json(acknowledgement);
+		const said = (body as { message?: unknown } | null)?.message;
+		const reason = `n8n answered ${response.statusCode} without the execution's result${typeof said === 'string' ? ` ("${said.slice(0, 100)}")` : ''}; the provider is asked to resend`;
+		context.logger.warn(`${provider.displayName} delivery answered 503: ${reason}`, {
+			workflowId: context.getWorkflow().id,
+			node: context.getNode().name,
+			provider: provider.id,
+			status: 503,
+			reason,
+		});
+		response.status(503);
+		return json({ status: 'unavailable', reason: UNAVAILABLE_ANSWER });
+	};
 }
 
 /** Tells the owner that part of a delivery was left out, and why. */
