@@ -11,7 +11,7 @@ import {
 	expectedEventOf,
 	type DeliverySecrets,
 } from './deliveries';
-import type { N8nApi } from './n8nApi';
+import type { ExecutionDetail, N8nApi } from './n8nApi';
 import { sleep } from './n8nServer';
 import {
 	NO_ANSWER,
@@ -22,7 +22,12 @@ import {
 	type EventRecord,
 	type ProviderEvent,
 } from './retrySimulator';
-import { createTriggerCredentials, removeDuplicatesOnEventId, triggerWorkflow } from './workflows';
+import {
+	createTriggerCredentials,
+	removeDuplicatesOnEventId,
+	TRIGGER_NODE_NAME,
+	triggerWorkflow,
+} from './workflows';
 
 /**
  * Issue 18's proof: the same events, through the providers' own retries (retrySimulator.ts),
@@ -307,12 +312,40 @@ export interface ChoiceOutcome {
 	executions: Record<string, number>;
 	/** Why executions did not succeed: n8n's error message, with how many. */
 	errors: Record<string, number>;
+	/** Each lost event: what the provider was answered, when, and the executions that carried it. */
+	lostHistories: string[];
 }
 
 export interface ProofResult {
 	outcomes: Record<AcknowledgeChoice, ChoiceOutcome>;
 	requests: number;
 	seconds: number;
+}
+
+/** The eventIds an execution's trigger emitted. */
+function triggerEventIds(execution: ExecutionDetail): string[] {
+	const output = execution.data?.resultData?.runData?.[TRIGGER_NODE_NAME]?.[0]?.data?.main?.[0];
+	return (output ?? []).map(({ json }) => String(json.eventId));
+}
+
+/** A lost event's attempts (answer, sent at, seconds to answer) and its executions (nodes run, items out per output). */
+function lostHistory(record: EventRecord, executions: ExecutionDetail[]): string {
+	const attempts = record.answers
+		.map(
+			(answer) =>
+				`${answerLabel(answer)} (sent at ${(answer.sentAtMs / 1000).toFixed(1)} s, ${(answer.latencyMs / 1000).toFixed(1)} s)`,
+		)
+		.join(' → ');
+	const runs = executions.map((execution) => {
+		const nodes = Object.entries(execution.data?.resultData?.runData ?? {})
+			.filter(([name]) => name !== TRIGGER_NODE_NAME)
+			.map(([name, runs]) => {
+				const outputs = runs[0]?.data?.main ?? [];
+				return `${name} ${outputs.map((items) => items?.length ?? 0).join('/')}`;
+			});
+		return `#${execution.id} ${execution.status} ${execution.startedAt ?? '?'}–${execution.stoppedAt ?? '?'} [${nodes.join(', ')}]`;
+	});
+	return `${record.provider} ${record.eventId}: ${attempts}; executions: ${runs.join('; ') || 'none'}`;
 }
 
 /** An attempt's answer as a provider saw it, for the duplicates' explanation. */
@@ -414,10 +447,13 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 		}
 
 		const errors = {} as Record<AcknowledgeChoice, Record<string, number>>;
+		const executionsOf = new Map<string, ExecutionDetail[]>();
 		for (const choice of ACKNOWLEDGE_CHOICES) {
 			errors[choice] = {};
 			for (const id of workflowIds[choice])
 				for (const execution of await api.executions(id, true)) {
+					for (const eventId of triggerEventIds(execution))
+						executionsOf.set(eventId, [...(executionsOf.get(eventId) ?? []), execution]);
 					if (execution.status === 'success') continue;
 					const error = (execution.data?.resultData as { error?: { message?: string } })?.error;
 					const message = `${execution.status}: ${error?.message ?? '(no error recorded)'}`;
@@ -443,6 +479,9 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				const key = `${record.provider}: ${record.answers.map(answerLabel).join(' → ')} (${times} writes)`;
 				duplicatesBy[key] = (duplicatesBy[key] ?? 0) + 1;
 			}
+			const lostHistories = lostRecords.map((record) =>
+				lostHistory(record, executionsOf.get(record.eventId) ?? []),
+			);
 			outcomes[choice] = {
 				events: records.length,
 				acknowledged: summary.delivered,
@@ -457,6 +496,7 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				injected: sink.injected[choice],
 				executions: executions[choice],
 				errors: errors[choice],
+				lostHistories,
 			};
 		}
 		return { outcomes, requests: report.requests, seconds: report.seconds };
@@ -514,6 +554,9 @@ export function proofTable(result: ProofResult): string {
 			lines.push(`- executions not successful, ${choice}: ${count} × ${message}`);
 		for (const [answers, events] of Object.entries(result.outcomes[choice].duplicatesBy))
 			lines.push(`- duplicate, ${choice}: ${events} × ${answers}`);
+		if (choice === 'whenWorkflowFinishes')
+			for (const history of result.outcomes[choice].lostHistories)
+				lines.push(`- lost, ${choice}: ${history}`);
 	}
 	lines.push(
 		`(${result.requests} requests from the simulated providers in ${result.seconds.toFixed(0)} s)`,

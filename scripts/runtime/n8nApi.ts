@@ -43,6 +43,8 @@ export interface ExecutionSummary {
 	status: string;
 	finished: boolean;
 	mode: string;
+	startedAt?: string;
+	stoppedAt?: string | null;
 }
 
 export interface ExecutionDetail extends ExecutionSummary {

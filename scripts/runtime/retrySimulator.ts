@@ -118,6 +118,8 @@ export interface AttemptAnswer {
 	status: number;
 	/** Milliseconds from sending to the answer (or to giving up waiting). */
 	latencyMs: number;
+	/** When it was sent: milliseconds since the simulation started. */
+	sentAtMs: number;
 }
 
 export interface EventRecord {
@@ -247,9 +249,10 @@ export async function simulateProviders(
 				signal: AbortSignal.timeout(policy.answerDeadlineMs),
 			});
 			await response.arrayBuffer();
-			return { status: response.status, latencyMs: performance.now() - sent };
+			const latencyMs = performance.now() - sent;
+			return { status: response.status, latencyMs, sentAtMs: sent - started };
 		} catch {
-			return { status: NO_ANSWER, latencyMs: performance.now() - sent };
+			return { status: NO_ANSWER, latencyMs: performance.now() - sent, sentAtMs: sent - started };
 		} finally {
 			requests++;
 			release();

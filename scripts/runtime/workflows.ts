@@ -81,6 +81,7 @@ export interface TriggerWorkflowOptions {
 		retryOnFail?: boolean;
 		maxTries?: number;
 		waitBetweenTries?: number;
+		credentials?: Record<string, { id: string; name: string }>;
 		parameters: Record<string, unknown>;
 	}>;
 }
