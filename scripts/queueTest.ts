@@ -690,9 +690,18 @@ async function registrationPhase(
 				: `calls: ${callsTo(standIn, provider) || 'none'}`,
 		);
 		if (!registration) continue;
-		const [[staticData]] = await services.sql(
-			`SELECT coalesce("staticData"::text, '') FROM workflow_entity WHERE id = '${workflowId}'`,
-		);
+		// Main saves the static data after the registration call has been answered: wait for it.
+		const storedStaticData = async () =>
+			(
+				await services.sql(
+					`SELECT coalesce("staticData"::text, '') FROM workflow_entity WHERE id = '${workflowId}'`,
+				)
+			)[0]?.[0] ?? '';
+		let staticData = await storedStaticData();
+		for (const deadline = Date.now() + 30_000; !staticData && Date.now() < deadline; ) {
+			await sleep(250);
+			staticData = await storedStaticData();
+		}
 		check(
 			`${provider}: main stored the registered secret in the workflow's static data (PostgreSQL)`,
 			!!registration.secret && staticData.includes(registration.secret),
