@@ -44,6 +44,11 @@ import {
 	type N8nProcess,
 } from './runtime/n8nServer';
 import { startProviderApiStandIn, type ProviderApiStandIn } from './runtime/providerApiStandIn';
+import {
+	probeStartingN8n,
+	startReadinessBalancer,
+	type ReadinessBalancer,
+} from './runtime/readinessBalancer';
 import { startQueueServices, stopServicesSync, type QueueServices } from './runtime/queueServices';
 import {
 	createTriggerCredentials,
@@ -258,10 +263,15 @@ interface QueueSetup {
 	main: N8nProcess;
 	webhook: N8nProcess;
 	workers: N8nProcess[];
+	/** The readiness balancer's URL: deliveries reach the webhook process only while it is ready. */
 	webhookBase: string;
+	balancer: ReadinessBalancer;
 	startWorker(name: string): Promise<N8nProcess>;
-	/** Stops the webhook process (SIGTERM) and starts a new one on the same port. */
-	restartWebhook(): Promise<void>;
+	/**
+	 * Drains the balancer, stops the webhook process (SIGTERM) and starts a new one on the same
+	 * port; returns what n8n itself answered on that port meanwhile (probeStartingN8n).
+	 */
+	restartWebhook(): Promise<string[]>;
 }
 
 async function startQueueSetup(
@@ -284,6 +294,7 @@ async function startQueueSetup(
 		...STALL_SETTINGS,
 	};
 	const webhookPort = await freePort();
+	const webhookBackendPort = await freePort();
 	const webhookBase = `http://127.0.0.1:${webhookPort}`;
 	const folder = async (name: string) => {
 		const userFolder = join(workDir, name);
@@ -340,7 +351,7 @@ async function startQueueSetup(
 		await startN8n(runtime, {
 			command: 'webhook',
 			userFolder: webhookFolder,
-			port: webhookPort,
+			port: webhookBackendPort,
 			logFile: join(workDir, `webhook${webhookStarts++ ? `-${webhookStarts}` : ''}.log`),
 			env: { ...sharedEnv, WEBHOOK_URL: `${webhookBase}/` },
 		});
@@ -349,15 +360,20 @@ async function startQueueSetup(
 		startWorker('worker-1'),
 		startWorker('worker-2'),
 	]);
+	const balancer = await startReadinessBalancer(webhookPort, webhookBackendPort);
 	const setup: QueueSetup = {
 		main,
 		webhook,
 		workers,
 		webhookBase,
+		balancer,
 		startWorker,
 		restartWebhook: async () => {
+			setup.balancer.drain();
+			const probe = probeStartingN8n(setup.webhook.baseUrl);
 			await setup.webhook.stop();
 			setup.webhook = await startWebhook();
+			return await probe.stop();
 		},
 	};
 	return setup;
@@ -985,6 +1001,7 @@ async function acknowledgementPhase(
 		"Phase 4: acknowledgement proof (On Receipt vs When the Workflow Finishes) through the providers' retries…",
 	);
 	const victim = setup.workers[1];
+	let restart: { seconds: number; answeredByN8n: string[] } | undefined;
 	const proof = await runAcknowledgementProof({
 		...settings,
 		api,
@@ -1004,9 +1021,14 @@ async function acknowledgementPhase(
 				run: async () => {
 					log(`  restarting the webhook process (pid ${setup.webhook.pid})…`);
 					const stopped = Date.now();
-					await setup.restartWebhook();
+					const refusedBefore = setup.balancer.refused();
+					const answeredByN8n = await setup.restartWebhook();
+					restart = {
+						seconds: (Date.now() - stopped) / 1000,
+						answeredByN8n,
+					};
 					log(
-						`  webhook process back after ${((Date.now() - stopped) / 1000).toFixed(1)} s (pid ${setup.webhook.pid})`,
+						`  webhook process back after ${restart.seconds.toFixed(1)} s (pid ${setup.webhook.pid}); n8n itself answered meanwhile: ${answeredByN8n.join(' → ')}; the balancer answered 503 while no process was ready (${setup.balancer.refused() - refusedBefore} so far)`,
 					);
 				},
 			},
@@ -1024,6 +1046,11 @@ async function acknowledgementPhase(
 		`${proof.outcomes.onReceipt.lost} / ${proof.outcomes.whenWorkflowFinishes.lost} of ${settings.eventsPerChoice} each`;
 	summary['acknowledgement proof: duplicate writes, On Receipt / When the Workflow Finishes'] =
 		`${proof.outcomes.onReceipt.duplicateWrites} / ${proof.outcomes.whenWorkflowFinishes.duplicateWrites}`;
+	summary[
+		'acknowledgement proof: webhook process restart, back after / what n8n answered meanwhile'
+	] = restart
+		? `${restart.seconds.toFixed(1)} s / ${restart.answeredByN8n.join(' → ')}; the balancer refused ${setup.balancer.refused()} requests (503) while no process was ready`
+		: 'not reached';
 	log('A replacement worker joins (two workers again)…');
 	setup.workers = [setup.workers[0], await setup.startWorker('worker-5')];
 }
