@@ -106,6 +106,23 @@ async function answerDelivery(
 	}
 }
 
+/** Tells the workflow's owner, in n8n's log, what a delivery was answered and why. */
+function warnOwner(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+	answered: string,
+	status: number,
+	reason: string,
+): void {
+	context.logger.warn(`${provider.displayName} delivery ${answered}: ${reason}`, {
+		workflowId: context.getWorkflow().id,
+		node: context.getNode().name,
+		provider: provider.id,
+		status,
+		reason,
+	});
+}
+
 /** Answers a refused delivery by itself and logs the reason for the workflow's owner. */
 function refuse(
 	context: IWebhookFunctions,
@@ -114,13 +131,7 @@ function refuse(
 	reason: string,
 	answer: string,
 ): IWebhookResponseData {
-	context.logger.warn(`${provider.displayName} delivery refused with ${status}: ${reason}`, {
-		workflowId: context.getWorkflow().id,
-		node: context.getNode().name,
-		provider: provider.id,
-		status,
-		reason,
-	});
+	warnOwner(context, provider, `refused with ${status}`, status, reason);
 	const label = status >= 500 ? 'unavailable' : 'rejected';
 	context.getResponseObject().status(status).json({ status: label, reason: answer });
 	return { noWebhookResponse: true };
@@ -147,13 +158,7 @@ function answerSuccessWith(
 		if (body === undefined) return json(acknowledgement);
 		const said = (body as { message?: unknown } | null)?.message;
 		const reason = `n8n answered ${response.statusCode} without the execution's result${typeof said === 'string' ? ` ("${said.slice(0, 100)}")` : ''}; the provider is asked to resend`;
-		context.logger.warn(`${provider.displayName} delivery answered 503: ${reason}`, {
-			workflowId: context.getWorkflow().id,
-			node: context.getNode().name,
-			provider: provider.id,
-			status: 503,
-			reason,
-		});
+		warnOwner(context, provider, 'answered 503', 503, reason);
 		response.status(503);
 		return json({ status: 'unavailable', reason: UNAVAILABLE_ANSWER });
 	};
