@@ -135,20 +135,22 @@ describe('the Acknowledge choice of every trigger', () => {
 		);
 	});
 
-	it('asks, when the workflow must finish first, for a timeout under the deadline and writes safe to repeat', () => {
-		const repeatable =
-			"The events of a failed execution are sent again and must run again: make the workflow's writes safe to repeat on the eventId field (an upsert, an Idempotency-Key header), and put no Remove Duplicates before them, as it would skip those events.";
+	it('says, when the workflow must finish first, what repeats get, what a failure gets and what a Wait node does', () => {
+		const failed =
+			'The events of a failed execution are sent again and run again, so put no Remove Duplicates before the writes.';
+		const waits =
+			'An execution that waits (a Wait node, a send-and-wait step) is answered 200 when it starts waiting: what follows the wait is never sent again.';
 		expect(noticeOf('timelyai')).toBe(
-			`Timely.ai waits 10 s for the answer: a workflow that runs longer is sent again while it runs, so keep it under 10 s (Settings → Timeout Workflow). ${repeatable}`,
+			`Timely.ai waits 10 s for the answer and sends a slower delivery again: while the first execution runs, its repeats start nothing and are answered 503, so keep the workflow short (Settings → Timeout Workflow). ${failed} ${waits}`,
 		);
 		expect(noticeOf('dotdigital')).toBe(
-			`Dotdigital CPaaS waits 10 s for the answer: a workflow that runs longer is sent again while it runs, so keep it under 10 s (Settings → Timeout Workflow). ${repeatable}`,
+			`Dotdigital CPaaS waits 10 s for the answer and sends a slower delivery again: while the first execution runs, its repeats start nothing and are answered 503, so keep the workflow short (Settings → Timeout Workflow). ${failed} ${waits}`,
 		);
 		expect(noticeOf('partoo')).toBe(
-			`Partoo documents no answer deadline: set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound. ${repeatable}`,
+			`Partoo documents no answer deadline: set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound. ${failed} ${waits}`,
 		);
 		expect(noticeOf('klink')).toBe(
-			"K-LINK documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound.",
+			`K-LINK documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (Settings → Timeout Workflow) so no delivery waits without bound. ${waits}`,
 		);
 	});
 });
@@ -168,11 +170,16 @@ describe('a delivery acknowledged when the workflow finishes', () => {
 		});
 	});
 
-	it("lets n8n's 500 for a failed execution through unchanged", async () => {
+	it("keeps n8n's 500 for a failed execution, with a small body of its own instead of n8n's", async () => {
 		const run = await deliver(timelyAi, setup, signed());
-		expect(run.n8nAnswers(500, { message: 'Error in workflow' })).toEqual({
+		expect(
+			run.n8nAnswers(500, { code: 0, message: 'Error in workflow', stacktrace: 'Error: at …' }),
+		).toEqual({
 			status: 500,
-			body: { message: 'Error in workflow' },
+			body: {
+				status: 'failed',
+				reason: 'the workflow did not finish on this delivery; send it again later',
+			},
 		});
 	});
 

@@ -70,20 +70,23 @@ export function retryBehaviour(name: string, retries: DeliveryRetries): string {
 	return `${name} ${waits}resends ${which}${when}${limit}${then}`;
 }
 
+const WAIT_NODES =
+	'An execution that waits (a Wait node, a send-and-wait step) is answered 200 when it starts waiting: what follows the wait is never sent again.';
+
 /**
- * What a workflow that answers when it finishes must do for this provider. A resent event
- * must run again, so no Remove Duplicates before the writes: it records an eventId when it
- * runs, and would skip the resend of an execution that failed after it (test/e2e/acknowledge.e2e.ts).
+ * What a workflow that answers when it finishes must know for this provider. Repeats of an
+ * event are the trigger's (Options → Skip Repeated Events); a resent event of a failed
+ * execution runs again, so no Remove Duplicates is wanted (it would skip it).
  */
 function whenFinishedAdvice(name: string, retries: DeliveryRetries): string {
 	const timeout = 'Settings → Timeout Workflow';
 	if (retries.retriesOn === 'none')
-		return `${name} documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (${timeout}) so no delivery waits without bound.`;
+		return `${name} documents no retries, so the event of a failed execution, answered 500, may still be lost. Set the workflow's timeout (${timeout}) so no delivery waits without bound. ${WAIT_NODES}`;
 	const deadline = retries.answerDeadlineSeconds;
 	const inTime = deadline
-		? `${name} waits ${duration(deadline)} for the answer: a workflow that runs longer is sent again while it runs, so keep it under ${duration(deadline)} (${timeout}).`
+		? `${name} waits ${duration(deadline)} for the answer and sends a slower delivery again: while the first execution runs, its repeats start nothing and are answered 503, so keep the workflow short (${timeout}).`
 		: `${name} documents no answer deadline: set the workflow's timeout (${timeout}) so no delivery waits without bound.`;
-	return `${inTime} The events of a failed execution are sent again and must run again: make the workflow's writes safe to repeat on the eventId field (an upsert, an Idempotency-Key header), and put no Remove Duplicates before them, as it would skip those events.`;
+	return `${inTime} The events of a failed execution are sent again and run again, so put no Remove Duplicates before the writes. ${WAIT_NODES}`;
 }
 
 /** The Acknowledge choice and, when the workflow must finish first, what that asks of it. */

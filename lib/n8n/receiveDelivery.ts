@@ -4,11 +4,20 @@ import type { AccountCheck } from '../deliveryAccount';
 import type { DeliveryAuthentication } from '../deliveryAuthentication';
 import { eventsPerDeliveryCap } from '../deliveryLimits';
 import { processDelivery } from '../deliveryPipeline';
+import type { CanonicalEvent } from '../canonicalEvent';
 import { asRecord } from '../envelopeReading';
+import { contentHash } from '../eventNormalization';
 import { compileEventSelection } from '../eventSelection';
 import type { ProviderDefinition } from '../providerDefinition';
 import { ACKNOWLEDGE_PARAMETER, acknowledgesWhenFinished } from './acknowledgement';
 import { deliveryAccountCheck, deliveryAuthentication } from './deliveryCredentials';
+import {
+	claimLimitsFor,
+	claimsOfTrigger,
+	claimWithin,
+	eventKey,
+	inFlightWait,
+} from './eventClaims';
 import { TRIGGER_OPTIONS_PARAMETER, type TriggerOptions } from './triggerProperties';
 
 /** What an unauthenticated caller is told; why it failed goes to n8n's log only. */
@@ -19,6 +28,17 @@ export const UNAVAILABLE_ANSWER = 'the delivery could not be taken now; send it 
 
 /** What the sender of an authentic delivery for another account is told. */
 export const NOT_FOR_THIS_TRIGGER_ANSWER = 'the delivery is not for this trigger';
+
+/** What a repeat is told while an execution for its events still runs (503, with Retry-After). */
+export const IN_FLIGHT_ANSWER =
+	'the events of this delivery are still being processed; send it again later';
+
+/** What a caller is told when the execution for its delivery failed (n8n's status, not n8n's body). */
+export const EXECUTION_FAILED_ANSWER =
+	'the workflow did not finish on this delivery; send it again later';
+
+/** Seconds a repeat of an event in flight is asked to wait before sending it again. */
+export const IN_FLIGHT_RETRY_AFTER_SECONDS = 10;
 
 /**
  * The body of every messaging trigger's `webhook()`: runs the engine on the raw request
@@ -49,10 +69,8 @@ async function answerDelivery(
 	const request = context.getRequestObject();
 	const body = await rawBodyOf(request);
 	if (!body.ok) return refuse(context, provider, body.status, body.reason, body.reason);
-	const { output = 'canonical', maxEventsPerDelivery } = context.getNodeParameter(
-		TRIGGER_OPTIONS_PARAMETER,
-		{},
-	) as TriggerOptions;
+	const options = context.getNodeParameter(TRIGGER_OPTIONS_PARAMETER, {}) as TriggerOptions;
+	const { output = 'canonical', maxEventsPerDelivery } = options;
 
 	const { authentication, account } = await checksOf(context, provider);
 	const outcome = processDelivery(
@@ -92,12 +110,23 @@ async function answerDelivery(
 				received: outcome.received,
 				emitted: outcome.events.length,
 			};
-			if (acknowledgesWhenFinished(context.getNodeParameter(ACKNOWLEDGE_PARAMETER, 'onReceipt')))
-				answerSuccessWith(context, provider, acknowledgement);
+			const claim = await claimEvents(
+				context,
+				provider,
+				outcome.events,
+				options.skipRepeatedEvents !== false,
+				authentication.kind === 'none',
+			);
+			if (claim.kind === 'inFlight') return answerInFlight(context, provider);
+			if (claim.kind === 'skip') return { webhookResponse: acknowledgement };
+			const whenFinished = acknowledgesWhenFinished(
+				context.getNodeParameter(ACKNOWLEDGE_PARAMETER, 'onReceipt'),
+			);
+			settleWithTheAnswer(context, provider, whenFinished ? acknowledgement : null, claim.settle);
 			return {
 				webhookResponse: acknowledgement,
 				workflowData: [
-					outcome.events.map((event) => ({
+					claim.events.map((event) => ({
 						json: output === 'raw' ? rawItem(event.raw) : (event as unknown as IDataObject),
 					})),
 				],
@@ -137,31 +166,109 @@ function refuse(
 	return { noWebhookResponse: true };
 }
 
+type Settle = (state: 'succeeded' | 'failed') => void;
+
+type EventClaim =
+	| { kind: 'run'; events: CanonicalEvent[]; settle: Settle }
+	| { kind: 'skip' }
+	| { kind: 'inFlight' };
+
 /**
- * When the workflow finishes, n8n answers a success with the last node's data unless told
- * `noData` (responseDataExpression), and then sends an empty 2xx through `res.json()`. That one
- * answer, and only it, carries the trigger's acknowledgement instead; a failure (n8n's 500)
- * goes out as n8n sends it. n8n answers a 2xx with a message of its own ("Workflow executed
- * successfully but no data was returned", "…the last node did not return any data") when it
- * ends the execution without its result (webhook-helpers in n8n 1.x and 2.x). That is not a
- * success anyone saw, so it is answered 503 and the provider resends the event.
+ * Which of a delivery's events start an execution (lib/n8n/eventClaims.ts): all of them when
+ * the trigger is told not to skip repeats, for the editor's test events (mode `manual`) and
+ * for a provider's test delivery; otherwise those not already succeeded in this trigger.
  */
-function answerSuccessWith(
+async function claimEvents(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
-	acknowledgement: IDataObject,
+	events: CanonicalEvent[],
+	skipRepeats: boolean,
+	unauthenticated: boolean,
+): Promise<EventClaim> {
+	const noClaims: EventClaim = { kind: 'run', events, settle: () => undefined };
+	if (!skipRepeats || context.getMode?.() === 'manual') return noClaims;
+	if (events.some((event) => event.testDelivery)) return noClaims;
+	const trigger = `${context.getWorkflow().id ?? ''}\u0000${context.getNode().id}`;
+	const claims = claimsOfTrigger(trigger, () => claimLimitsFor(provider.deliveryRetries));
+	const keys = events.map((event) =>
+		eventKey(event.eventId, unauthenticated ? contentHash(event.raw) : undefined),
+	);
+	const decision = await claimWithin(claims, keys, inFlightWait.ms);
+	if (decision.kind !== 'run') {
+		context.logger.debug(
+			`${provider.displayName} delivery repeats events ${decision.kind === 'skip' ? 'already processed' : 'still in flight'}: no execution started`,
+			{ workflowId: context.getWorkflow().id, node: context.getNode().name },
+		);
+		return decision;
+	}
+	const claimed = decision.indexes.map((index) => keys[index]);
+	return {
+		kind: 'run',
+		events: decision.indexes.map((index) => events[index]),
+		settle: (state) => claims.settle(claimed, state),
+	};
+}
+
+/** A repeat of events whose execution still runs: 503 so the provider asks again later. */
+function answerInFlight(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+): IWebhookResponseData {
+	context.logger.info(
+		`${provider.displayName} delivery answered 503: an execution for its events is still running`,
+		{ workflowId: context.getWorkflow().id, node: context.getNode().name, provider: provider.id },
+	);
+	const response = context.getResponseObject();
+	response.setHeader('Retry-After', String(IN_FLIGHT_RETRY_AFTER_SECONDS));
+	response.status(503).json({ status: 'unavailable', reason: IN_FLIGHT_ANSWER });
+	return { noWebhookResponse: true };
+}
+
+/**
+ * Settles the claims of a delivery's events as n8n's answer tells the provider: 2xx
+ * succeeded, anything else failed. On receipt n8n answers once it has started the execution
+ * (an answer of n8n's own failing to start it is a failure too). When the workflow finishes
+ * (`acknowledgement` given), n8n answers a success with the last node's data unless told
+ * `noData` (responseDataExpression), and then sends an empty 2xx through `res.json()`: that
+ * answer carries the trigger's acknowledgement instead. n8n answers a 2xx with a message of
+ * its own ("Workflow executed successfully but no data was returned", "…the last node did not
+ * return any data") when it ends the execution without its result (webhook-helpers in n8n 1.x
+ * and 2.x). That is not a success anyone saw, so it is answered 503 and the provider resends
+ * the event. A failure keeps n8n's status with our own small body (n8n's carries a stack
+ * trace unless NODE_ENV=production). An answer n8n ends another way settles by its status.
+ */
+function settleWithTheAnswer(
+	context: IWebhookFunctions,
+	provider: ProviderDefinition,
+	acknowledgement: IDataObject | null,
+	settle: Settle,
 ): void {
 	const response = context.getResponseObject();
 	const json = response.json.bind(response);
+	let settled = false;
+	const settleOnce: Settle = (state) => {
+		if (settled) return;
+		settled = true;
+		settle(state);
+	};
 	response.json = (body?: unknown) => {
-		if (response.statusCode >= 300) return json(body);
-		if (body === undefined) return json(acknowledgement);
+		if (response.statusCode >= 300) {
+			settleOnce('failed');
+			return json({ status: 'failed', reason: EXECUTION_FAILED_ANSWER });
+		}
+		if (acknowledgement === null || body === undefined) {
+			settleOnce('succeeded');
+			return json(acknowledgement ?? body);
+		}
+		settleOnce('failed');
 		const said = (body as { message?: unknown } | null)?.message;
 		const reason = `n8n answered ${response.statusCode} without the execution's result${typeof said === 'string' ? ` ("${said.slice(0, 100)}")` : ''}; the provider is asked to resend`;
 		warnOwner(context, provider, 'answered 503', 503, reason);
 		response.status(503);
 		return json({ status: 'unavailable', reason: UNAVAILABLE_ANSWER });
 	};
+	if (typeof response.once === 'function')
+		response.once('finish', () => settleOnce(response.statusCode < 300 ? 'succeeded' : 'failed'));
 }
 
 /** Tells the owner that part of a delivery was left out, and why. */

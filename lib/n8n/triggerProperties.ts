@@ -8,6 +8,7 @@ import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
 import { responseDataExpression, responseModeExpression } from './acknowledgement';
+import { claimLimitsFor, MAX_REMEMBERED_EVENTS } from './eventClaims';
 import {
 	allInOneAuthenticationValues,
 	authenticationValue,
@@ -104,14 +105,16 @@ export interface TriggerOptions {
 	maxEventsPerDelivery?: number;
 	timestampToleranceSeconds?: number;
 	requireTimestamp?: boolean;
+	/** On unless turned off: a repeated event starts no second execution (lib/n8n/eventClaims.ts). */
+	skipRepeatedEvents?: boolean;
 }
 
 export const TRIGGER_OPTIONS_PARAMETER = 'additionalOptions';
 
 /** The Options of a provider's trigger; providers that sign a timestamp get replay settings. */
-export function triggerOptionsProperty(provider: MessagingProvider): INodeProperties {
+export function triggerOptionsProperty(provider: ProviderDefinition): INodeProperties {
 	const timestampHeader = provider.hmacSignature?.timestampHeader;
-	const options = [...COMMON_TRIGGER_OPTIONS];
+	const options = [...COMMON_TRIGGER_OPTIONS, skipRepeatedEventsOption(provider)];
 	if (timestampHeader) options.push(...replayOptions(provider.displayName, timestampHeader));
 	return {
 		displayName: 'Options',
@@ -153,6 +156,26 @@ const COMMON_TRIGGER_OPTIONS: INodeProperties[] = [
 		description: `A delivery holding more events is refused with 413 and starts nothing. Dotdigital sends at most 500 per batch and retries a 413; the other providers send one event per delivery.`,
 	},
 ];
+
+/** For how long the trigger remembers an event, in words: "22 min", "24 h or 6 deliveries". */
+export function rememberedFor(provider: ProviderDefinition): string {
+	const { rememberMs, maxDeliveries } = claimLimitsFor(provider.deliveryRetries);
+	const minutes = Math.round(rememberMs / 60_000);
+	const time = minutes >= 120 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
+	return maxDeliveries ? `${time} or ${maxDeliveries} deliveries` : time;
+}
+
+function skipRepeatedEventsOption(provider: ProviderDefinition): INodeProperties {
+	const name = provider.displayName;
+	return {
+		displayName: 'Skip Repeated Events',
+		name: 'skipRepeatedEvents',
+		type: 'boolean',
+		default: true,
+		description: `Whether to start no second execution for an event ${name} sends again. A repeat of an event whose execution succeeded is answered as the first time; one whose execution still runs is answered 503 once it has waited 5 s; one whose execution failed runs again.`,
+		hint: `Events are remembered by their Event ID for ${rememberedFor(provider)} (${name}'s resends), up to ${MAX_REMEMBERED_EVENTS.toLocaleString('en-US')} per trigger, in the memory of the n8n process that receives the deliveries`,
+	};
+}
 
 function replayOptions(providerName: string, timestampHeader: string): INodeProperties[] {
 	const header = headerDisplayName(timestampHeader);

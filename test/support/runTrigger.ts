@@ -25,13 +25,19 @@ export interface TriggerSetup {
 	staticData?: IDataObject;
 	/** The node's version; the version new nodes get when absent. */
 	typeVersion?: number;
-	/** Ids as n8n would have them; unless named, each delivery gets a credential id of its own. */
+	/**
+	 * Ids as n8n would have them; unless named, each delivery gets a node id and a credential id
+	 * of its own (a node of its own remembers no events delivered before: lib/n8n/eventClaims.ts).
+	 */
 	workflowId?: string;
 	nodeId?: string;
 	credentialId?: string;
+	/** n8n's execution mode: `manual` for the editor's Listen for Test Event. */
+	mode?: 'webhook' | 'manual';
 }
 
 let credentialsCreated = 0;
+let nodesCreated = 0;
 
 /** What the provider would see, and what the workflow would get. */
 export interface TriggerRun {
@@ -39,6 +45,8 @@ export interface TriggerRun {
 	body: unknown;
 	/** Items of the execution that was started, or null when none was. */
 	items: IDataObject[] | null;
+	/** Headers the node set on its answer (lower-case names). */
+	headers: Record<string, string>;
 	/** What the node wrote to n8n's log as warnings: message and metadata. */
 	warnings: Array<{ message: string; meta: Record<string, unknown> }>;
 	/**
@@ -68,7 +76,7 @@ export async function deliver(
 	const credentialTypes = nodeType.description.credentials?.map(({ name }) => name) ?? [];
 	const credentialId = setup.credentialId ?? `credential-${++credentialsCreated}`;
 	const node: INode = {
-		id: setup.nodeId ?? 'trigger-under-test',
+		id: setup.nodeId ?? `trigger-under-test-${++nodesCreated}`,
 		name: 'Trigger',
 		type: typeName,
 		typeVersion: setup.typeVersion ?? nodeType.description.defaultVersion ?? 1,
@@ -131,7 +139,7 @@ export async function deliver(
 		workflow,
 		workflowNode,
 		additionalData,
-		'webhook',
+		setup.mode ?? 'webhook',
 		webhookData,
 		[],
 		null,
@@ -145,13 +153,30 @@ export async function deliver(
 		response.status(code).json(body);
 		return { status: response.statusCode, body: response.body };
 	};
+	const { headers: answerHeaders } = response;
 
 	if (result.noWebhookResponse)
-		return { status: response.statusCode, body: response.body, items: null, warnings, n8nAnswers };
+		return {
+			status: response.statusCode,
+			body: response.body,
+			headers: answerHeaders,
+			items: null,
+			warnings,
+			n8nAnswers,
+		};
+	const items = result.workflowData ? result.workflowData[0].map((item) => item.json) : null;
+	// n8n answers on receipt (or when no execution starts) with the trigger's webhookResponse,
+	// through res.json, once it has started the execution; when the workflow finishes, later.
+	const whenFinished = setup.parameters?.acknowledge === 'whenWorkflowFinishes';
+	if (!whenFinished || !result.workflowData) {
+		const answered = n8nAnswers(200, result.webhookResponse);
+		return { ...answered, headers: answerHeaders, items, warnings, n8nAnswers };
+	}
 	return {
 		status: 200,
 		body: result.webhookResponse,
-		items: result.workflowData ? result.workflowData[0].map((item) => item.json) : null,
+		headers: answerHeaders,
+		items,
 		warnings,
 		n8nAnswers,
 	};
@@ -170,6 +195,12 @@ class RecordingResponse {
 	statusCode = 200;
 	body: unknown = undefined;
 	headersSent = false;
+	headers: Record<string, string> = {};
+
+	setHeader(name: string, value: string) {
+		this.headers[name.toLowerCase()] = value;
+		return this;
+	}
 
 	status(code: number) {
 		this.statusCode = code;
