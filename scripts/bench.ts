@@ -10,6 +10,13 @@ import { PROVIDER_IDS, type ProviderId } from '../lib/providerRegistry';
 import type { DeliveryAuthentication } from '../lib/deliveryAuthentication';
 import { processDelivery, type DeliverySettings } from '../lib/deliveryPipeline';
 import { compileEventSelection } from '../lib/eventSelection';
+import { contentHash } from '../lib/eventNormalization';
+import {
+	claimLimitsFor,
+	EventClaims,
+	eventKey,
+	MAX_REMEMBERED_EVENTS,
+} from '../lib/n8n/eventClaims';
 import { providerById } from '../lib/providerRegistry';
 import {
 	dotdigitalBatch,
@@ -22,7 +29,12 @@ import {
 	signedHeaders,
 	type DeliverySecrets,
 } from './runtime/deliveries';
-import { generateLoad, type LoadResult, type Request } from './runtime/loadGenerator';
+import {
+	generateLoad,
+	type LoadOptions,
+	type LoadResult,
+	type Request,
+} from './runtime/loadGenerator';
 import { N8nApi, newOwner } from './runtime/n8nApi';
 import { ensureN8nRuntime, REPO_ROOT } from './runtime/n8nRuntime';
 import { freePort, installPackage, packPackage, sleep, startN8n } from './runtime/n8nServer';
@@ -34,6 +46,67 @@ import {
 } from './runtime/workflows';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
+
+const timelyMessage = JSON.parse(
+	fixtureFiles('timelyai')
+		.find(({ name }) => name === 'message-received')!
+		.bytes.toString('utf8'),
+) as Record<string, unknown>;
+let freshEvents = 0;
+
+/** Timely.ai's documented message.received with an event id of its own. */
+function freshTimelyEvent(): Buffer {
+	return Buffer.from(
+		JSON.stringify({ ...timelyMessage, event_id: `evt_bench_${process.pid}_${++freshEvents}` }),
+	);
+}
+
+/**
+ * What remembering an event costs: 100,000 events claimed and succeeded in one trigger's
+ * claims, ids made as JSON.parse makes them (strings of their own), heap before and after.
+ */
+function benchClaimMemory(): Row[] {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	const shapes: Array<[string, (index: number) => string]> = [
+		[
+			'Dotdigital eventId (a UUID)',
+			(i) => `4b1d6f7c-2a0e-4c8e-9d1f-${String(i).padStart(12, '0')}`,
+		],
+		['K-LINK (content hash, 32 hex)', (i) => contentHash({ bench: i })],
+	];
+	return shapes.map(([label, idOf]) => {
+		gc?.();
+		gc?.();
+		const before = process.memoryUsage().heapUsed;
+		const size = rememberEvents(idOf, () => {
+			gc?.();
+			gc?.();
+		});
+		const bytes = (size.heapUsed - before) / size.events;
+		return {
+			measure: `Claims: memory per remembered event, ${label}, at ${MAX_REMEMBERED_EVENTS.toLocaleString('en')} events`,
+			result: `${Math.round(bytes)} bytes (${fmt((bytes * size.events) / 2 ** 20)} MB for the trigger${gc ? '' : '; without --expose-gc'})`,
+			goal: '(measured)',
+			met: null,
+			value: bytes,
+		};
+	});
+}
+
+/** Fills one trigger's claims and reads the heap while they are still held. */
+function rememberEvents(
+	idOf: (index: number) => string,
+	collect: () => void,
+): { events: number; heapUsed: number } {
+	const claims = new EventClaims(claimLimitsFor(providerById('dotdigital')!.deliveryRetries));
+	for (let index = 0; index < MAX_REMEMBERED_EVENTS; index++) {
+		const key = eventKey(JSON.parse(`"${idOf(index)}"`) as string);
+		claims.decide([key]);
+		claims.settle([key], 'succeeded');
+	}
+	collect();
+	return { events: claims.size, heapUsed: process.memoryUsage().heapUsed };
+}
 const SECONDS = Number(process.env.BENCH_SECONDS) || 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
 
@@ -228,6 +301,14 @@ async function benchN8n(setting: {
 				authentication: 'none',
 			}),
 		);
+		const ourWithoutClaims = await deploy(
+			triggerWorkflow({
+				provider: 'timelyai',
+				name: 'bench trigger, Skip Repeated Events off',
+				credentialIds: timely,
+				skipRepeatedEvents: false,
+			}),
+		);
 		const webhookNode = await deploy(webhookNodeWorkflow('bench Webhook node', []), false);
 		// The fair anchor for a trigger holding a credential: n8n's Webhook node checking a header.
 		const headerAuthCredential = await api.createCredential(
@@ -270,7 +351,13 @@ async function benchN8n(setting: {
 		const received = fixtureFiles('timelyai').find(
 			({ name }) => name === 'message-received',
 		)!.bytes;
-		const timelyRequest = (path: string): Request[] => [
+		// A new event per request, as a provider sends them: the trigger runs each event once.
+		const timelyRequest = (path: string) => (): Request => {
+			const body = freshTimelyEvent();
+			return { path, body, headers: signedHeaders('timelyai', body, secrets) };
+		};
+		// The same event again and again: every request after the first repeats a succeeded event.
+		const repeatedRequest = (path: string): Request[] => [
 			{ path, body: received, headers: signedHeaders('timelyai', received, secrets) },
 		];
 		const singles = fixtureFiles('dotdigital').map(({ bytes }) => ({
@@ -287,7 +374,10 @@ async function benchN8n(setting: {
 			},
 		];
 
-		const load = async (requests: Request[], seconds = SECONDS): Promise<Measured> => {
+		const load = async (
+			requests: LoadOptions['requests'],
+			seconds = SECONDS,
+		): Promise<Measured> => {
 			const cpuBefore = processCpuMs(n8n.pid);
 			const result = await generateLoad({
 				baseUrl: n8n.baseUrl,
@@ -300,11 +390,10 @@ async function benchN8n(setting: {
 		console.log(`  warming up…`);
 		await generateLoad({
 			baseUrl: n8n.baseUrl,
-			requests: [
-				...timelyRequest(ourTrigger.path),
-				...timelyRequest(ourUnsignedTrigger.path),
-				...timelyRequest(webhookNode.path),
-			],
+			requests: (index) =>
+				timelyRequest(
+					[ourTrigger, ourUnsignedTrigger, webhookNode, ourWithoutClaims][index % 4].path,
+				)(),
 			connections: CONNECTIONS,
 			durationSeconds: 5,
 		});
@@ -314,16 +403,25 @@ async function benchN8n(setting: {
 			() => load(timelyRequest(ourTrigger.path)),
 			() => load(timelyRequest(webhookNode.path)),
 		);
+		const claimsOnOff = await alternate(
+			'Skip Repeated Events on vs off',
+			() => load(timelyRequest(ourTrigger.path)),
+			() => load(timelyRequest(ourWithoutClaims.path)),
+		);
+		const repeated = await alternate(
+			'repeats of a succeeded event vs new events',
+			() => load(repeatedRequest(ourTrigger.path)),
+			() => load(timelyRequest(ourTrigger.path)),
+		);
+
 		// Twice the rounds at half the length: the two sides differ by little, and switching more
 		// often evens out what other processes on the machine do meanwhile. n8n's Webhook node with
 		// and without Header Auth in the same rounds: what holding a credential costs in n8n itself.
-		const withHeader = (path: string): Request[] => [
-			{
-				path,
-				body: received,
-				headers: { 'content-type': 'application/json', [SCRIPT_AUTH_HEADER]: secrets.timelyai },
-			},
-		];
+		const withHeader = (path: string) => (): Request => ({
+			path,
+			body: freshTimelyEvent(),
+			headers: { 'content-type': 'application/json', [SCRIPT_AUTH_HEADER]: secrets.timelyai },
+		});
 		const [signed, unsigned, webhookWithHeaderAuth, webhookWithout] = await alternateAll(
 			'signature checked vs None; Webhook node Header Auth vs None',
 			[
@@ -376,6 +474,8 @@ async function benchN8n(setting: {
 			rounds: ROUNDS,
 			secondsPerRound: SECONDS,
 			accepted,
+			claimsOnOff,
+			repeated,
 			signedOverUnsigned,
 			headerAuthOverNone,
 			acknowledged,
@@ -400,6 +500,22 @@ async function benchN8n(setting: {
 				goal: '(lower is better)',
 				met: null,
 				value: accepted.a.latencyP50 / accepted.b.latencyP50,
+			},
+			{
+				measure: 'n8n: accepted deliveries/s, Skip Repeated Events on ÷ off (new events)',
+				result: `${(claimsOnOff.a.perSecond / claimsOnOff.b.perSecond).toFixed(2)}× (${fmt(claimsOnOff.a.perSecond)} vs ${fmt(claimsOnOff.b.perSecond)} req/s; p50 / p99 ${claimsOnOff.a.latencyP50} / ${claimsOnOff.a.latencyP99} ms vs ${claimsOnOff.b.latencyP50} / ${claimsOnOff.b.latencyP99} ms)`,
+				goal: '≥ 0.95',
+				met: claimsOnOff.a.perSecond / claimsOnOff.b.perSecond >= 0.95,
+				value: claimsOnOff.a.perSecond / claimsOnOff.b.perSecond,
+				goalValue: 0.95,
+			},
+			{
+				measure: 'n8n: answer time p50, a repeat of a succeeded event ÷ a new event',
+				result: `${(repeated.a.latencyP50 / Math.max(0.5, repeated.b.latencyP50)).toFixed(2)}× (p50 / p99 ${repeated.a.latencyP50} / ${repeated.a.latencyP99} ms vs ${repeated.b.latencyP50} / ${repeated.b.latencyP99} ms; ${fmt(repeated.a.perSecond)} vs ${fmt(repeated.b.perSecond)} req/s, no execution for a repeat)`,
+				goal: '≤ 0.5',
+				met: repeated.a.latencyP50 / Math.max(0.5, repeated.b.latencyP50) <= 0.5,
+				value: repeated.a.latencyP50 / Math.max(0.5, repeated.b.latencyP50),
+				goalValue: 0.5,
 			},
 			{
 				measure: 'n8n: our trigger, signature checked ÷ Authentication None',
@@ -609,9 +725,6 @@ async function waitingMemory(
 				],
 			}),
 		);
-		const received = fixtureFiles('timelyai').find(
-			({ name }) => name === 'message-received',
-		)!.bytes;
 		const results = [];
 		for (const count of counts) {
 			await sleep(2000);
@@ -620,7 +733,7 @@ async function waitingMemory(
 				const response = await fetch(`${baseUrl}${path}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
-					body: received,
+					body: freshTimelyEvent(),
 					signal: AbortSignal.timeout(180_000),
 				});
 				return response.status;
@@ -760,6 +873,7 @@ async function main(): Promise<void> {
 	console.log(`Benchmark on ${machine}`);
 	console.log('Engine (lib/) against JSON.parse…');
 	const engine = benchEngine();
+	engine.rows.push(...benchClaimMemory());
 	if (process.env.BENCH_ENGINE_ONLY === '1') {
 		console.log(`\n${table(engine.rows)}`);
 		return;

@@ -1002,12 +1002,14 @@ async function acknowledgementPhase(
 	);
 	const victim = setup.workers[1];
 	let restart: { seconds: number; answeredByN8n: string[] } | undefined;
+	const restarts: number[] = [];
 	const proof = await runAcknowledgementProof({
 		...settings,
 		api,
 		webhookBase: setup.webhookBase,
 		secrets,
 		log,
+		restarts,
 		disruptions: [
 			{
 				afterAnswers: Math.round(settings.eventsPerChoice * 0.4),
@@ -1021,6 +1023,7 @@ async function acknowledgementPhase(
 				run: async () => {
 					log(`  restarting the webhook process (pid ${setup.webhook.pid})…`);
 					const stopped = Date.now();
+					restarts.push(stopped);
 					const refusedBefore = setup.balancer.refused();
 					const answeredByN8n = await setup.restartWebhook();
 					restart = {
@@ -1046,6 +1049,13 @@ async function acknowledgementPhase(
 		`${proof.outcomes.onReceipt.lost} / ${proof.outcomes.whenWorkflowFinishes.lost} of ${settings.eventsPerChoice} each`;
 	summary['acknowledgement proof: duplicate writes, On Receipt / When the Workflow Finishes'] =
 		`${proof.outcomes.onReceipt.duplicateWrites} / ${proof.outcomes.whenWorkflowFinishes.duplicateWrites}`;
+	const perEvent = (choice: 'onReceipt' | 'whenWorkflowFinishes') => {
+		const o = proof.outcomes[choice];
+		return `${(o.successfulExecutions / Math.max(1, o.succeededEvents)).toFixed(3)} (${o.ranTwice} ran twice, ${o.ranTwiceAcrossRestart} of them across the restart)`;
+	};
+	summary[
+		'acknowledgement proof: executions per succeeded event, On Receipt / When the Workflow Finishes'
+	] = `${perEvent('onReceipt')} / ${perEvent('whenWorkflowFinishes')}`;
 	summary[
 		'acknowledgement proof: webhook process restart, back after / what n8n answered meanwhile'
 	] = restart

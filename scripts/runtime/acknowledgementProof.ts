@@ -1,5 +1,4 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- development script (load and queue suites); not part of the published package */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,24 +15,22 @@ import { sleep } from './n8nServer';
 import {
 	NO_ANSWER,
 	RETRY_POLICIES,
+	seededRandom,
 	simulatedWaitsMs,
 	simulateProviders,
 	summarise,
 	type EventRecord,
 	type ProviderEvent,
 } from './retrySimulator';
-import {
-	createTriggerCredentials,
-	removeDuplicatesOnEventId,
-	TRIGGER_NODE_NAME,
-	triggerWorkflow,
-} from './workflows';
+import { createTriggerCredentials, TRIGGER_NODE_NAME, triggerWorkflow } from './workflows';
 
 /**
- * Issue 18's proof: the same events, through the providers' own retries (retrySimulator.ts),
- * to one workflow per provider and Acknowledge choice (proofWorkflow), writing to a sink
- * that fails and slows some writes. Counted per choice: events that never reached the
- * sink, and writes of one event beyond its first.
+ * The acknowledgement proof: the same events, through the providers' own retries
+ * (retrySimulator.ts, some deliveries sent as two simultaneous copies), to one workflow per
+ * provider and Acknowledge choice, Trigger → Write (proofWorkflow), writing to a sink that
+ * fails, slows and hangs some writes. Counted per choice: events that never reached the sink,
+ * executions per succeeded event (the trigger's Skip Repeated Events), deliveries that started
+ * no execution, and writes of one event beyond its first, each explained.
  */
 
 export const ACKNOWLEDGE_CHOICES = ['onReceipt', 'whenWorkflowFinishes'] as const;
@@ -48,33 +45,34 @@ export interface SinkFaults {
 	/** Share of calls held `holdMs` before the write and its 200 (a write slower than the providers' deadline). */
 	slowShare: number;
 	holdMs: number;
+	/** Share of calls never answered (nothing written): the workflow's HTTP Request times out. */
+	hungShare: number;
 }
 
-export const ISSUE_FAULTS: SinkFaults = { failShare: 0.2, slowShare: 0.02, holdMs: 12_000 };
+/** 503 on 20 % of writes, 30 % held past the providers' 10 s deadline, 1 % never answered. */
+export const ISSUE_FAULTS: SinkFaults = {
+	failShare: 0.2,
+	slowShare: 0.3,
+	holdMs: 12_000,
+	hungShare: 0.01,
+};
+
+/** How long the proof's Write waits for the sink: a hung write fails the execution then. */
+export const WRITE_TIMEOUT_MS = 30_000;
 
 export interface Sink {
 	/** Base URL: a workflow writes with `POST <url>/<choice>` and looks an event up with `GET <url>/<choice>/<eventId>`. */
 	url: string;
 	/** Writes (POSTs answered 200) per eventId, per choice. */
 	writes: Record<AcknowledgeChoice, Map<string, number>>;
-	/** Writes tried per choice, and how many of them were failed or slowed (look-ups are always answered). */
-	injected: Record<AcknowledgeChoice, { calls: number; failed: number; slow: number }>;
-	/** Calls still held. */
+	/** Writes tried per choice, and how many of them were failed, slowed or hung. */
+	injected: Record<AcknowledgeChoice, Injected>;
+	/** Calls still held (hung calls are not). */
 	pending(): number;
 	close(): Promise<void>;
 }
 
-/** Deterministic in [0, 1) for a seed (mulberry32), so a run's faults can be repeated. */
-function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+type Injected = { calls: number; failed: number; slow: number; hung: number };
 
 /**
  * The system the workflows write to, standing in for a CRM: it fails and slows writes at
@@ -82,7 +80,7 @@ function seededRandom(seed: number): () => number {
  */
 export async function startSink(faults: SinkFaults, seed = 18): Promise<Sink> {
 	const random = seededRandom(seed);
-	const fresh = () => ({ calls: 0, failed: 0, slow: 0 });
+	const fresh = (): Injected => ({ calls: 0, failed: 0, slow: 0, hung: 0 });
 	const writes = { onReceipt: new Map(), whenWorkflowFinishes: new Map() } as Sink['writes'];
 	const injected = { onReceipt: fresh(), whenWorkflowFinishes: fresh() } as Sink['injected'];
 	let held = 0;
@@ -118,6 +116,8 @@ export async function startSink(faults: SinkFaults, seed = 18): Promise<Sink> {
 				injected[choice].slow++;
 				held++;
 				setTimeout(() => ((held -= 1), answer()), faults.holdMs);
+			} else if (roll < faults.failShare + faults.slowShare + faults.hungShare) {
+				injected[choice].hung++;
 			} else {
 				answer();
 			}
@@ -137,26 +137,9 @@ export async function startSink(faults: SinkFaults, seed = 18): Promise<Sink> {
 }
 
 /**
- * Trigger → Skip Written Events (n8n's Remove Duplicates on `eventId`, across executions) →
- * Look Up (is the event in the sink already?) → only if not: Write (HTTP Request to the sink,
- * n8n's Retry On Fail: two tries); then Confirm Written: every event of the delivery is looked
- * up in the sink. A failed write or an event not found → Forget Event IDs → Fail Execution, so
- * the execution succeeds (and the provider gets its 2xx) only once every event it carries is
- * stored.
- *
- * Why more than Remove Duplicates → Write: n8n 2.41's Remove Duplicates records an eventId
- * when it lets it through, before the write, and can only forget its whole history. A resend
- * that arrives while the first execution still runs (slower than the provider's deadline)
- * is discarded and would be acknowledged, and the event lost if that first write then fails;
- * a resend after a failed write would be discarded too. Forgetting on failure and confirming
- * before succeeding close both; the price is writes repeated after a forget.
- *
- * Why the look-up and the second try: without them a failure is as likely on every resend,
- * and a provider's resends run out. A Dotdigital batch of 5 then fails two attempts in three
- * (any of its 5 writes failing fails it) and can fail all 15 of its attempts; a single event
- * fails all 6 of Partoo's about once in 9,000. That is the provider giving up on a workflow
- * that keeps failing, not an acknowledgement lost; with them a resend writes only what is
- * missing and a write fails 1 time in 25, as a workflow writing to a flaky system is built.
+ * Trigger → Write: what a user builds once the trigger runs each event once. Write is an HTTP
+ * Request to the sink per item, failing the execution when the sink fails or does not answer
+ * in WRITE_TIMEOUT_MS; the provider then resends and the trigger runs the event again.
  */
 export function proofWorkflow(
 	provider: ProviderId,
@@ -164,81 +147,32 @@ export function proofWorkflow(
 	credentialIds: Record<string, string>,
 	sinkUrl: string,
 ) {
-	const history = { scope: 'workflow' };
-	const httpRequest = (name: string, parameters: Record<string, unknown>) => ({
-		name,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		onError: 'continueErrorOutput',
-		parameters: { ...parameters, options: { timeout: 60_000 } },
-	});
-	const lookUp = (name: string, eventId: string) =>
-		httpRequest(name, {
-			method: 'GET',
-			url: `=${sinkUrl}/${acknowledge}/{{ encodeURIComponent(${eventId}) }}`,
-		});
-	const built = triggerWorkflow({
+	return triggerWorkflow({
 		provider,
 		name: `acknowledgement proof ${provider} ${acknowledge}`,
 		credentialIds,
 		acknowledge,
 		then: [
-			removeDuplicatesOnEventId('Skip Written Events', history),
-			lookUp('Look Up', '$json.eventId'),
+			{
+				name: 'Write',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'POST',
+					url: `${sinkUrl}/${acknowledge}`,
+					sendBody: true,
+					contentType: 'json',
+					bodyParameters: {
+						parameters: [
+							{ name: 'eventId', value: '={{ $json.eventId }}' },
+							{ name: 'provider', value: '={{ $json.provider }}' },
+						],
+					},
+					options: { timeout: WRITE_TIMEOUT_MS },
+				},
+			},
 		],
 	});
-	const { workflow } = built;
-	const at = (x: number, y: number) => ({ id: randomUUID(), position: [x, y] });
-	// Look Up answers 404 for an event the sink does not hold: its error output.
-	const skipped = "$('Skip Written Events').item.json";
-	workflow.nodes.push(
-		{
-			...at(660, 100),
-			...httpRequest('Write', {
-				method: 'POST',
-				url: `${sinkUrl}/${acknowledge}`,
-				sendBody: true,
-				contentType: 'json',
-				bodyParameters: {
-					parameters: [
-						{ name: 'eventId', value: `={{ ${skipped}.eventId }}` },
-						{ name: 'provider', value: `={{ ${skipped}.provider }}` },
-					],
-				},
-			}),
-			retryOnFail: true,
-			maxTries: 2,
-			waitBetweenTries: 1000,
-		},
-		{ ...at(440, 300), ...lookUp('Confirm Written', '$json.eventId') },
-		{
-			...at(880, 150),
-			name: 'Forget Event IDs',
-			type: 'n8n-nodes-base.removeDuplicates',
-			typeVersion: 2,
-			parameters: {
-				operation: 'clearDeduplicationHistory',
-				mode: 'cleanDatabase',
-				options: history,
-			},
-		},
-		{
-			...at(1100, 150),
-			name: 'Fail Execution',
-			type: 'n8n-nodes-base.stopAndError',
-			typeVersion: 1,
-			parameters: { errorMessage: 'An event is not stored; the provider resends it' },
-		},
-	);
-	const to = (node: string) => [{ node, type: 'main', index: 0 }];
-	const connections = workflow.connections as Record<string, { main: unknown[][] }>;
-	// The trigger's first branch (topmost) runs first: Skip → Look Up → Write; then Confirm Written.
-	connections.Trigger.main[0].push(...to('Confirm Written'));
-	connections['Look Up'] = { main: [[], to('Write')] };
-	connections.Write = { main: [[], to('Forget Event IDs')] };
-	connections['Confirm Written'] = { main: [[], to('Forget Event IDs')] };
-	connections['Forget Event IDs'] = { main: [to('Fail Execution')] };
-	return built;
 }
 
 /** `count` events per choice, spread over the retrying providers, each with its own eventId. */
@@ -284,6 +218,13 @@ export interface ProofOptions {
 	concurrency: number;
 	dotdigitalBatchSize: number;
 	faults?: SinkFaults;
+	/** Share of deliveries sent as two simultaneous copies (default 5 %). */
+	duplicateShare?: number;
+	/**
+	 * When the webhook process was restarted (Date.now()), filled in by a disruption: the
+	 * claims are gone then, and an event succeeded before may run again after.
+	 */
+	restarts?: number[];
 	/** Steps run when the simulator has had this many answers (a worker killed, the webhook process restarted). */
 	disruptions?: Array<{ afterAnswers: number; run: () => Promise<void> }>;
 	/** Until when to wait for executions and held writes after the simulator is done. */
@@ -306,9 +247,21 @@ export interface ChoiceOutcome {
 	lostAfter2xx: number;
 	/** Writes of an event beyond its first. */
 	duplicateWrites: number;
-	/** Each duplicated event's answers, e.g. "no answer (10.0 s) → 200", with how many events had them. */
+	/** Each duplicated event's executions and answers, e.g. "error → success; 500 → 200", with how many events had them. */
 	duplicatesBy: Record<string, number>;
-	injected: { calls: number; failed: number; slow: number };
+	injected: Injected;
+	/** Events that some execution carried to success, and how many successful executions carried them. */
+	succeededEvents: number;
+	successfulExecutions: number;
+	/** Succeeded events carried by more than one successful execution; of them, those across a webhook process restart. */
+	ranTwice: number;
+	ranTwiceAcrossRestart: number;
+	/** Each such event, for the report. */
+	ranTwiceHistories: string[];
+	/** Deliveries (first attempts, resends and copies) that started no execution: the trigger's claims, mostly. */
+	startedNothing: number;
+	/** Events whose delivery was sent as two simultaneous copies. */
+	duplicated: number;
 	executions: Record<string, number>;
 	/** Why executions did not succeed: n8n's error message, with how many. */
 	errors: Record<string, number>;
@@ -347,6 +300,10 @@ function lostHistory(record: EventRecord, executions: ExecutionDetail[]): string
 	});
 	return `${record.provider} ${record.eventId}: ${attempts}; executions: ${runs.join('; ') || 'none'}`;
 }
+
+const startedAt = (execution: ExecutionDetail) => Date.parse(execution.startedAt ?? '') || 0;
+const startOrder = (executions: ExecutionDetail[]) =>
+	[...executions].sort((a, b) => startedAt(a) - startedAt(b));
 
 /** An attempt's answer as a provider saw it, for the duplicates' explanation. */
 function answerLabel({ status, latencyMs }: EventRecord['answers'][number]): string {
@@ -407,6 +364,7 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 			);
 		}
 		const report = await simulateProviders(events, {
+			duplicateShare: options.duplicateShare ?? 0.05,
 			secrets: options.secrets,
 			speedUp: options.speedUp,
 			longestWaitMs: options.longestWaitMs,
@@ -448,10 +406,12 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 
 		const errors = {} as Record<AcknowledgeChoice, Record<string, number>>;
 		const executionsOf = new Map<string, ExecutionDetail[]>();
+		const executionCount = { onReceipt: 0, whenWorkflowFinishes: 0 };
 		for (const choice of ACKNOWLEDGE_CHOICES) {
 			errors[choice] = {};
 			for (const id of workflowIds[choice])
 				for (const execution of await api.executions(id, true)) {
+					executionCount[choice]++;
 					for (const eventId of triggerEventIds(execution))
 						executionsOf.set(eventId, [...(executionsOf.get(eventId) ?? []), execution]);
 					if (execution.status === 'success') continue;
@@ -476,8 +436,30 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				const times = writes.get(record.eventId) ?? 0;
 				if (times < 2) continue;
 				duplicateWrites += times - 1;
-				const key = `${record.provider}: ${record.answers.map(answerLabel).join(' → ')} (${times} writes)`;
+				const runs = startOrder(executionsOf.get(record.eventId) ?? []).map(({ status }) => status);
+				const key = `${record.provider}: executions ${runs.join(' → ') || 'none'}; answers ${record.answers.map(answerLabel).join(' → ')} (${times} writes)`;
 				duplicatesBy[key] = (duplicatesBy[key] ?? 0) + 1;
+			}
+			let succeededEvents = 0;
+			let successfulExecutions = 0;
+			let ranTwiceAcrossRestart = 0;
+			const ranTwiceHistories: string[] = [];
+			for (const record of records) {
+				const carried = executionsOf.get(record.eventId) ?? [];
+				const successes = startOrder(carried.filter(({ status }) => status === 'success'));
+				if (successes.length === 0) continue;
+				succeededEvents++;
+				successfulExecutions += successes.length;
+				if (successes.length < 2) continue;
+				const acrossRestart = (options.restarts ?? []).some(
+					(restart) =>
+						startedAt(successes[0]) < restart &&
+						startedAt(successes[successes.length - 1]) > restart,
+				);
+				if (acrossRestart) ranTwiceAcrossRestart++;
+				ranTwiceHistories.push(
+					`${acrossRestart ? 'across the webhook process restart: ' : ''}${lostHistory(record, carried)}`,
+				);
 			}
 			const lostHistories = lostRecords.map((record) =>
 				lostHistory(record, executionsOf.get(record.eventId) ?? []),
@@ -494,6 +476,15 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				duplicateWrites,
 				duplicatesBy,
 				injected: sink.injected[choice],
+				succeededEvents,
+				successfulExecutions,
+				ranTwice: ranTwiceHistories.length,
+				ranTwiceAcrossRestart,
+				ranTwiceHistories,
+				// One answer object per HTTP request, shared by the events of a batch.
+				startedNothing:
+					new Set(records.flatMap(({ answers }) => answers)).size - executionCount[choice],
+				duplicated: records.filter(({ copied }) => copied).length,
 				executions: executions[choice],
 				errors: errors[choice],
 				lostHistories,
@@ -508,7 +499,12 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 /** The proof's size and pace from the environment: ACK_PROOF_EVENTS per Acknowledge choice (0 skips it). */
 export function proofSettings(): Pick<
 	ProofOptions,
-	'eventsPerChoice' | 'speedUp' | 'longestWaitMs' | 'concurrency' | 'dotdigitalBatchSize'
+	| 'eventsPerChoice'
+	| 'speedUp'
+	| 'longestWaitMs'
+	| 'concurrency'
+	| 'dotdigitalBatchSize'
+	| 'duplicateShare'
 > {
 	const number = (name: string, fallback: number) =>
 		process.env[name] === undefined ? fallback : Number(process.env[name]);
@@ -516,18 +512,29 @@ export function proofSettings(): Pick<
 		eventsPerChoice: number('ACK_PROOF_EVENTS', 1000),
 		speedUp: number('ACK_PROOF_SPEEDUP', 2),
 		longestWaitMs: number('ACK_PROOF_LONGEST_WAIT_SECONDS', 60) * 1000,
-		concurrency: number('ACK_PROOF_CONCURRENCY', 8),
+		concurrency: number('ACK_PROOF_CONCURRENCY', 16),
 		dotdigitalBatchSize: number('ACK_PROOF_BATCH', 5),
+		duplicateShare: number('ACK_PROOF_DUPLICATES', 0.05),
 	};
 }
 
-/** What the proof requires: nothing lost when acknowledged on finish, and faults that did bite on receipt. */
+/**
+ * What the proof requires: nothing lost when acknowledged on finish; no succeeded event run
+ * twice but across a webhook process restart (its claims are gone); faults that did bite on
+ * receipt.
+ */
 export function proofFailures(result: ProofResult): string[] {
 	const finish = result.outcomes.whenWorkflowFinishes;
 	const receipt = result.outcomes.onReceipt;
+	const ranTwice = ACKNOWLEDGE_CHOICES.map((choice) => {
+		const o = result.outcomes[choice];
+		const unexplained = o.ranTwice - o.ranTwiceAcrossRestart;
+		return unexplained > 0 && `${choice}: ${unexplained} succeeded events ran more than once`;
+	});
 	return [
 		finish.lost > 0 &&
 			`When the Workflow Finishes: ${finish.lost} events never reached the sink (${finish.lostAfter2xx} of them answered 2xx)`,
+		...ranTwice,
 		receipt.injected.failed > 0 &&
 			receipt.lost === 0 &&
 			'On Receipt: no event lost although writes failed (were the faults injected?)',
@@ -537,26 +544,28 @@ export function proofFailures(result: ProofResult): string[] {
 /** The proof's table (Markdown), one row per choice, and each kind of duplicate write. */
 export function proofTable(result: ProofResult): string {
 	const lines = [
-		'| Acknowledge | events | answered 2xx | provider gave up | attempts | writes failed (503) / slowed past 10 s | never reached the sink | duplicate writes | executions |',
-		'|---|---|---|---|---|---|---|---|---|',
+		'| Acknowledge | events (sent twice at once) | answered 2xx | provider gave up | deliveries | writes failed (503) / slowed past 10 s / hung | never reached the sink | executions per succeeded event | ran twice (across a restart) | deliveries that started no execution | duplicate writes | executions |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|',
 	];
 	for (const choice of ACKNOWLEDGE_CHOICES) {
 		const o = result.outcomes[choice];
 		const executions = Object.entries(o.executions)
 			.map(([status, count]) => `${count} ${status}`)
 			.join(', ');
+		const perEvent = o.succeededEvents ? o.successfulExecutions / o.succeededEvents : 0;
 		lines.push(
-			`| ${choice} | ${o.events} | ${o.acknowledged} | ${o.givenUp} | ${o.attempts} | ${o.injected.failed} / ${o.injected.slow} of ${o.injected.calls} writes | **${o.lost}** | ${o.duplicateWrites} | ${executions} |`,
+			`| ${choice} | ${o.events} (${o.duplicated}) | ${o.acknowledged} | ${o.givenUp} | ${o.startedNothing + Object.values(o.executions).reduce((sum, n) => sum + n, 0)} | ${o.injected.failed} / ${o.injected.slow} / ${o.injected.hung} of ${o.injected.calls} writes | **${o.lost}** | **${perEvent.toFixed(3)}** (${o.successfulExecutions} for ${o.succeededEvents}) | ${o.ranTwice} (${o.ranTwiceAcrossRestart}) | ${o.startedNothing} | ${o.duplicateWrites} | ${executions} |`,
 		);
 	}
 	for (const choice of ACKNOWLEDGE_CHOICES) {
-		for (const [message, count] of Object.entries(result.outcomes[choice].errors))
+		const o = result.outcomes[choice];
+		for (const [message, count] of Object.entries(o.errors))
 			lines.push(`- executions not successful, ${choice}: ${count} × ${message}`);
-		for (const [answers, events] of Object.entries(result.outcomes[choice].duplicatesBy))
-			lines.push(`- duplicate, ${choice}: ${events} × ${answers}`);
+		for (const [answers, events] of Object.entries(o.duplicatesBy))
+			lines.push(`- duplicate write, ${choice}: ${events} × ${answers}`);
+		for (const history of o.ranTwiceHistories) lines.push(`- ran twice, ${choice}: ${history}`);
 		if (choice === 'whenWorkflowFinishes')
-			for (const history of result.outcomes[choice].lostHistories)
-				lines.push(`- lost, ${choice}: ${history}`);
+			for (const history of o.lostHistories) lines.push(`- lost, ${choice}: ${history}`);
 	}
 	lines.push(
 		`(${result.requests} requests from the simulated providers in ${result.seconds.toFixed(0)} s)`,

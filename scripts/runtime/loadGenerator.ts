@@ -21,12 +21,13 @@ export interface LoadResult {
 
 export interface LoadOptions {
 	baseUrl: string;
-	requests: Request[];
+	/** Cycled through; or made per request (a fresh event each time, say). */
+	requests: Request[] | ((index: number) => Request);
 	connections: number;
 	durationSeconds: number;
 }
 
-/** Loopback load with autocannon for a fixed time, cycling through the requests. */
+/** Loopback load with autocannon for a fixed time, cycling through the requests (or making them). */
 export async function generateLoad({
 	baseUrl,
 	requests,
@@ -42,7 +43,9 @@ export async function generateLoad({
 		requests: [
 			{
 				setupRequest: (request: autocannon.Request) => {
-					const chosen = requests[next++ % requests.length];
+					const index = next++;
+					const chosen =
+						typeof requests === 'function' ? requests(index) : requests[index % requests.length];
 					return {
 						...request,
 						method: 'POST',

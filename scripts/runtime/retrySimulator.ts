@@ -127,6 +127,8 @@ export interface EventRecord {
 	eventId: string;
 	/** The answers to every attempt that carried this event, in order. */
 	answers: AttemptAnswer[];
+	/** Whether its delivery was sent as two simultaneous copies. */
+	copied?: boolean;
 	/** Delivered: an attempt got a 2xx. Otherwise what the provider did when it stopped. */
 	outcome: 'delivered' | 'dropped' | 'dead-letter queue';
 }
@@ -148,10 +150,17 @@ export interface SimulatorOptions {
 	policies?: Partial<Record<ProviderId, RetryPolicy>>;
 	/** Called after each answer, e.g. to stop a process mid-burst. */
 	onAnswer?: (answered: number) => void;
+	/**
+	 * Share of deliveries sent twice at the same instant (a provider's or a proxy's duplicate),
+	 * each copy then resent on its own; chosen by a seeded draw, so a run can be repeated.
+	 */
+	duplicateShare?: number;
 }
 
 export interface SimulationReport {
 	events: EventRecord[];
+	/** Deliveries sent as two simultaneous copies. */
+	duplicated: number;
 	/** HTTP requests sent, first attempts and resends. */
 	requests: number;
 	seconds: number;
@@ -203,6 +212,18 @@ function deliveriesOf(events: ProviderEvent[], dotdigitalBatchSize: number): Pro
 	return deliveries;
 }
 
+/** Deterministic in [0, 1) for a seed (mulberry32), so a run's draws can be repeated. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -216,6 +237,9 @@ export async function simulateProviders(
 ): Promise<SimulationReport> {
 	const started = performance.now();
 	const deliveries = deliveriesOf(events, options.dotdigitalBatchSize ?? 1);
+	const draw = seededRandom(25);
+	const copies = deliveries.filter(() => draw() < (options.duplicateShare ?? 0));
+	for (const copy of copies) for (const event of copy.events) event.copied = true;
 	let inFlight = 0;
 	let requests = 0;
 	const waiting: Array<() => void> = [];
@@ -266,25 +290,22 @@ export async function simulateProviders(
 		for (let resend = 0; ; resend++) {
 			const answer = await attempt(delivery, policy);
 			for (const event of delivery.events) event.answers.push(answer);
-			if (is2xx(answer.status)) {
-				for (const event of delivery.events) event.outcome = 'delivered';
-				return;
-			}
-			if (!policy.retries(answer.status)) {
-				for (const event of delivery.events) event.outcome = 'dropped';
-				return;
-			}
-			if (resend >= waits.length) {
-				for (const event of delivery.events) event.outcome = policy.afterLastAttempt;
-				return;
-			}
+			// With two copies of a delivery, one copy's 2xx is the event delivered.
+			const end = (outcome: EventRecord['outcome']) => {
+				for (const event of delivery.events)
+					if (event.outcome !== 'delivered' || outcome === 'delivered') event.outcome = outcome;
+			};
+			if (is2xx(answer.status)) return end('delivered');
+			if (!policy.retries(answer.status)) return end('dropped');
+			if (resend >= waits.length) return end(policy.afterLastAttempt);
 			await sleep(waits[resend]);
 		}
 	};
 
-	await Promise.all(deliveries.map(deliver));
+	await Promise.all([...deliveries, ...copies].map(deliver));
 	return {
 		events: deliveries.flatMap(({ events: records }) => records),
+		duplicated: copies.length,
 		requests,
 		seconds: (performance.now() - started) / 1000,
 	};

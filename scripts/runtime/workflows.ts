@@ -68,6 +68,8 @@ export interface TriggerWorkflowOptions {
 	events?: string[];
 	authentication?: AuthenticationMethod;
 	output?: 'canonical' | 'raw';
+	/** The trigger's Options → Skip Repeated Events; absent: its default (on). */
+	skipRepeatedEvents?: boolean;
 	/** The trigger's Acknowledge parameter; absent: its default. */
 	acknowledge?: 'onReceipt' | 'whenWorkflowFinishes';
 	/** Nodes after the trigger: each is connected to the previous one's first output. */
@@ -146,7 +148,12 @@ export function triggerNode(
 			autoRegister: false,
 			authentication: authenticationValue(providerById(options.provider)!, authentication),
 			events: options.events ?? ['*'],
-			additionalOptions: options.output ? { output: options.output } : {},
+			additionalOptions: {
+				...(options.output ? { output: options.output } : {}),
+				...(options.skipRepeatedEvents === undefined
+					? {}
+					: { skipRepeatedEvents: options.skipRepeatedEvents }),
+			},
 			...(options.acknowledge ? { acknowledge: options.acknowledge } : {}),
 		},
 		credentials,

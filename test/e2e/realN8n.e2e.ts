@@ -24,7 +24,7 @@ import {
 	waitForWebhook,
 	type ExecutionDetail,
 } from '../../scripts/runtime/n8nApi';
-import { type N8nProcess } from '../../scripts/runtime/n8nServer';
+import { sleep, type N8nProcess } from '../../scripts/runtime/n8nServer';
 import {
 	createTriggerCredentials,
 	EXAMPLE_DATA_TABLE,
@@ -537,11 +537,12 @@ describe('in a real n8n, over HTTP', () => {
 	);
 
 	it('decodes a gzip or deflate body before the trigger sees it: the signature covers the decoded JSON', async () => {
-		const fixture = fixtureFiles('klink')[0];
+		// Two events: a repeat of one event would start no second execution.
+		const [gzipped, deflated] = fixtureFiles('klink');
 		const url = deployed['klink:encoded'].url;
-		for (const [encoding, encode] of [
-			['gzip', gzipSync],
-			['deflate', deflateSync],
+		for (const [encoding, encode, fixture] of [
+			['gzip', gzipSync, gzipped],
+			['deflate', deflateSync, deflated],
 		] as const) {
 			const encoded = encode(fixture.bytes);
 			const signedOverJson = await post(url, encoded, {
@@ -565,7 +566,10 @@ describe('in a real n8n, over HTTP', () => {
 		const executions = await api.settledExecutions(deployed['klink:encoded'].id, 2);
 		expect(executions).toHaveLength(2);
 		const items = triggerItems(await Promise.all(executions.map(({ id }) => api.execution(id))));
-		expect(items).toEqual([expectedEventOf(fixture), expectedEventOf(fixture)]);
+		expect(items).toHaveLength(2);
+		expect(items).toEqual(
+			expect.arrayContaining([expectedEventOf(gzipped), expectedEventOf(deflated)]),
+		);
 		counts.accepted += 2;
 		counts.forgedRejected += 2;
 		counts.executionsFound += 2;
@@ -768,7 +772,7 @@ describe('in a real n8n, over HTTP', () => {
 		);
 	});
 
-	it('dedupe-retries: the same delivery posted twice writes once; another event ID writes again', async () => {
+	it('dedupe-retries: the same delivery posted twice runs and writes once; another event ID runs again', async () => {
 		const example = examples['dedupe-retries.json'];
 		const anotherEvent = {
 			label: 'with another event ID',
@@ -789,13 +793,17 @@ describe('in a real n8n, over HTTP', () => {
 			partoo,
 			partoo,
 		];
-		// A provider retries seconds to hours later: each delivery is posted once the previous one has run.
-		for (const [index, next] of sequence.entries()) {
-			await postToExample(example, [next]);
-			await api.settledExecutions(example.id, index + 1);
-		}
-		const executions = await api.settledExecutions(example.id, sequence.length);
-		expect(executions.map(({ status }) => status)).toEqual(sequence.map(() => 'success'));
+		// The triggers answer when the workflow finishes: each repeat comes after its event succeeded,
+		// is answered 200 "accepted" as the first time, and starts no execution.
+		await postToExample(example, sequence);
+		const executions = await api.settledExecutions(example.id, 4);
+		await sleep(2000);
+		expect((await api.executions(example.id)).map(({ status }) => status)).toEqual([
+			'success',
+			'success',
+			'success',
+			'success',
+		]);
 
 		const writes = standIn.requests.filter(
 			({ path }) => path === '/dedupe-retries.json/Save Message',
@@ -807,16 +815,6 @@ describe('in a real n8n, over HTTP', () => {
 			['partoo', expectedEventOf(fixtureFiles('partoo')[0]).eventId],
 		]);
 		for (const { headers, body } of writes) expect(headers['idempotency-key']).toBe(body.eventId);
-
-		const saved = 'Save Message';
-		const skipped = 'Already Saved (Retry)';
-		const executionsInOrder = [...executions].sort((a, b) => Number(a.id) - Number(b.id));
-		const branches: string[][] = [];
-		for (const { id } of executionsInOrder) {
-			const execution = await api.execution(id);
-			branches.push([saved, skipped].filter((node) => nodeOutput(execution, node).length > 0));
-		}
-		expect(branches).toEqual([[saved], [skipped], [saved], [saved], [skipped], [saved], [skipped]]);
 		counts.writesAtStandIn += writes.length;
 		counts.executionsFound += executions.length;
 	});

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { providerById, type ProviderId } from '../../lib/providerRegistry';
-import { fixtureFiles, newSecrets, signedHeaders } from '../../scripts/runtime/deliveries';
+import {
+	eventIdField,
+	expectedEventOf,
+	fixtureFiles,
+	newSecrets,
+	signedHeaders,
+} from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner, waitForWebhook, type Owner } from '../../scripts/runtime/n8nApi';
 import { sleep, tail, type N8nProcess } from '../../scripts/runtime/n8nServer';
 import {
@@ -311,14 +317,22 @@ function scenario<Args extends unknown[]>(
  * Posts the provider's documented delivery signed with `secret` (Partoo: unsigned) and
  * says what happened: `accepted`, or the HTTP status.
  */
+let deliveries = 0;
+
+/** The provider's fixture as a new event each time (a repeated event would start no execution). */
 async function deliver(provider: StandInProvider, url: string, secret?: string): Promise<string> {
 	const fixture = fixtureFiles(provider).find(({ name }) => name === DELIVERY_FIXTURE[provider])!;
+	const envelope = JSON.parse(fixture.bytes.toString('utf8')) as Record<string, unknown>;
+	const idField = eventIdField(expectedEventOf(fixture));
+	envelope.lifecycleDelivery = ++deliveries;
+	if (idField) envelope[idField] = `lifecycle-${deliveries}`;
+	const body = Buffer.from(JSON.stringify(envelope));
 	const secrets = newSecrets();
 	if (provider !== 'partoo') secrets[provider] = secret ?? '';
 	const response = await fetch(url, {
 		method: 'POST',
-		headers: signedHeaders(provider, fixture.bytes, secrets),
-		body: fixture.bytes,
+		headers: signedHeaders(provider, body, secrets),
+		body,
 	});
 	const text = await response.text();
 	const accepted = response.status === 200 && /"status"\s*:\s*"accepted"/.test(text);
