@@ -272,6 +272,9 @@ interface QueueSetup {
 	 * port; returns what n8n itself answered on that port meanwhile (probeStartingN8n).
 	 */
 	restartWebhook(): Promise<string[]>;
+	/** Starts another webhook process (its own user folder and port), for a path-routed pair. */
+	startOtherWebhook(): Promise<{ process: N8nProcess; backendPort: number }>;
+	webhookBackendPort: number;
 }
 
 async function startQueueSetup(
@@ -368,6 +371,18 @@ async function startQueueSetup(
 		webhookBase,
 		balancer,
 		startWorker,
+		webhookBackendPort,
+		startOtherWebhook: async () => {
+			const backendPort = await freePort();
+			const process = await startN8n(runtime, {
+				command: 'webhook',
+				userFolder: await folder('webhook-b'),
+				port: backendPort,
+				logFile: join(workDir, 'webhook-b.log'),
+				env: { ...sharedEnv, WEBHOOK_URL: `${webhookBase}/` },
+			});
+			return { process, backendPort };
+		},
 		restartWebhook: async () => {
 			setup.balancer.drain();
 			const probe = probeStartingN8n(setup.webhook.baseUrl);
@@ -1065,6 +1080,66 @@ async function acknowledgementPhase(
 	setup.workers = [setup.workers[0], await setup.startWorker('worker-5')];
 }
 
+/**
+ * Two webhook processes behind a balancer that routes by the webhook path (as nginx's
+ * `hash $request_uri consistent` does): each trigger's deliveries reach one process, whose
+ * claims then see every repeat. The acknowledgement proof again, through that pair.
+ */
+async function pathRoutingPhase(
+	api: N8nApi,
+	secrets: DeliverySecrets,
+	setup: QueueSetup,
+): Promise<void> {
+	const settings = proofSettings();
+	const eventsPerChoice = Math.round(settings.eventsPerChoice / 2);
+	if (eventsPerChoice === 0) return;
+	log(
+		`Phase 4b: two webhook processes behind a balancer routing by path; the acknowledgement proof, ${eventsPerChoice} events per choice…`,
+	);
+	const other = await setup.startOtherWebhook();
+	const pair = await startReadinessBalancer(await freePort(), [
+		setup.webhookBackendPort,
+		other.backendPort,
+	]);
+	try {
+		const proof = await runAcknowledgementProof({
+			...settings,
+			eventsPerChoice,
+			api,
+			webhookBase: pair.url,
+			secrets,
+			log,
+		});
+		log(`Acknowledgement proof, two webhook processes routed by path:\n${proofTable(proof)}`);
+		const webhookPaths = [...pair.routes()].filter(([path]) => path.startsWith('/webhook/'));
+		const split = webhookPaths.filter(([, backends]) => backends.size > 1);
+		const forwarded = pair.forwarded();
+		const failures = [
+			...proofFailures(proof),
+			split.length > 0 && `${split.length} webhook paths reached both processes`,
+			Object.values(forwarded).some((count) => count === 0) &&
+				'one webhook process received no delivery',
+		].filter((failure): failure is string => typeof failure === 'string');
+		check(
+			'two webhook processes routed by path: each trigger on one process, no succeeded event run twice, none lost',
+			failures.length === 0,
+			failures.join('; ') ||
+				`${webhookPaths.length} webhook paths, each on one process; requests per process ${Object.values(forwarded).join(' / ')}`,
+		);
+		const perEvent = (choice: 'onReceipt' | 'whenWorkflowFinishes') => {
+			const o = proof.outcomes[choice];
+			return `${(o.successfulExecutions / Math.max(1, o.succeededEvents)).toFixed(3)} (${o.ranTwice} ran twice; ${o.lost} lost)`;
+		};
+		summary[
+			'two webhook processes routed by path: executions per succeeded event, On Receipt / When the Workflow Finishes'
+		] =
+			`${perEvent('onReceipt')} / ${perEvent('whenWorkflowFinishes')}; requests per process ${Object.values(forwarded).join(' / ')}`;
+	} finally {
+		await pair.close();
+		await other.process.stop();
+	}
+}
+
 const describeCounts = (outcome: StopOutcome) =>
 	`${outcome.found} found / ${outcome.counts.success ?? 0} success / ${outcome.counts.crashed ?? 0} crashed / ${outcome.counts.error ?? 0} error / ` +
 	`${outcome.found - (outcome.counts.success ?? 0) - (outcome.counts.crashed ?? 0) - (outcome.counts.error ?? 0)} other / ${Math.max(0, outcome.accepted - outcome.found)} missing`;
@@ -1424,6 +1499,7 @@ async function main(): Promise<void> {
 	await registrationPhase(api, services, secrets, setup, standIn);
 	await workerStopPhase(api, services, deployed, secrets, setup);
 	await acknowledgementPhase(api, secrets, setup);
+	await pathRoutingPhase(api, secrets, setup);
 
 	const single = await startSingleInstance(runtime, workDir, tarball);
 	log('Phase 5: throughput, queue setup (webhook process + two workers) against one regular n8n…');

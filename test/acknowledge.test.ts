@@ -19,6 +19,19 @@ const UNAVAILABLE = {
 	reason: 'the delivery could not be taken now; send it again later',
 };
 const WHEN_FINISHED = { autoRegister: false, acknowledge: 'whenWorkflowFinishes' };
+/** Only the clock is faked: n8n-core's timers and promises run as usual. */
+const NOT_THE_CLOCK = [
+	'hrtime',
+	'nextTick',
+	'performance',
+	'queueMicrotask',
+	'setImmediate',
+	'clearImmediate',
+	'setInterval',
+	'clearInterval',
+	'setTimeout',
+	'clearTimeout',
+] as const;
 
 /** n8n's answer settings for a stored node, evaluated by n8n's own expression engine. */
 function webhookAnswerOf(
@@ -273,7 +286,7 @@ describe('a failure that is the trigger’s own', () => {
 		expect(elapsed).toBeLessThan(2_000);
 	});
 
-	it('does not hold later deliveries on a hung read: they wait until its bound, then the next one reads afresh', async () => {
+	it('does not hold later deliveries on a hung read, and asks n8n again only once it is abandoned', async () => {
 		credentialReadTimeout.ms = 200;
 		let reads = 0;
 		let hangs = true;
@@ -301,9 +314,17 @@ describe('a failure that is the trigger’s own', () => {
 		expect(reads).toBe(1);
 		expect(elapsed).toBeLessThan(200 + 1_000);
 
+		// Within 2 s of giving up, the failure is remembered; after, the same read is waited on again.
 		hangs = false;
+		expect((await deliver(timelyAi, setup, signed())).status).toBe(503);
+		jest.useFakeTimers({ now: Date.now() + 2_500, doNotFake: [...NOT_THE_CLOCK] });
+		expect((await deliver(timelyAi, setup, signed())).status).toBe(503);
+		expect(reads).toBe(1);
+		// A read n8n has not finished in 30 s is abandoned: the next delivery reads afresh.
+		jest.setSystemTime(Date.now() + 30_000);
 		expect((await deliver(timelyAi, setup, signed())).status).toBe(200);
 		expect(reads).toBe(2);
+		jest.useRealTimers();
 	});
 
 	it('answers 503 with its own body when the trigger fails unexpectedly, where n8n would answer 500 and record a failed execution', async () => {

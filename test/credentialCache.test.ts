@@ -120,12 +120,57 @@ describe('the credential a signed trigger checks deliveries with', () => {
 		);
 	});
 
-	it('keeps no failed read: the credential is read again on the next delivery', async () => {
+	it('remembers a failed read for 2 seconds, then reads the credential again', async () => {
 		const credential = countedCredential({ ...IDS, credentialId: 'credential-restored' });
 		credential.deleted = true;
 		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(503);
 		credential.deleted = false;
+		at(1999);
+		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(503);
+		expect(credential.reads).toBe(0);
+		at(2000);
 		expect(await statusOf(credential.setup, OLD_SECRET)).toBe(200);
+		expect(credential.reads).toBe(1);
+	});
+
+	it('costs a handful of reads and log lines, not 100, when 100 deliveries arrive while reads fail', async () => {
+		const setup: TriggerSetup = {
+			...IDS,
+			credentialId: 'credential-outage',
+			nodeId: 'node-outage',
+			parameters: { autoRegister: false },
+		};
+		let reads = 0;
+		Object.defineProperty(setup, 'credentials', {
+			get: () => {
+				reads++;
+				throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+			},
+		});
+		const runs = [];
+		// 100 deliveries over 10 s: 20 at once, then 80 one every 100 ms.
+		runs.push(
+			...(await Promise.all(
+				[...Array(20)].map(() => deliver(timelyAi, setup, timelyAiDelivery(OLD_SECRET))),
+			)),
+		);
+		for (let index = 1; index <= 80; index++) {
+			at(index * 125);
+			runs.push(await deliver(timelyAi, setup, timelyAiDelivery(OLD_SECRET)));
+		}
+		const lines = runs.flatMap((run) => run.warnings.map(({ message }) => message));
+		const statuses = [...new Set(runs.map(({ status }) => status))];
+		console.log(
+			`100 deliveries over 10 s while every read fails: answers ${statuses.join(', ')}, reads ${reads}, log lines ${lines.length}:\n${lines.join('\n')}`,
+		);
+		expect(statuses).toEqual([503]);
+		// A read every 2 s (at 0, 2, 4, 6, 8 and 10 s), a log line every 5 s (at 0, 5 and 10 s).
+		expect(reads).toBe(6);
+		expect(lines).toEqual([
+			"Timely.ai delivery refused with 503: the trigger's credential could not be read: connect ECONNREFUSED 127.0.0.1:5432",
+			"Timely.ai delivery refused with 503: the trigger's credential could not be read: connect ECONNREFUSED 127.0.0.1:5432 (and 58 more deliveries since the last such line)",
+			"Timely.ai delivery refused with 503: the trigger's credential could not be read: connect ECONNREFUSED 127.0.0.1:5432 (and 39 more deliveries since the last such line)",
+		]);
 	});
 
 	it('reads again when the clock is set back', async () => {

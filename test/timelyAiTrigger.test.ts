@@ -180,6 +180,50 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 		expect((await deliver(trigger, leftover, signed(envelope))).items).toHaveLength(1);
 	});
 
+	it.each([
+		['an object', { kind: 'none' }],
+		['an object', { kind: 'hmacSignature', secret: 'attacker' }],
+		['a number', 42],
+		['a list', ['whsec_from_api']],
+		['a boolean', true],
+		['null', null],
+	])(
+		'treats a stored secret that is %s (%j) as a broken registration: 503, and no delivery passes',
+		async (kind, secret) => {
+			const odd = {
+				...setup,
+				parameters: { autoRegister: true },
+				staticData: { registration: { ids: ['wh_1'], url: 'u', events: [], secret } },
+			};
+			const unsigned = { body: JSON.stringify(envelope) };
+			for (const delivery of [
+				unsigned,
+				signed(envelope),
+				signed(envelope, { secret: 'attacker' }),
+			]) {
+				const run = await deliver(trigger, odd, delivery);
+				expect(run).toMatchObject({ status: 503, items: null });
+				expect(run.warnings[0].meta.reason).toBe(
+					`the webhook secret kept at registration is not text (${kind}): deactivate and activate the workflow to register again`,
+				);
+			}
+		},
+	);
+
+	it('drops a leftover registration of any shape once Register Webhook Automatically is off', async () => {
+		const staticData = { registration: { ids: 'wh_1', secret: { kind: 'none' } } };
+		const run = await deliver(
+			trigger,
+			{ ...setup, staticData },
+			{ body: JSON.stringify(envelope) },
+		);
+		expect(run).toMatchObject({ status: 401, items: null });
+		expect(staticData).toEqual({});
+		expect((await deliver(trigger, { ...setup, staticData }, signed(envelope))).items).toHaveLength(
+			1,
+		);
+	});
+
 	it('answers every delivery 503 while registering automatically with no secret kept', async () => {
 		const run = await deliver(trigger, { ...setup, parameters: {} }, signed(envelope));
 		expect(run).toMatchObject({ status: 503, items: null });

@@ -27,14 +27,21 @@ export class CredentialReadTimedOut extends Error {
 	}
 }
 
-/** n8n's read, or CredentialReadTimedOut once it has run for credentialReadTimeout. */
-async function boundedRead(
-	context: IWebhookFunctions,
-	credentialType: string,
+/**
+ * How long a read that failed (or was given up on) is remembered: the deliveries of a burst
+ * share its failure instead of each asking n8n again.
+ */
+export const FAILED_READ_SECONDS = 2;
+
+/** A read n8n has not finished after this long is no longer waited on: the next delivery reads afresh. */
+export const ABANDONED_READ_SECONDS = 30;
+
+/** n8n's read as a delivery waits for it: CredentialReadTimedOut once it has run for credentialReadTimeout. */
+async function boundedWait(
+	read: Promise<ICredentialDataDecryptedObject>,
 ): Promise<ICredentialDataDecryptedObject> {
 	const milliseconds = credentialReadTimeout.ms;
 	const deadline = AbortSignal.timeout(milliseconds);
-	const read = context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
 	return await new Promise((resolve, reject) => {
 		const abandon = () => reject(new CredentialReadTimedOut(milliseconds));
 		deadline.addEventListener('abort', abandon, { once: true });
@@ -52,27 +59,43 @@ async function boundedRead(
 	});
 }
 
+/** n8n's own read: at most one per credential is under way, even once deliveries gave up on it. */
+interface N8nRead {
+	promise: Promise<ICredentialDataDecryptedObject>;
+	settled: boolean;
+	/** `Date.now()` when it began. */
+	startedAt: number;
+}
+
 interface CachedCredential {
-	/** n8n's read, shared by the deliveries that arrive while it is under way. */
+	read: N8nRead;
+	/** The read as deliveries wait for it (bounded), shared by those that arrive meanwhile. */
 	data: Promise<ICredentialDataDecryptedObject>;
-	/** `Date.now()` when the read began. */
-	readAt: number;
+	/** `Date.now()` when `data` failed, if it did. */
+	failedAt?: number;
 }
 
 /** By workflow, node, credential type and credential id; oldest read first. In memory only. */
 const cache = new Map<string, CachedCredential>();
 
-function isFresh(entry: CachedCredential, now: number): boolean {
-	const age = now - entry.readAt;
-	// A clock set back makes the age negative: read again rather than trust the entry longer.
-	return age >= 0 && age < CREDENTIAL_CACHE_SECONDS * 1000;
+/** A clock set back makes an age negative: read again rather than trust the entry longer. */
+function within(since: number, seconds: number, now: number): boolean {
+	const age = now - since;
+	return age >= 0 && age < seconds * 1000;
+}
+
+function isUsable(entry: CachedCredential, now: number): boolean {
+	if (entry.failedAt !== undefined) return within(entry.failedAt, FAILED_READ_SECONDS, now);
+	return within(entry.read.startedAt, CREDENTIAL_CACHE_SECONDS, now);
 }
 
 /**
  * The node's credential of this type as n8n decrypts it, read from n8n at most once every
  * CREDENTIAL_CACHE_SECONDS. Each read makes n8n load the credential from its database,
  * decrypt it and, with its default expression engine, take an expression isolate: most of
- * what checking a delivery's signature costs. A read that fails or times out is not kept.
+ * what checking a delivery's signature costs. A read that fails or times out is remembered for
+ * FAILED_READ_SECONDS, and a read n8n has not finished is waited on again rather than repeated
+ * (for up to ABANDONED_READ_SECONDS): an outage costs a read every few seconds, not one per delivery.
  */
 export async function cachedCredentials(
 	context: IWebhookFunctions,
@@ -81,24 +104,31 @@ export async function cachedCredentials(
 	const node = context.getNode();
 	const workflowId = context.getWorkflow().id;
 	const credentialId = node.credentials?.[credentialType]?.id;
-	if (!workflowId || !node.id || !credentialId) return await boundedRead(context, credentialType);
+	const readFromN8n = () => context.getCredentials<ICredentialDataDecryptedObject>(credentialType);
+	if (!workflowId || !node.id || !credentialId) return await boundedWait(readFromN8n());
 	const key = JSON.stringify([workflowId, node.id, credentialType, credentialId]);
 	const now = Date.now();
 	const cached = cache.get(key);
-	if (cached && isFresh(cached, now)) return await cached.data;
+	if (cached && isUsable(cached, now)) return await cached.data;
 
-	const entry: CachedCredential = {
-		data: boundedRead(context, credentialType),
-		readAt: now,
-	};
+	const stillReading =
+		cached && !cached.read.settled && within(cached.read.startedAt, ABANDONED_READ_SECONDS, now);
+	const read = stillReading ? cached.read : startRead(readFromN8n(), now);
+	const entry: CachedCredential = { read, data: boundedWait(read.promise) };
 	cache.delete(key);
 	cache.set(key, entry);
 	for (const [oldestKey, oldest] of cache) {
-		if (cache.size <= CREDENTIAL_CACHE_ENTRIES && isFresh(oldest, now)) break;
-		cache.delete(oldestKey);
+		if (cache.size <= CREDENTIAL_CACHE_ENTRIES && isUsable(oldest, now)) break;
+		if (oldestKey !== key) cache.delete(oldestKey);
+		else break;
 	}
-	entry.data.catch(() => {
-		if (cache.get(key) === entry) cache.delete(key);
-	});
+	entry.data.catch(() => (entry.failedAt = Date.now()));
 	return await entry.data;
+}
+
+function startRead(promise: Promise<ICredentialDataDecryptedObject>, now: number): N8nRead {
+	const read: N8nRead = { promise, settled: false, startedAt: now };
+	const settle = () => (read.settled = true);
+	promise.then(settle, settle);
+	return read;
 }

@@ -118,23 +118,36 @@ async function signingSecret(
 	const staticData = context.getWorkflowStaticData('node') as IDataObject & {
 		registration?: RegisteredWebhook;
 	};
-	const stored = staticData.registration;
+	const stored = staticData.registration as Record<string, unknown> | undefined;
 	if (context.getNodeParameter(AUTO_REGISTER_PARAMETER, true) as boolean) {
-		if (stored?.secret) return stored.secret;
+		// Static data can be edited (n8n's API, an import): only a non-empty text is a secret.
+		const secret = stored?.secret;
+		if (typeof secret === 'string' && secret !== '') return secret;
+		const reason =
+			secret === undefined || secret === ''
+				? 'no webhook secret was kept at registration'
+				: `the webhook secret kept at registration is not text (${kindOf(secret)})`;
 		return {
 			kind: 'misconfigured',
-			reason:
-				'no webhook secret was kept at registration: deactivate and activate the workflow to register again',
+			reason: `${reason}: deactivate and activate the workflow to register again`,
 		};
 	}
 	if (stored) {
 		delete staticData.registration;
+		const ids = Array.isArray(stored.ids) ? stored.ids.map(String).join(', ') : '(not recorded)';
 		context.logger.warn(
-			`${provider.displayName}: "Register Webhook Automatically" is off, so the secret kept when this trigger registered webhook ${stored.ids.join(', ')} is no longer used. Delete that webhook at ${provider.displayName} if it still exists.`,
+			`${provider.displayName}: "Register Webhook Automatically" is off, so the secret kept when this trigger registered webhook ${ids} is no longer used. Delete that webhook at ${provider.displayName} if it still exists.`,
 			{ workflowId: context.getWorkflow().id, node: context.getNode().name, provider: provider.id },
 		);
 	}
 	return await credentialSecret();
+}
+
+/** What a stored value is, for the log: never the value itself. */
+function kindOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** Where the lifecycle keeps the account it learnt from the provider (lib/n8n/webhookRegistration.ts). */

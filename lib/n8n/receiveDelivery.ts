@@ -135,7 +135,18 @@ async function answerDelivery(
 	}
 }
 
-/** Tells the workflow's owner, in n8n's log, what a delivery was answered and why. */
+/** The same log line for one trigger at most this often; the deliveries between are counted. */
+export const OWNER_LOG_INTERVAL_MS = 5_000;
+const OWNER_LOG_KEYS = 1000;
+
+/** When each (trigger, answer, reason) line was last written, and how many were not written since. */
+const ownerLines = new Map<string, { at: number; unwritten: number }>();
+
+/**
+ * Tells the workflow's owner, in n8n's log, what a delivery was answered and why: once per
+ * OWNER_LOG_INTERVAL_MS for the same trigger, answer and reason, with the count of the
+ * deliveries answered so meanwhile (a burst during an outage, a flood of forgeries).
+ */
 function warnOwner(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
@@ -143,12 +154,30 @@ function warnOwner(
 	status: number,
 	reason: string,
 ): void {
-	context.logger.warn(`${provider.displayName} delivery ${answered}: ${reason}`, {
-		workflowId: context.getWorkflow().id,
-		node: context.getNode().name,
+	const workflowId = context.getWorkflow().id;
+	const node = context.getNode();
+	const key = JSON.stringify([workflowId, node.id, status, reason]);
+	const now = Date.now();
+	const last = ownerLines.get(key);
+	const age = last ? now - last.at : Infinity;
+	if (last && age >= 0 && age < OWNER_LOG_INTERVAL_MS) {
+		last.unwritten++;
+		return;
+	}
+	const repeated = last?.unwritten ?? 0;
+	ownerLines.delete(key);
+	ownerLines.set(key, { at: now, unwritten: 0 });
+	if (ownerLines.size > OWNER_LOG_KEYS) ownerLines.delete(ownerLines.keys().next().value!);
+	const since = repeated
+		? ` (and ${repeated} more ${repeated === 1 ? 'delivery' : 'deliveries'} since the last such line)`
+		: '';
+	context.logger.warn(`${provider.displayName} delivery ${answered}: ${reason}${since}`, {
+		workflowId,
+		node: node.name,
 		provider: provider.id,
 		status,
 		reason,
+		...(repeated ? { repeated } : {}),
 	});
 }
 
