@@ -72,6 +72,8 @@ export class DotdigitalCpaasApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
+			// The test carries the API credentials: a redirect (to http, to another host) is not followed.
+			disableFollowRedirect: true,
 			baseURL:
 				'={{$credentials.region === "custom" ? $credentials.baseUrl : "https://" + $credentials.region + "-api.dotdigital.com/cpaas"}}',
 			url: '/webhooks/availableevents',

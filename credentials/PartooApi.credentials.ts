@@ -60,6 +60,8 @@ export class PartooApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
+			// The test carries the API credentials: a redirect (to http, to another host) is not followed.
+			disableFollowRedirect: true,
 			baseURL:
 				'={{$credentials.baseUrl || ($credentials.environment === "sandbox" ? "https://api.sandbox.partoo.co/v2" : "https://api.partoo.co/v2")}}',
 			url: '/webhooks',

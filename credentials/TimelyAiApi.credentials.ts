@@ -49,6 +49,8 @@ export class TimelyAiApi implements ICredentialType {
 	// GET /v1/me answers who the API key belongs to (docs.timelyai.com.br/en/api-reference/introduction).
 	test: ICredentialTestRequest = {
 		request: {
+			// The test carries the API credentials: a redirect (to http, to another host) is not followed.
+			disableFollowRedirect: true,
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v1/me',
 		},

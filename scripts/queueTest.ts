@@ -51,6 +51,11 @@ import {
 } from './runtime/readinessBalancer';
 import { startQueueServices, stopServicesSync, type QueueServices } from './runtime/queueServices';
 import {
+	QUEUE_MODE_SETTINGS,
+	quietSettingsAnswers,
+	type QuietAnswers,
+} from './runtime/quietSettings';
+import {
 	createTriggerCredentials,
 	TRIGGER_NODE_NAME,
 	triggerWorkflow,
@@ -483,6 +488,45 @@ async function settledViaApi(
 	count: number,
 ): Promise<ExecutionDetail[]> {
 	return await api.settledExecutions(workflowId, count, 120_000);
+}
+
+/**
+ * When the Workflow Finishes with executions not saved (issue 27, item 4). In queue mode the
+ * webhook process reads the finished execution back from the database to answer: with
+ * successful executions not saved there is none to read, and n8n answers a success 500. Saving
+ * successful executions (failed ones need not be) answers 200 and 500 as it should.
+ */
+async function quietSettingsPhase(
+	api: N8nApi,
+	secrets: DeliverySecrets,
+	setup: QueueSetup,
+): Promise<void> {
+	log('Phase 0: When the Workflow Finishes with executions not saved…');
+	const credentialIds = await createTriggerCredentials(api, 'timelyai', secrets, 'quiet settings');
+	const quiet = await quietSettingsAnswers(api, setup.webhookBase, secrets, credentialIds);
+	const needed = await quietSettingsAnswers(
+		api,
+		setup.webhookBase,
+		secrets,
+		credentialIds,
+		QUEUE_MODE_SETTINGS,
+	);
+	const line = (answers: QuietAnswers) =>
+		`success ${answers.success.status} ${answers.success.body.slice(0, 80)}, failure ${answers.failure.status}, executions kept ${answers.stored}`;
+	log(`  success and failure not saved: ${line(quiet)}`);
+	log(`  success saved, failure not: ${line(needed)}`);
+	check(
+		'When the Workflow Finishes, successful executions saved and failed ones not: 200 on success, 5xx on failure',
+		needed.success.status === 200 && needed.failure.status >= 500,
+		line(needed),
+	);
+	check(
+		"When the Workflow Finishes, nothing saved: a failure is still 5xx (a success is n8n's 500 too: docs/running-at-scale.md)",
+		quiet.failure.status >= 500,
+		line(quiet),
+	);
+	summary['When the Workflow Finishes, executions not saved: success / failure answered'] =
+		`${quiet.success.status} / ${quiet.failure.status}; with successful ones saved: ${needed.success.status} / ${needed.failure.status}`;
 }
 
 /** Every fixture signed, forged and filtered, to the webhook process; outcomes read on main's public API. */
@@ -1495,6 +1539,7 @@ async function main(): Promise<void> {
 		`main answered ${mainAnswersWebhooks}`,
 	);
 
+	await quietSettingsPhase(api, secrets, setup);
 	await correctnessPhase(api, deployed, secrets, setup);
 	await registrationPhase(api, services, secrets, setup, standIn);
 	await workerStopPhase(api, services, deployed, secrets, setup);

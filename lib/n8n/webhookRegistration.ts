@@ -191,6 +191,8 @@ async function providerSession(
 					body,
 					json: true,
 					timeout,
+					// The call carries the API credentials: a redirect (to http, to another host) is not followed.
+					disableFollowRedirect: true,
 				},
 			);
 		} catch (error) {
@@ -206,6 +208,15 @@ async function providerSession(
 							),
 				);
 			}
+			if (status !== undefined && status >= 300 && status < 400)
+				throw providerError(
+					context,
+					`${providerName} answered HTTP ${status}, a redirect, while ${step} the webhook: the trigger does not follow it, so the API credentials are never sent to another address`,
+					{
+						httpCode: status,
+						description: `Set the credential's Base URL to ${providerName}'s API address itself (https, no redirect).`,
+					},
+				);
 			throw providerError(
 				context,
 				status

@@ -11,6 +11,7 @@ import {
 } from '../../scripts/runtime/deliveries';
 import { N8nApi, newOwner, type ExecutionDetail } from '../../scripts/runtime/n8nApi';
 import { type N8nProcess } from '../../scripts/runtime/n8nServer';
+import { quietSettingsAnswers } from '../../scripts/runtime/quietSettings';
 import { simulateProviders } from '../../scripts/runtime/retrySimulator';
 import {
 	createTriggerCredentials,
@@ -404,6 +405,16 @@ describe('Acknowledge: When the Workflow Finishes, in a real n8n', () => {
 		);
 		// The resend was answered 200, so the provider stops; the one write was the refused one.
 		expect(writes.map(({ status }) => status)).toEqual([503]);
+	});
+});
+
+describe('When the Workflow Finishes with successful and failed executions not saved (regular mode)', () => {
+	it('answers 200 on success and 500 on failure, and n8n keeps neither execution', async () => {
+		const answers = await quietSettingsAnswers(api, server!.baseUrl, secrets, credentialIds);
+		process.stdout.write(`\nQuiet settings, regular mode: ${JSON.stringify(answers)}\n`);
+		expect([answers.success.status, JSON.parse(answers.success.body)]).toEqual([200, ACCEPTED]);
+		expect(answers.failure.status).toBe(500);
+		expect(answers.stored).toBe(0);
 	});
 });
 

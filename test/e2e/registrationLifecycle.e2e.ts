@@ -1,6 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end suite: starts a real n8n; not part of the published package */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import { providerById, type ProviderId } from '../../lib/providerRegistry';
 import {
@@ -687,6 +689,74 @@ describe('webhook registration in a real n8n, against the provider APIs stand-in
 			expect(standIn.calls.length).toBe(callsBefore);
 		},
 	);
+
+	describe.each([
+		['307 to another origin', 307, '127.0.0.1'],
+		['301 to another host', 301, 'localhost'],
+	] as const)('a Base URL answering %s', (_, status, host) => {
+		/** Where the redirect points: it records what reaches it (it must be nothing). */
+		let elsewhere: { url: string; received: IncomingHttpHeaders[]; close(): void };
+		let redirector: { url: string; close(): void };
+		const listen = async (handle: Parameters<typeof createServer>[1]) => {
+			const http = createServer(handle);
+			await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+			return { port: (http.address() as AddressInfo).port, close: () => http.close() };
+		};
+		beforeAll(async () => {
+			const received: IncomingHttpHeaders[] = [];
+			const target = await listen((request, response) => {
+				received.push(request.headers);
+				response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+			});
+			elsewhere = { url: `http://${host}:${target.port}`, received, close: target.close };
+			const redirecting = await listen((request, response) => {
+				request.resume();
+				response.writeHead(status, { location: `${elsewhere.url}${request.url}` }).end();
+			});
+			redirector = { url: `http://127.0.0.1:${redirecting.port}`, close: redirecting.close };
+		});
+		afterAll(() => {
+			elsewhere?.close();
+			redirector?.close();
+		});
+
+		it.each(PROVIDERS)(
+			'%s: activation and the credential test fail and say why; the API credentials go nowhere else',
+			async (provider) => {
+				const data = { ...credentialData(provider), baseUrl: `${redirector.url}/api` };
+				const credentialId = await api.createCredential(
+					credentialTypeOf(provider),
+					`${provider} behind a redirect ${status}`,
+					data,
+				);
+				const build = triggerWorkflow({
+					provider,
+					name: `${provider} redirect ${status}`,
+					credentialIds: { [credentialTypeOf(provider)]: credentialId },
+					events: EVENTS[provider].first,
+					authentication: provider === 'partoo' ? 'none' : 'signature',
+				});
+				build.workflow.nodes[0].parameters.autoRegister = true;
+				const workflow = {
+					id: await api.createWorkflow(build.workflow),
+					url: `${api.baseUrl}/webhook/${build.webhookPath}`,
+					build,
+				};
+				const error = await activate(workflow);
+				const tested = await testCredential(provider, data);
+				process.stdout.write(
+					`\n${provider}, Base URL answering ${status} to ${elsewhere.url}: activation "${error}"; credential test ${tested.status} "${tested.message}"; requests that reached ${elsewhere.url}: ${elsewhere.received.length}\n`,
+				);
+				expect(error).toMatch(
+					new RegExp(
+						`answered HTTP ${status}, a redirect, while (checking|registering) the webhook: the trigger does not follow it, so the API credentials are never sent to another address`,
+					),
+				);
+				expect(tested.status).toBe('Error');
+				expect(elsewhere.received).toEqual([]);
+			},
+		);
+	});
 
 	it('leaves nothing at the stand-in that no error named, once every workflow is deactivated', () => {
 		const unnamed = PROVIDERS.flatMap((provider) =>
