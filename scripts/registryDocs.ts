@@ -69,6 +69,10 @@ export function registryDocuments(
 			]),
 		},
 		{ path: 'package.json', content: manifest(read('package.json'), providers) },
+		...providers.map((provider) => ({
+			path: triggerPagePath(provider),
+			content: triggerPage(provider),
+		})),
 		...providers.map((provider) => {
 			const path = `nodes/${nodeClassOf(provider)}/${nodeClassOf(provider)}.node.json`;
 			return { path, content: json(triggerCodex(provider)) };
@@ -173,15 +177,49 @@ function readme(text: string, providers: readonly ProviderDefinition[]): string 
 	readme = replaceBlock(readme, 'triggers', triggerTable(providers));
 	for (const provider of providers) {
 		if (!readme.includes(`<!-- events:${provider.id} -->`)) {
-			const section = `### ${provider.displayName} Trigger\n\n${provider.trigger.description}.\n\n<!-- events:${provider.id} -->\n<!-- /events:${provider.id} -->\n\n`;
+			const section = `### ${provider.displayName} Trigger\n\n${provider.trigger.description}. Events: <!-- events:${provider.id} --><!-- /events:${provider.id} -->.\n\n`;
 			readme = readme.replace('### Helper nodes', `${section}### Helper nodes`);
 		}
-		// Names only: the editor shows each event's description where it is picked.
-		const rows = provider.events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
-		const table = ['| Provider event | Canonical `event` |', '|---|---|', ...rows].join('\n');
-		readme = replaceBlock(readme, `events:${provider.id}`, table);
+		const events = `[${provider.events.length} events](${triggerPagePath(provider)})`;
+		readme = replaceInline(readme, `events:${provider.id}`, events);
 	}
 	return credentialRows(readme, providers);
+}
+
+export const triggerPagePath = (provider: ProviderDefinition) => `docs/triggers/${provider.id}.md`;
+
+/**
+ * A trigger's page of events, written whole from its definition. It is one block, so that
+ * `npm run mentions` counts none of it as written by hand.
+ */
+function triggerPage(provider: ProviderDefinition): string {
+	const heading = `${provider.displayName} Trigger`;
+	const { webhooks, setup } = provider.documentation;
+	// Names only: the editor shows each event's description where it is picked.
+	const rows = provider.events.map((event) => `| \`${event.name}\` | \`${event.canonical}\` |`);
+	const links = [
+		`[its webhook events](${webhooks})`,
+		...(setup ? [`[webhook setup](${setup})`] : []),
+	];
+	const page = [
+		`<!-- Written by \`npm run docs\` from lib/providers/${provider.id}/: edit the definition, not this page. -->`,
+		'',
+		`# ${heading}`,
+		'',
+		`${provider.trigger.description}.`,
+		'',
+		`Each event **Trigger On** offers, and the canonical \`event\` it becomes:`,
+		'',
+		'| Provider event | Canonical `event` |',
+		'|---|---|',
+		...rows,
+		'',
+		`${provider.displayName}'s documentation: ${listed(links)}.`,
+		'',
+		`Setting the trigger up, and what the rest of the package does: the [README](../../README.md#${anchorOf(heading)}).`,
+	].join('\n');
+	const block = `trigger-page:${provider.id}`;
+	return `<!-- ${block} -->\n${page}\n<!-- /${block} -->\n`;
 }
 
 /** The Credentials table: a row per credential class but version 1's, keyed by its display name. */

@@ -82,11 +82,11 @@ describe('the Acknowledge choice of every trigger', () => {
 			const nodeType = TRIGGER_NODES[id as ProviderId];
 			expect(webhookAnswerOf(nodeType, version, { events: ['*'] })).toEqual({
 				responseMode: 'onReceived',
-				responseData: '',
+				responseData: 'noData',
 			});
 			expect(webhookAnswerOf(nodeType, version, { acknowledge: 'onReceipt' })).toEqual({
 				responseMode: 'onReceived',
-				responseData: '',
+				responseData: 'noData',
 			});
 		},
 	);

@@ -160,9 +160,6 @@ describe('the credential a signed trigger checks deliveries with', () => {
 		}
 		const lines = runs.flatMap((run) => run.warnings.map(({ message }) => message));
 		const statuses = [...new Set(runs.map(({ status }) => status))];
-		console.log(
-			`100 deliveries over 10 s while every read fails: answers ${statuses.join(', ')}, reads ${reads}, log lines ${lines.length}:\n${lines.join('\n')}`,
-		);
 		expect(statuses).toEqual([503]);
 		// A read every 2 s (at 0, 2, 4, 6, 8 and 10 s), a log line every 5 s (at 0, 5 and 10 s).
 		expect(reads).toBe(6);

@@ -12,6 +12,7 @@ import {
 	nodeClassOf,
 	PACKAGE,
 	SHARED_CREDENTIALS,
+	triggerPagePath,
 } from '../scripts/registryDocs';
 import { repositoryFile } from './support/fixtures';
 
@@ -74,11 +75,13 @@ describe.each(messagingProviders.map((provider) => [provider.id, provider] as co
 			expect(readdirSync(dir).filter((file) => file.endsWith('.json')).length).toBeGreaterThan(0);
 		});
 
-		it('has a README section with its event table', () => {
+		it('has a README section linking its page of events', () => {
 			const readme = repositoryFile('README.md');
-			expect(readme).toContain(`<!-- events:${id} -->`);
-			expect(readme).toContain(`<!-- /events:${id} -->`);
 			expect(readme).toMatch(new RegExp(`^### ${escapeRegExp(provider.displayName)} Trigger`, 'm'));
+			expect(readme).toContain(
+				`<!-- events:${id} -->[${provider.events.length} events](${triggerPagePath(provider)})<!-- /events:${id} -->`,
+			);
+			expect(existsSync(join(ROOT, triggerPagePath(provider)))).toBe(true);
 		});
 	},
 );

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { DotdigitalCpaasApi } from '../credentials/DotdigitalCpaasApi.credentials';
 import { PartooApi } from '../credentials/PartooApi.credentials';
 import { TimelyAiApi } from '../credentials/TimelyAiApi.credentials';
-import { registrationTimeouts } from '../lib/n8n/webhookRegistration';
+import { registrationTimeouts } from '../lib/n8n/providerApiSession';
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { PartooTrigger } from '../nodes/PartooTrigger/PartooTrigger.node';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the repository's files to check them against the provider registry; not part of the published package */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 import type { Icon } from 'n8n-workflow';
 
@@ -13,17 +13,27 @@ import {
 	loadCredentialClass,
 	nodeClassOf,
 	registryDocuments,
+	triggerPagePath,
 } from '../scripts/registryDocs';
 import { repositoryFile } from './support/fixtures';
 
 const ROOT = join(__dirname, '..');
 
 describe('the files written from the provider registry by `npm run docs`', () => {
-	it('are up to date (a stale one: run `npm run docs` and review the diff)', () => {
+	it('are up to date (a stale or missing one: run `npm run docs` and review the diff)', () => {
 		const stale = registryDocuments(repositoryFile)
-			.filter(({ path, content }) => repositoryFile(path) !== content)
+			.filter(
+				({ path, content }) => !existsSync(join(ROOT, path)) || repositoryFile(path) !== content,
+			)
 			.map(({ path }) => path);
 		expect(stale).toEqual([]);
+	});
+
+	it('leave no page in docs/triggers/ but those of registered providers', () => {
+		const pages = readdirSync(join(ROOT, 'docs', 'triggers')).sort();
+		expect(pages).toEqual(
+			messagingProviders.map((provider) => basename(triggerPagePath(provider))).sort(),
+		);
 	});
 
 	it('name every registered provider in the README, package.json and each codex file', () => {

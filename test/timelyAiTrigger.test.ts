@@ -120,6 +120,24 @@ describe('Timely.ai Trigger signature and replay protection', () => {
 		expect((await deliver(trigger, tolerant, stale)).items).toHaveLength(1);
 	});
 
+	it.each([
+		['299 s old', 200, 299],
+		['301 s old', 401, 301],
+		['299 s ahead', 200, -299],
+		['301 s ahead', 401, -301],
+	])(
+		'holds the 300 s tolerance both ways: a timestamp %s is answered %s',
+		async (_, status, secondsBefore) => {
+			const run = await deliver(
+				trigger,
+				{ ...setup, nodeId: `tolerance-${secondsBefore}` },
+				signed(envelope, { timestamp: secondsAgo(secondsBefore) }),
+			);
+			expect(run.status).toBe(status);
+			expect(run.items?.length ?? 0).toBe(status === 200 ? 1 : 0);
+		},
+	);
+
 	it('answers 401 to a fresh timestamp glued onto an old signature', async () => {
 		const { body, headers } = signed(envelope, { timestamp: secondsAgo(600) });
 		const run = await deliver(trigger, setup, {

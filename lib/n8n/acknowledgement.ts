@@ -20,12 +20,13 @@ const WHEN_FINISHED: Acknowledge = 'whenWorkflowFinishes';
 export const responseModeExpression = `={{$parameter["${ACKNOWLEDGE_PARAMETER}"] === "${WHEN_FINISHED}" ? "lastNode" : "onReceived"}}`;
 
 /**
- * What n8n answers with. On receipt, an empty value makes n8n answer with the trigger's own
- * `webhookResponse`; when the workflow finishes, `noData` keeps the workflow's data out of the
- * answer (n8n would otherwise send the last node's items). receiveDelivery puts the trigger's
- * answer back into that empty 2xx.
+ * What n8n answers with, for both choices: `noData` keeps the workflow's data out of the
+ * answer (n8n would otherwise send the last node's items when the workflow finishes) and makes
+ * n8n send an empty 2xx through `res.json()` on receipt too; receiveDelivery puts the trigger's
+ * answer into it. A fixed value, not an expression: n8n evaluates this for every delivery, and
+ * an expression takes one of its isolates (docs/benchmarks.md, "Expression isolates").
  */
-export const responseDataExpression = `={{$parameter["${ACKNOWLEDGE_PARAMETER}"] === "${WHEN_FINISHED}" ? "noData" : ""}}`;
+export const RESPONSE_DATA = 'noData';
 
 /** Whether the node answers only once its execution has finished. */
 export function acknowledgesWhenFinished(acknowledge: unknown): boolean {

@@ -122,7 +122,7 @@ async function answerDelivery(
 			const whenFinished = acknowledgesWhenFinished(
 				context.getNodeParameter(ACKNOWLEDGE_PARAMETER, 'onReceipt'),
 			);
-			settleWithTheAnswer(context, provider, whenFinished ? acknowledgement : null, claim.settle);
+			settleWithTheAnswer(context, provider, acknowledgement, whenFinished, claim.settle);
 			return {
 				webhookResponse: acknowledgement,
 				workflowData: [
@@ -256,10 +256,10 @@ function answerInFlight(
 /**
  * Settles the claims of a delivery's events as n8n's answer tells the provider: 2xx
  * succeeded, anything else failed. On receipt n8n answers once it has started the execution
- * (an answer of n8n's own failing to start it is a failure too). When the workflow finishes
- * (`acknowledgement` given), n8n answers a success with the last node's data unless told
- * `noData` (responseDataExpression), and then sends an empty 2xx through `res.json()`: that
- * answer carries the trigger's acknowledgement instead. n8n answers a 2xx with a message of
+ * (an answer of n8n's own failing to start it is a failure too); when the workflow finishes,
+ * once it has ended. Told `noData` (RESPONSE_DATA), n8n sends an empty 2xx through
+ * `res.json()`: that answer carries the trigger's acknowledgement instead. When the workflow
+ * finishes, n8n answers a 2xx with a message of
  * its own ("Workflow executed successfully but no data was returned", "…the last node did not
  * return any data") when it ends the execution without its result (webhook-helpers in n8n 1.x
  * and 2.x). That is not a success anyone saw, so it is answered 503 and the provider resends
@@ -269,7 +269,8 @@ function answerInFlight(
 function settleWithTheAnswer(
 	context: IWebhookFunctions,
 	provider: ProviderDefinition,
-	acknowledgement: IDataObject | null,
+	acknowledgement: IDataObject,
+	whenFinished: boolean,
 	settle: Settle,
 ): void {
 	const response = context.getResponseObject();
@@ -285,9 +286,9 @@ function settleWithTheAnswer(
 			settleOnce('failed');
 			return json({ status: 'failed', reason: EXECUTION_FAILED_ANSWER });
 		}
-		if (acknowledgement === null || body === undefined) {
+		if (body === undefined || !whenFinished) {
 			settleOnce('succeeded');
-			return json(acknowledgement ?? body);
+			return json(body === undefined ? acknowledgement : body);
 		}
 		settleOnce('failed');
 		const said = (body as { message?: unknown } | null)?.message;

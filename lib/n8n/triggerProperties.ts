@@ -7,7 +7,7 @@ import {
 import { ALL_EVENTS, eventOptions } from '../eventSelection';
 import type { MessagingProvider } from '../messagingProvider';
 import type { AuthenticationMethod, ProviderDefinition } from '../providerDefinition';
-import { responseDataExpression, responseModeExpression } from './acknowledgement';
+import { RESPONSE_DATA, responseModeExpression } from './acknowledgement';
 import { claimLimitsFor, MAX_REMEMBERED_EVENTS } from './eventClaims';
 import {
 	allInOneAuthenticationValues,
@@ -17,16 +17,15 @@ import {
 
 /**
  * The one POST endpoint every messaging trigger listens on. Its answer follows the node's
- * Acknowledge parameter (lib/n8n/acknowledgement.ts): on receipt, an empty `responseData`
- * makes n8n answer with the `webhookResponse` the trigger returns (without it n8n 2.x sends
- * the literal text "firstEntryJson"); when the workflow finishes, n8n answers once the
- * execution has ended, with no workflow data.
+ * Acknowledge parameter (lib/n8n/acknowledgement.ts): n8n answers on receipt, or once the
+ * execution has ended, with no workflow data (`noData`: without a responseData n8n 2.x sends
+ * the literal text "firstEntryJson"), and the trigger puts its own answer in.
  */
 export const messagingWebhook: IWebhookDescription = {
 	name: 'default',
 	httpMethod: 'POST',
 	responseMode: responseModeExpression,
-	responseData: responseDataExpression,
+	responseData: RESPONSE_DATA,
 	path: 'webhook',
 };
 

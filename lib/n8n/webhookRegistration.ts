@@ -4,41 +4,29 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import { asRecord } from '../envelopeReading';
 import { selectedCatalogueEvents } from '../eventSelection';
 import {
 	compareWebhookIds,
-	unsafeBaseUrlReason,
 	type ListedWebhook,
-	type ProviderRequest,
 	type RegisteredWebhook,
 	type RegistrationTarget,
-	type WebhookRegistrationApi,
 } from '../webhookRegistrationApi';
 import type { ProviderDefinition } from '../providerDefinition';
-import { LEARNT_ACCOUNT } from './deliveryCredentials';
+import { learnDeliveryAccount } from './deliveryAccountLearning';
+import {
+	httpStatusOf,
+	MANUAL_REGISTRATION_HINT,
+	providerError,
+	providerSession,
+	wasUnanswered,
+	type ProviderRegistration,
+	type ProviderSession,
+	type Step,
+} from './providerApiSession';
 import { AUTO_REGISTER_PARAMETER, warnWhenN8nParsesTheBody } from './triggerProperties';
-
-/** A provider's webhook API with the provider and the credential its calls authenticate with. */
-type ProviderRegistration = WebhookRegistrationApi & {
-	provider: ProviderDefinition;
-	credentialType: string;
-};
-
-/**
- * How long registration waits for a provider. `stepMs` bounds all calls of one lifecycle step
- * together: n8n abandons a publication still running after 70 % of its 120 s lease, and an
- * abandoned step's static data is never saved.
- */
-export const registrationTimeouts = {
-	answerMs: 15_000,
-	stepMs: 60_000,
-};
-
-type Step = 'checking' | 'registering' | 'removing';
 
 interface NodeStaticData extends IDataObject {
 	registration?: RegisteredWebhook & IDataObject;
@@ -51,62 +39,6 @@ export function registeredSecret(staticData: IDataObject): string | undefined {
 
 function autoRegisters(context: IHookFunctions): boolean {
 	return context.getNodeParameter(AUTO_REGISTER_PARAMETER, true) as boolean;
-}
-
-const MANUAL_REGISTRATION_HINT =
-	'Turn off "Register Webhook Automatically" to register the URL by hand.';
-
-/** An n8n error that names the provider, never a stack trace. */
-function providerError(
-	context: IHookFunctions,
-	message: string,
-	{ httpCode, description }: { httpCode?: number; description?: string } = {},
-): NodeApiError {
-	// Built from our own summary: re-wrapping n8n's NodeApiError would hand back its generic text.
-	return new NodeApiError(
-		context.getNode(),
-		{ message, httpCode: httpCode ? String(httpCode) : null } as JsonObject,
-		{
-			message,
-			description: description ?? MANUAL_REGISTRATION_HINT,
-			httpCode: httpCode ? String(httpCode) : undefined,
-		},
-	);
-}
-
-function httpStatusOf(error: unknown): number | undefined {
-	const candidate = error as
-		| { httpCode?: string; response?: { status?: number }; status?: number }
-		| undefined;
-	const status = Number(candidate?.httpCode ?? candidate?.response?.status ?? candidate?.status);
-	return Number.isInteger(status) && status > 0 ? status : undefined;
-}
-
-function timedOut(error: unknown): boolean {
-	for (let cause = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; cause; ) {
-		if (cause.code === 'ECONNABORTED' || cause.code === 'ETIMEDOUT') return true;
-		if (++depth > 5) break;
-		cause = cause.cause as typeof cause;
-	}
-	return false;
-}
-
-function seconds(milliseconds: number): string {
-	return `${Math.round(milliseconds / 100) / 10} s`;
-}
-
-/** The errors of calls the provider did not answer in time. */
-const unansweredCalls = new WeakSet<Error>();
-
-/** Sends one request to the provider's API; null when `allowNotFound` and the answer is 404. */
-type ProviderCall = (request: ProviderRequest, allowNotFound?: boolean) => Promise<unknown>;
-
-interface ProviderSession {
-	call: ProviderCall;
-	providerName: string;
-	step: Step;
-	/** Set when this step's failure must not be repeated by n8n's retries (`failuresNotToRepeat`). */
-	unrepeatable: boolean;
 }
 
 /**
@@ -144,97 +76,6 @@ async function inStep<T>(
 	}
 }
 
-async function providerSession(
-	context: IHookFunctions,
-	registration: ProviderRegistration,
-	step: Step,
-): Promise<ProviderSession> {
-	const credentials = await context.getCredentials(registration.credentialType);
-	const baseUrl = registration.baseUrl(credentials);
-	const unsafeBaseUrl = unsafeBaseUrlReason(baseUrl);
-	if (unsafeBaseUrl) {
-		throw new NodeOperationError(context.getNode(), `${unsafeBaseUrl}.`, {
-			description: `Change the Base URL of the ${registration.provider.displayName} credential. Nothing was sent.`,
-		});
-	}
-	const commonQuery = registration.commonQuery?.(credentials) ?? {};
-	const providerName = registration.provider.displayName;
-	const { answerMs, stepMs } = registrationTimeouts;
-	const deadline = Date.now() + stepMs;
-	const tooLong = () =>
-		providerError(
-			context,
-			`${providerName} took more than ${seconds(stepMs)} while ${step} the webhook`,
-		);
-
-	const session: ProviderSession = { call, providerName, step, unrepeatable: false };
-	const unanswered = (error: NodeApiError) => {
-		session.unrepeatable = true;
-		unansweredCalls.add(error);
-		return error;
-	};
-	async function call(
-		{ method, path, body, qs }: ProviderRequest,
-		allowNotFound = false,
-	): Promise<unknown> {
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) throw unanswered(tooLong());
-		const timeout = Math.min(answerMs, remaining);
-		try {
-			return await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				registration.credentialType,
-				{
-					method,
-					url: `${baseUrl}${path}`,
-					qs: { ...commonQuery, ...qs },
-					body,
-					json: true,
-					timeout,
-					// The call carries the API credentials: a redirect (to http, to another host) is not followed.
-					disableFollowRedirect: true,
-				},
-			);
-		} catch (error) {
-			const status = httpStatusOf(error);
-			if (allowNotFound && status === 404) return null;
-			if (timedOut(error)) {
-				throw unanswered(
-					timeout < answerMs
-						? tooLong()
-						: providerError(
-								context,
-								`${providerName} did not answer within ${seconds(answerMs)} while ${step} the webhook`,
-							),
-				);
-			}
-			if (status !== undefined && status >= 300 && status < 400)
-				throw providerError(
-					context,
-					`${providerName} answered HTTP ${status}, a redirect, while ${step} the webhook: the trigger does not follow it, so the API credentials are never sent to another address`,
-					{
-						httpCode: status,
-						description: `Set the credential's Base URL to ${providerName}'s API address itself (https, no redirect).`,
-					},
-				);
-			throw providerError(
-				context,
-				status
-					? `${providerName} answered HTTP ${status} while ${step} the webhook`
-					: `${providerName} could not be reached while ${step} the webhook`,
-				{
-					httpCode: status,
-					description:
-						status === 401 || status === 403
-							? 'Check the API credentials of this trigger, or turn off "Register Webhook Automatically" and register the URL by hand.'
-							: undefined,
-				},
-			);
-		}
-	}
-	return session;
-}
-
 /**
  * Removes webhooks, one already gone being fine; answers the ids still there and why. After
  * a removal the provider did not answer, the others are not tried: each would wait as long.
@@ -247,7 +88,7 @@ async function removeWebhooks(
 	const left: string[] = [];
 	let firstError: Error | undefined;
 	for (const id of new Set(ids)) {
-		if (firstError && unansweredCalls.has(firstError)) {
+		if (firstError && wasUnanswered(firstError)) {
 			left.push(id);
 			continue;
 		}
@@ -270,7 +111,7 @@ function leftoverSentence(providerName: string, ids: string[], removalError?: Er
 		ids.length === 1
 			? [`Webhook ${ids[0]}`, 'is', 'it']
 			: [`Webhooks ${ids.join(', ')}`, 'are', 'them'];
-	if (removalError && unansweredCalls.has(removalError)) {
+	if (removalError && wasUnanswered(removalError)) {
 		return `${subject} may still be registered at ${providerName}: if ${providerName} lists ${pronoun}, delete ${pronoun} there by hand`;
 	}
 	return `${subject} ${verb} still registered at ${providerName} and could not be removed: delete ${pronoun} there by hand`;
@@ -625,49 +466,6 @@ export async function deleteWebhook(
 		delete staticData.registration;
 		return true;
 	});
-}
-
-/**
- * Signed deliveries must be for the credential's account (lib/deliveryAccount.ts). When the
- * credential does not name it, the provider is asked whose API key the credential holds at
- * every activation (n8n asks `checkExists` first each time), and the answer is kept for
- * `webhook()`. A provider that cannot say fails the activation.
- */
-async function learnDeliveryAccount(
-	context: IHookFunctions,
-	registration: ProviderRegistration,
-): Promise<void> {
-	const { provider, accountOfApiKey } = registration;
-	const account = provider.deliveryAccount;
-	if (!account || !accountOfApiKey) return;
-	const staticData = context.getWorkflowStaticData('node');
-	const credentials = await context.getCredentials(registration.credentialType);
-	const named = credentials[account.credentialField];
-	if (
-		(typeof named === 'string' && named.trim()) ||
-		context.getNodeParameter('authentication') !== 'signature'
-	) {
-		delete staticData[LEARNT_ACCOUNT];
-		return;
-	}
-	const session = await providerSession(context, registration, 'checking');
-	let learnt: string | undefined;
-	let cause = '';
-	try {
-		learnt = accountOfApiKey.read(await session.call(accountOfApiKey.request));
-	} catch (error) {
-		cause = `: ${(error as Error).message}`;
-	}
-	if (!learnt) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`${provider.displayName} did not say which ${account.label} the API key belongs to${cause}`,
-			{
-				description: `Fill in the ${account.label} in the ${provider.displayName} credential: signed deliveries are accepted only for it.`,
-			},
-		);
-	}
-	staticData[LEARNT_ACCOUNT] = learnt;
 }
 
 /** The `webhookMethods.default` of a trigger whose provider has a webhook API. */

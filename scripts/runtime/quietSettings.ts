@@ -16,7 +16,7 @@ export interface QuietAnswers {
 	success: { status: number; body: string };
 	/** A workflow that fails (Stop and Error). */
 	failure: { status: number; body: string };
-	/** Executions n8n kept of the two (the successful one, where it is saved). */
+	/** Executions n8n kept of the two. */
 	stored: number;
 }
 
@@ -25,18 +25,11 @@ export const QUIET_SETTINGS = {
 	saveDataErrorExecution: 'none',
 } as const;
 
-/** What n8n needs in queue mode: successful executions saved, failed ones need not be. */
-export const QUEUE_MODE_SETTINGS = {
-	saveDataSuccessExecution: 'all',
-	saveDataErrorExecution: 'none',
-} as const;
-
 export async function quietSettingsAnswers(
 	api: N8nApi,
 	webhookBase: string,
 	secrets: DeliverySecrets,
 	credentialIds: Record<string, string>,
-	settings: Record<string, string> = QUIET_SETTINGS,
 ): Promise<QuietAnswers> {
 	const template = fixtureFiles('timelyai').find(({ name }) => name === 'message-received')!;
 	const answerOf = async (name: string, then: Parameters<typeof triggerWorkflow>[0]['then']) => {
@@ -47,7 +40,7 @@ export async function quietSettingsAnswers(
 			acknowledge: 'whenWorkflowFinishes',
 			then,
 		});
-		built.workflow.settings = { executionOrder: 'v1', ...settings };
+		built.workflow.settings = { executionOrder: 'v1', ...QUIET_SETTINGS };
 		const { id, url } = await api.deploy(built, { webhookBase });
 		const envelope = JSON.parse(template.bytes.toString('utf8')) as Record<string, unknown>;
 		const body = Buffer.from(

@@ -168,13 +168,14 @@ export function webhookNodeWorkflow(
 	name: string,
 	then: NonNullable<TriggerWorkflowOptions['then']>,
 	headerAuthCredentialId?: string,
+	typeVersion = 2,
 ): BuiltWorkflow {
 	const webhookId = randomUUID();
 	const webhook = {
 		id: randomUUID(),
 		name: 'Webhook',
 		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
+		typeVersion,
 		position: [0, 0],
 		webhookId,
 		parameters: {

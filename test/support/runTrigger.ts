@@ -165,11 +165,12 @@ export async function deliver(
 			n8nAnswers,
 		};
 	const items = result.workflowData ? result.workflowData[0].map((item) => item.json) : null;
-	// n8n answers on receipt (or when no execution starts) with the trigger's webhookResponse,
-	// through res.json, once it has started the execution; when the workflow finishes, later.
+	// n8n answers the trigger's webhookResponse when no execution starts; otherwise, told
+	// `noData`, an empty 200 through res.json: on receipt once it has started the execution,
+	// when the workflow finishes later (n8nAnswers).
 	const whenFinished = setup.parameters?.acknowledge === 'whenWorkflowFinishes';
-	if (!whenFinished || !result.workflowData) {
-		const answered = n8nAnswers(200, result.webhookResponse);
+	if (!result.workflowData || !whenFinished) {
+		const answered = n8nAnswers(200, result.workflowData ? undefined : result.webhookResponse);
 		return { ...answered, headers: answerHeaders, items, warnings, n8nAnswers };
 	}
 	return {
