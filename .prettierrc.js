@@ -48,4 +48,20 @@ module.exports = {
 	 * https://prettier.io/docs/en/options.html#print-width
 	 */
 	printWidth: 100,
+
+	/**
+	 * Markdown (README, docs/): spaces, not tabs, so lists and tables read the same everywhere;
+	 * code blocks are kept as written (they show payloads, not code to format).
+	 */
+	overrides: [
+		{
+			files: '*.md',
+			options: {
+				useTabs: false,
+				tabWidth: 2,
+				proseWrap: 'preserve',
+				embeddedLanguageFormatting: 'off',
+			},
+		},
+	],
 };

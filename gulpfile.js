@@ -132,10 +132,13 @@ exports.bundleJsonPathInto = bundleJsonPathInto;
  * run `npm run docs` after adding a provider or changing one's definition).
  */
 function providerDocs(done) {
-	const { registryDocuments } = require('./.build/scripts/registryDocs.js');
-	const read = (file) => fs.readFileSync(file, 'utf8');
-	for (const { path: file, content } of registryDocuments(read)) {
-		if (!fs.existsSync(file) || read(file) !== content) fs.writeFileSync(file, content);
+	const { formattedRegistryDocuments } = require('./.build/scripts/registryDocs.js');
+	const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+	for (const { path: file, content } of formattedRegistryDocuments(read, __dirname)) {
+		if (!fs.existsSync(file) || read(file) !== content) {
+			fs.mkdirSync(path.dirname(file), { recursive: true });
+			fs.writeFileSync(file, content);
+		}
 	}
 	done();
 }

@@ -1063,8 +1063,11 @@ async function acknowledgementPhase(
 			{
 				afterAnswers: Math.round(settings.eventsPerChoice * 0.4),
 				run: async () => {
-					log(`  SIGKILL to worker pid ${victim.pid}`);
+					log(
+						`  SIGKILL to worker pid ${victim.pid}; a replacement starts, as an orchestrator would`,
+					);
 					await killWorker(victim);
+					setup.workers = [setup.workers[0], await setup.startWorker('worker-5')];
 				},
 			},
 			{
@@ -1110,8 +1113,6 @@ async function acknowledgementPhase(
 	] = restart
 		? `${restart.seconds.toFixed(1)} s / ${restart.answeredByN8n.join(' → ')}; the balancer refused ${setup.balancer.refused()} requests (503) while no process was ready`
 		: 'not reached';
-	log('A replacement worker joins (two workers again)…');
-	setup.workers = [setup.workers[0], await setup.startWorker('worker-5')];
 }
 
 /**

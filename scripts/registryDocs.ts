@@ -1,4 +1,7 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- `npm run docs` and its staleness test; not part of the published package */
+/* eslint-disable @typescript-eslint/no-require-imports, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- `npm run docs` and its staleness test; not part of the published package */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
 import type { ICredentialType } from 'n8n-workflow';
 
 import type { AuthenticationMethod, ProviderDefinition } from '../lib/providerDefinition';
@@ -48,6 +51,31 @@ export function loadCredentialClass(className: string): ICredentialType {
 		new () => ICredentialType
 	>;
 	return new module[className]();
+}
+
+/**
+ * Every generated file as the repository keeps it: Markdown formatted by the repository's
+ * prettier config (`npm run format:check` checks it), the rest as written. Prettier runs in a
+ * process of its own: it loads its plugins with dynamic imports, which jest's module system
+ * does not run.
+ */
+export function formattedRegistryDocuments(
+	read: (path: string) => string,
+	root: string,
+): GeneratedFile[] {
+	const prettier = join(root, 'node_modules', '.bin', 'prettier');
+	return registryDocuments(read).map(({ path, content }) =>
+		path.endsWith('.md')
+			? {
+					path,
+					content: execFileSync(prettier, ['--stdin-filepath', path], {
+						cwd: root,
+						input: content,
+						encoding: 'utf8',
+					}),
+				}
+			: { path, content },
+	);
 }
 
 /** Every file `npm run docs` writes, with what it must hold; `read` gives a file's current text. */

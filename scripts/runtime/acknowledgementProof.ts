@@ -363,6 +363,7 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				`  ${provider}: ${waits.length + 1} attempts, resends over ${span.toFixed(0)} s (an outage shorter than that is retried through)`,
 			);
 		}
+		const simulationStartedAt = Date.now();
 		const report = await simulateProviders(events, {
 			duplicateShare: options.duplicateShare ?? 0.05,
 			secrets: options.secrets,
@@ -451,10 +452,11 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				succeededEvents++;
 				successfulExecutions += successes.length;
 				if (successes.length < 2) continue;
+				// Sent before and after a restart: the claim of the first attempts died with the process
+				// (an execution queued before it may start after it, so the attempts tell, not the starts).
+				const sentAt = record.answers.map(({ sentAtMs }) => simulationStartedAt + sentAtMs);
 				const acrossRestart = (options.restarts ?? []).some(
-					(restart) =>
-						startedAt(successes[0]) < restart &&
-						startedAt(successes[successes.length - 1]) > restart,
+					(restart) => sentAt.some((at) => at < restart) && sentAt.some((at) => at > restart),
 				);
 				if (acrossRestart) ranTwiceAcrossRestart++;
 				ranTwiceHistories.push(
