@@ -1075,9 +1075,10 @@ async function acknowledgementPhase(
 				run: async () => {
 					log(`  restarting the webhook process (pid ${setup.webhook.pid})…`);
 					const stopped = Date.now();
-					restarts.push(stopped);
 					const refusedBefore = setup.balancer.refused();
 					const answeredByN8n = await setup.restartWebhook();
+					// Attempts sent before this may have been claimed by the process that stopped.
+					restarts.push(Date.now());
 					restart = {
 						seconds: (Date.now() - stopped) / 1000,
 						answeredByN8n,

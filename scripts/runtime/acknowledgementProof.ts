@@ -221,8 +221,8 @@ export interface ProofOptions {
 	/** Share of deliveries sent as two simultaneous copies (default 5 %). */
 	duplicateShare?: number;
 	/**
-	 * When the webhook process was restarted (Date.now()), filled in by a disruption: the
-	 * claims are gone then, and an event succeeded before may run again after.
+	 * When a restarted webhook process was back (Date.now()), filled in by a disruption: the
+	 * claims of the process that stopped are gone, and an event sent before may run again after.
 	 */
 	restarts?: number[];
 	/** Steps run when the simulator has had this many answers (a worker killed, the webhook process restarted). */
@@ -452,7 +452,7 @@ export async function runAcknowledgementProof(options: ProofOptions): Promise<Pr
 				succeededEvents++;
 				successfulExecutions += successes.length;
 				if (successes.length < 2) continue;
-				// Sent before and after a restart: the claim of the first attempts died with the process
+				// Sent before and after a restart: the claims of the earlier attempts died with the process
 				// (an execution queued before it may start after it, so the attempts tell, not the starts).
 				const sentAt = record.answers.map(({ sentAtMs }) => simulationStartedAt + sentAtMs);
 				const acrossRestart = (options.restarts ?? []).some(

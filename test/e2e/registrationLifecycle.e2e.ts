@@ -720,7 +720,7 @@ describe('webhook registration in a real n8n, against the provider APIs stand-in
 			redirector?.close();
 		});
 
-		it.each(PROVIDERS)(
+		it.concurrent.each(PROVIDERS)(
 			'%s: activation and the credential test fail and say why; the API credentials go nowhere else',
 			async (provider) => {
 				const data = { ...credentialData(provider), baseUrl: `${redirector.url}/api` };
