@@ -694,35 +694,37 @@ describe('webhook registration in a real n8n, against the provider APIs stand-in
 		['307 to another origin', 307, '127.0.0.1'],
 		['301 to another host', 301, 'localhost'],
 	] as const)('a Base URL answering %s', (_, status, host) => {
-		/** Where the redirect points: it records what reaches it (it must be nothing). */
-		let elsewhere: { url: string; received: IncomingHttpHeaders[]; close(): void };
-		let redirector: { url: string; close(): void };
 		const listen = async (handle: Parameters<typeof createServer>[1]) => {
 			const http = createServer(handle);
 			await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 			return { port: (http.address() as AddressInfo).port, close: () => http.close() };
 		};
-		beforeAll(async () => {
+		/** A Base URL that redirects every call to `elsewhere`, which records what reaches it. */
+		const redirecting = async () => {
 			const received: IncomingHttpHeaders[] = [];
 			const target = await listen((request, response) => {
 				received.push(request.headers);
 				response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
 			});
-			elsewhere = { url: `http://${host}:${target.port}`, received, close: target.close };
-			const redirecting = await listen((request, response) => {
+			const elsewhere = `http://${host}:${target.port}`;
+			const redirector = await listen((request, response) => {
 				request.resume();
-				response.writeHead(status, { location: `${elsewhere.url}${request.url}` }).end();
+				response.writeHead(status, { location: `${elsewhere}${request.url}` }).end();
 			});
-			redirector = { url: `http://127.0.0.1:${redirecting.port}`, close: redirecting.close };
-		});
-		afterAll(() => {
-			elsewhere?.close();
-			redirector?.close();
-		});
+			return {
+				url: `http://127.0.0.1:${redirector.port}`,
+				elsewhere,
+				received,
+				close: () => (target.close(), redirector.close()),
+			};
+		};
 
 		it.concurrent.each(PROVIDERS)(
 			'%s: activation and the credential test fail and say why; the API credentials go nowhere else',
 			async (provider) => {
+				// Servers of its own: concurrent tests start before a describe's beforeAll has run.
+				const redirector = await redirecting();
+				const { elsewhere } = redirector;
 				const data = { ...credentialData(provider), baseUrl: `${redirector.url}/api` };
 				const credentialId = await api.createCredential(
 					credentialTypeOf(provider),
@@ -744,8 +746,9 @@ describe('webhook registration in a real n8n, against the provider APIs stand-in
 				};
 				const error = await activate(workflow);
 				const tested = await testCredential(provider, data);
+				redirector.close();
 				process.stdout.write(
-					`\n${provider}, Base URL answering ${status} to ${elsewhere.url}: activation "${error}"; credential test ${tested.status} "${tested.message}"; requests that reached ${elsewhere.url}: ${elsewhere.received.length}\n`,
+					`\n${provider}, Base URL answering ${status} to ${elsewhere}: activation "${error}"; credential test ${tested.status} "${tested.message}"; requests that reached ${elsewhere}: ${redirector.received.length}\n`,
 				);
 				expect(error).toMatch(
 					new RegExp(
@@ -753,7 +756,7 @@ describe('webhook registration in a real n8n, against the provider APIs stand-in
 					),
 				);
 				expect(tested.status).toBe('Error');
-				expect(elsewhere.received).toEqual([]);
+				expect(redirector.received).toEqual([]);
 			},
 		);
 	});
