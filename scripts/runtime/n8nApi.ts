@@ -193,8 +193,15 @@ export class N8nApi {
 		});
 	}
 
-	/** Every execution of a workflow, newest first (follows the API's cursor). */
-	async executions(workflowId: string, includeData = false): Promise<ExecutionDetail[]> {
+	/**
+	 * Every execution of a workflow, newest first (follows the API's cursor); with `status`, only
+	 * those (n8n 1.x lists `waiting` executions only when asked for them).
+	 */
+	async executions(
+		workflowId: string,
+		includeData = false,
+		status?: string,
+	): Promise<ExecutionDetail[]> {
 		const all: ExecutionDetail[] = [];
 		let cursor: string | undefined;
 		do {
@@ -203,6 +210,7 @@ export class N8nApi {
 				limit: '250',
 				includeData: String(includeData),
 			});
+			if (status) query.set('status', status);
 			if (cursor) query.set('cursor', cursor);
 			const page = (await this.call(`/executions?${query}`)) as {
 				data: ExecutionDetail[];
