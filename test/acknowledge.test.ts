@@ -3,6 +3,7 @@ import { sleep, Workflow, type INode, type INodeType, type INodeTypes } from 'n8
 import { credentialReadTimeout } from '../lib/n8n/credentialCache';
 import type { ProviderId } from '../lib/providerRegistry';
 import { fixture } from './support/fixtures';
+import { fakeTheClockOnly } from './support/fakeClock';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { hmac } from './support/signing';
 import { TRIGGER_NODES } from './support/triggerNodes';
@@ -19,19 +20,6 @@ const UNAVAILABLE = {
 	reason: 'the delivery could not be taken now; send it again later',
 };
 const WHEN_FINISHED = { autoRegister: false, acknowledge: 'whenWorkflowFinishes' };
-/** Only the clock is faked: n8n-core's timers and promises run as usual. */
-const NOT_THE_CLOCK = [
-	'hrtime',
-	'nextTick',
-	'performance',
-	'queueMicrotask',
-	'setImmediate',
-	'clearImmediate',
-	'setInterval',
-	'clearInterval',
-	'setTimeout',
-	'clearTimeout',
-] as const;
 
 /** n8n's answer settings for a stored node, evaluated by n8n's own expression engine. */
 function webhookAnswerOf(
@@ -317,7 +305,7 @@ describe('a failure that is the trigger’s own', () => {
 		// Within 2 s of giving up, the failure is remembered; after, the same read is waited on again.
 		hangs = false;
 		expect((await deliver(timelyAi, setup, signed())).status).toBe(503);
-		jest.useFakeTimers({ now: Date.now() + 2_500, doNotFake: [...NOT_THE_CLOCK] });
+		fakeTheClockOnly(Date.now() + 2_500);
 		expect((await deliver(timelyAi, setup, signed())).status).toBe(503);
 		expect(reads).toBe(1);
 		// A read n8n has not finished in 30 s is abandoned: the next delivery reads afresh.

@@ -1,6 +1,7 @@
 import { DotdigitalTrigger } from '../nodes/DotdigitalTrigger/DotdigitalTrigger.node';
 import { TimelyAiTrigger } from '../nodes/TimelyAiTrigger/TimelyAiTrigger.node';
 import { fixture } from './support/fixtures';
+import { fakeTheClockOnly } from './support/fakeClock';
 import { deliver, type TriggerSetup } from './support/runTrigger';
 import { hmac } from './support/signing';
 
@@ -52,21 +53,7 @@ const at = (milliseconds: number) => jest.setSystemTime(START + milliseconds);
 describe('the credential a signed trigger checks deliveries with', () => {
 	beforeEach(() => {
 		// Only the clock is fake: n8n-core's own timers and promises run as usual.
-		jest.useFakeTimers({
-			now: START,
-			doNotFake: [
-				'hrtime',
-				'nextTick',
-				'performance',
-				'queueMicrotask',
-				'setImmediate',
-				'clearImmediate',
-				'setInterval',
-				'clearInterval',
-				'setTimeout',
-				'clearTimeout',
-			],
-		});
+		fakeTheClockOnly(START);
 	});
 	afterEach(() => jest.useRealTimers());
 

@@ -222,15 +222,18 @@ export async function claimWithin(
 	keys: readonly string[],
 	waitMs: number,
 ): Promise<Exclude<ClaimDecision, { kind: 'wait' }>> {
+	let decision = claims.decide(keys);
+	if (decision.kind !== 'wait') return decision;
+	// A deadline only for the deliveries that wait: most decide at once, on the hot path.
 	const deadline = AbortSignal.timeout(Math.max(1, waitMs));
+	const timedOut = new Promise<void>((resolve) =>
+		deadline.addEventListener('abort', () => resolve(), { once: true }),
+	);
 	for (;;) {
-		const decision = claims.decide(keys);
+		await Promise.race([decision.settled, timedOut]);
+		decision = claims.decide(keys);
 		if (decision.kind !== 'wait') return decision;
 		if (deadline.aborted) return { kind: 'inFlight' };
-		const timedOut = new Promise<void>((resolve) =>
-			deadline.addEventListener('abort', () => resolve(), { once: true }),
-		);
-		await Promise.race([decision.settled, timedOut]);
 	}
 }
 
